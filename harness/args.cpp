@@ -1,0 +1,63 @@
+#include "args.hpp"
+
+namespace fpc::cli {
+
+Args::Args(const std::vector<std::string>& args, const std::set<std::string>& valued,
+           const std::set<std::string>& flags) {
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (options_done || a.rfind("--", 0) != 0) {
+      positional_.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string name = a.substr(2), val;
+    size_t eq = name.find('=');
+    bool has_inline = eq != std::string::npos;
+    if (has_inline) {
+      val = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (valued.count(name)) {
+      if (!has_inline) {
+        if (i + 1 >= args.size()) throw InputError("option --" + name + " needs a value");
+        val = args[++i];
+      }
+      if (values_.count(name)) throw InputError("option --" + name + " given twice");
+      values_[name] = val;
+    } else if (flags.count(name) && !has_inline) {
+      flags_.insert(name);
+    } else {
+      throw InputError("unknown option '" + a.substr(0, 60) + "'");
+    }
+  }
+}
+
+std::optional<std::string> Args::value(const std::string& name) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string Args::required(const std::string& name) const {
+  auto v = value(name);
+  if (!v) throw InputError("missing required option --" + name);
+  return *v;
+}
+
+uint64_t Args::parse_unsigned(const std::string& option, const std::string& text, uint64_t max) {
+  if (text.empty() || text.size() > 20) throw InputError("--" + option + " needs a whole number, got '" + text + "'");
+  BigInt v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') throw InputError("--" + option + " needs a whole number, got '" + text.substr(0, 40) + "'");
+    v = v * 10 + (c - '0');
+  }
+  if (v > max) throw InputError("--" + option + " must be at most " + std::to_string(max));
+  return static_cast<uint64_t>(v);
+}
+
+}  // namespace fpc::cli
