@@ -152,7 +152,7 @@ void print_info_text(const json& j, std::ostream& out) {
   auto value_text = [](const json& v) {
     std::string s = v.contains("code") ? v["code"].get<std::string>() + "  " : "";
     s += v["exact"].get<std::string>();
-    if (v["decimal"] != v["exact"]) s += "  (~" + v["decimal"].get<std::string>() + ")";
+    if (v["exact"].get<std::string>().size() > 20) s += "  (~" + v["decimal"].get<std::string>() + ")";
     return s;
   };
   auto list_text = [](const json& a) {

@@ -105,7 +105,8 @@ uint64_t parse_code(const Format& f, const std::string& text) {
 
 std::string short_decimal(const Format& f, uint64_t code) {
   ExactValue v = decode(f, code).value;
-  if (!v.is_finite_nonzero()) return to_exact_string(v);
+  if (!v.is_finite_nonzero() || f.kind == FormatKind::Integer) return to_exact_string(v);
+  if (f.kind == FormatKind::CodeTable) return f.table_literals[code];  // as the defining source writes it
   for (int digits = 1; digits <= 17; ++digits) {
     std::string s = to_general_string(v, digits);
     if (round_to_format(parse_value(s), f, Rounding::NearestEven).code == code) return s;
