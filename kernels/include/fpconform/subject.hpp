@@ -1,0 +1,32 @@
+// Subjects: implementations under test. A subject is a named family (e.g. "cuda_host", the CUDA
+// headers' host path) offering operations, each with the semantics it declares it implements.
+#pragma once
+
+#include "fpconform/semantics.hpp"
+
+#include <string>
+#include <vector>
+
+namespace fpc {
+
+struct SubjectOp {
+  std::string name;       // unique within the subject, e.g. "float32_to_e4m3_satfinite"
+  std::string entry;      // the function under test, e.g. "__nv_cvt_float_to_fp8(x, __NV_SATFINITE, __NV_E4M3)"
+  OpSemantics semantics;  // what it claims to compute
+  BatchFn run;            // the implementation, over codes
+};
+
+struct Subject {
+  std::string name;                // e.g. "cuda_host"
+  std::string description;
+  bool available = true;
+  std::string unavailable_reason;  // e.g. "skipped: no CUDA device"
+  bool test_only = false;          // deliberately wrong subjects used to test the checker
+  std::vector<SubjectOp> ops;
+};
+
+// Every subject this build knows, available or not, in a fixed order.
+const std::vector<Subject>& all_subjects();
+const Subject& subject_by_name(const std::string& name);  // InputError if unknown
+
+}  // namespace fpc
