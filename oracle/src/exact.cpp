@@ -79,8 +79,12 @@ bool identical(const ExactValue& a, const ExactValue& b) {
 
 namespace {
 
-constexpr int64_t kDecimalExponentClamp = 20000;
-constexpr int64_t kBinaryExponentClamp = 70000;
+// Values beyond the clamps must round identically into every format, user specs included:
+// with at most 15 exponent bits, 62 mantissa bits and |bias| <= 100000, every finite value lies
+// in [2^-100061, 2^132768), and anything below 2^-100126 (64 stochastic bits under the smallest
+// subnormal) rounds like any other tiny value. 10^40000 > 2^132768 and 10^-40000 < 2^-100126.
+constexpr int64_t kDecimalExponentClamp = 40000;
+constexpr int64_t kBinaryExponentClamp = 140000;
 constexpr size_t kMaxDigits = 100000;
 
 std::string lower(std::string_view s) {
@@ -261,20 +265,21 @@ std::string strip_fraction_zeros(std::string s) {
 std::string to_exact_string(const ExactValue& v) {
   std::string out;
   if (special_text(v, out)) return out;
-  const BigInt& den = v.den;
+  // Reduce first: whether the value is dyadic must not depend on its representation
+  // (parse_value("0.5") holds 5/10).
+  BigInt g = mp::gcd(v.num, v.den);
+  BigInt num = v.num / g, den = v.den / g;
   int64_t k = msb(den);
-  if ((BigInt(1) << static_cast<unsigned>(k)) != den) {
-    BigInt g = mp::gcd(v.num, den);
-    return sign_prefix(v) + BigInt(v.num / g).str() + "/" + BigInt(den / g).str();
-  }
-  BigInt scaled = v.num * mp::pow(BigInt(5), static_cast<unsigned>(k));  // num/2^k = num*5^k/10^k
+  if ((BigInt(1) << static_cast<unsigned>(k)) != den) return sign_prefix(v) + num.str() + "/" + den.str();
+  BigInt scaled = num * mp::pow(BigInt(5), static_cast<unsigned>(k));  // num/2^k = num*5^k/10^k
   return sign_prefix(v) + strip_fraction_zeros(place_point(scaled, k));
 }
 
 std::string to_fixed_string(const ExactValue& v, int decimals) {
   std::string out;
-  if (special_text(v, out)) return out;
-  BigInt n = round_half_even(v.num * pow10(decimals), v.den);
+  if (!v.is_zero() && special_text(v, out)) return out;  // nan, inf
+  // Zero too keeps exactly `decimals` digits after the point, as printf("%.Nf") does: "0.0000".
+  BigInt n = v.is_zero() ? BigInt(0) : round_half_even(v.num * pow10(decimals), v.den);
   return sign_prefix(v) + place_point(n, decimals);
 }
 

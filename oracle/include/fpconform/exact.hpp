@@ -64,12 +64,13 @@ int64_t msb(const BigInt& x);
 //   hex float 0x1.8p3  -0x.4p-2       (C99 style; the 'p' exponent is required)
 //   fraction  1/3  -7/2               (integers only)
 //   special   inf  infinity  nan
-// Decimal exponents beyond ±20000 are replaced by ±20000: every value of magnitude below
-// 10^-20000 (above 10^20000) rounds identically into every format the oracle supports, so the
-// result is unchanged while the work stays bounded. Throws InputError on anything else.
+// Decimal exponents beyond ±40000 are replaced by ±40000 (binary ones beyond ±140000 by
+// ±140000): every value of magnitude below 10^-40000 (above 10^40000) rounds identically into
+// every format the oracle supports, user specs included, so the result is unchanged while the
+// work stays bounded. Throws InputError on anything else.
 ExactValue parse_value(std::string_view text);
 
-// Exact decimal expansion of a dyadic value (den a power of two), e.g. "3.140625", "-0",
+// Exact decimal expansion of a dyadic value (reduced den a power of two), e.g. "3.140625", "-0",
 // "inf", "nan". For a non-dyadic rational, prints num/den.
 std::string to_exact_string(const ExactValue& v);
 // printf("%.{digits}g")-style text rounded exactly (ties to even) from the exact value,
