@@ -3,7 +3,7 @@
 namespace fpc::cli {
 
 Args::Args(const std::vector<std::string>& args, const std::set<std::string>& valued,
-           const std::set<std::string>& flags) {
+           const std::set<std::string>& flags, const std::set<std::string>& repeatable) {
   bool options_done = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -22,7 +22,21 @@ Args::Args(const std::vector<std::string>& args, const std::set<std::string>& va
       val = name.substr(eq + 1);
       name = name.substr(0, eq);
     }
-    if (valued.count(name)) {
+    if (repeatable.count(name)) {
+      if (!has_inline) {
+        if (i + 1 >= args.size()) throw InputError("option --" + name + " needs a value");
+        val = args[++i];
+      }
+      size_t start = 0;
+      while (start <= val.size()) {
+        size_t comma = val.find(',', start);
+        std::string part = val.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (part.empty()) throw InputError("option --" + name + " has an empty value");
+        repeated_[name].push_back(part);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    } else if (valued.count(name)) {
       if (!has_inline) {
         if (i + 1 >= args.size()) throw InputError("option --" + name + " needs a value");
         val = args[++i];
@@ -41,6 +55,11 @@ std::optional<std::string> Args::value(const std::string& name) const {
   auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> Args::values(const std::string& name) const {
+  auto it = repeated_.find(name);
+  return it == repeated_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string Args::required(const std::string& name) const {

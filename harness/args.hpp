@@ -16,10 +16,13 @@ class Args {
  public:
   // `valued` options take a value ("--to X" or "--to=X"); `flags` take none. Anything else
   // starting with "--" is an InputError.
-  Args(const std::vector<std::string>& args, const std::set<std::string>& valued, const std::set<std::string>& flags);
+  Args(const std::vector<std::string>& args, const std::set<std::string>& valued, const std::set<std::string>& flags,
+       const std::set<std::string>& repeatable = {});
 
   bool flag(const std::string& name) const { return flags_.count(name) != 0; }
   std::optional<std::string> value(const std::string& name) const;
+  // Every value of a repeatable option, in order; comma-separated values are split.
+  std::vector<std::string> values(const std::string& name) const;
   std::string required(const std::string& name) const;  // InputError when missing
   const std::vector<std::string>& positional() const { return positional_; }
 
@@ -28,6 +31,7 @@ class Args {
 
  private:
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   std::set<std::string> flags_;
   std::vector<std::string> positional_;
 };

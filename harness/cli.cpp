@@ -3,6 +3,7 @@
 #include "args.hpp"
 #include "describe.hpp"
 #include "fpconform/arith.hpp"
+#include "run_command.hpp"
 #include "selfcheck.hpp"
 
 #include <cstdio>
@@ -31,6 +32,11 @@ commands:
                                   minimumNumber maximumNumber compare) rounded once
   selfcheck [--golden FILE] [--report PATH]
                                   recompute the golden vectors (specs, SEEDS) and write a report
+  run [--suite quick|full|FILE] [--subject NAME,...] [--report PATH] [--shard i/N]
+      [--threads N] [--seed S] [--strict-nan] [--max-examples K]
+                                  check subjects against the oracle; JSON report (exit 1 on
+                                  any failure)
+  subjects [--json]               every subject, its ops and whether it is available here
   version
 
 common options:
@@ -46,7 +52,7 @@ POLICY options:
   --sr-bits K --sr-random R       stochastic rounding: K random bits (<= 64), value R < 2^K
 VALUE: exact decimal (3.14, -0, 1e-40), hex float (0x1.8p3), fraction (1/3), inf, nan;
        with --from (convert) or for eval: a code such as 0x4248 (hex, or 0b binary).
-Exit status: 0 success, 1 a check failed (selfcheck), 2 bad input.
+Exit status: 0 success, 1 a check failed (selfcheck, run), 2 bad input.
 )";
 
 const std::set<std::string> kPolicyValued = {"rounding", "inf-under-saturation", "nan-policy", "sr-bits", "sr-random"};
@@ -386,6 +392,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "convert") return cmd_convert(rest, out);
     if (cmd == "eval") return cmd_eval(rest, out);
     if (cmd == "selfcheck") return cmd_selfcheck(rest, out);
+    if (cmd == "run") return cmd_run(rest, out, err);
+    if (cmd == "subjects") return cmd_subjects(rest, out);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

@@ -1,0 +1,80 @@
+// The checker: runs a subject op and its reference over a range of cases, compares bit for bit,
+// classifies every mismatch, keeps the smallest counterexamples of each class and tallies which
+// alternative semantics would explain the subject's behaviour.
+//
+// Everything it accumulates merges exactly (sums, the K smallest examples per class, sampled
+// tallies keyed by case index), so a sweep split over threads or shards gives the same outcome.
+#pragma once
+
+#include "cases.hpp"
+#include "fpconform/subject.hpp"
+
+#include <array>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fpc {
+
+enum class MismatchClass { TieBreaking, RoundingDirection, OverflowSaturation, NaN, SignedZero, SubnormalFlush, Other };
+inline constexpr int kMismatchClasses = 7;
+std::string_view to_string(MismatchClass c);
+MismatchClass mismatch_class_by_name(std::string_view name);  // InputError if unknown
+
+// The class of a code from its bits alone (equal to decode(f, code).cls, much cheaper).
+CodeClass code_class(const Format& f, uint64_t code);
+
+struct Counterexample {
+  std::vector<uint64_t> inputs;  // operand codes, then the random bits for stochastic rounding
+  uint64_t expected = 0, actual = 0;
+  MismatchClass cls = MismatchClass::Other;
+  std::optional<int64_t> ulp_distance;  // actual - expected in steps of the format's ordered values
+};
+// "Smallest first": operands compared by magnitude code, then sign, then the next operand.
+bool smaller_example(const Counterexample& a, const Counterexample& b, const Format& in);
+
+// A semantics the subject might implement instead of the one it claims.
+struct Alternative {
+  std::string name;  // "rtz", "saturate off", "ftz", "rne via float16 (double rounding)"
+  std::function<uint64_t(const uint64_t* operands)> result;  // operands as in Counterexample::inputs
+};
+std::vector<Alternative> alternatives_for(const OpSemantics& claimed);
+
+struct AlternativeTally {
+  std::string name;
+  uint64_t explained = 0;     // sampled mismatches it reproduces
+  uint64_t contradicted = 0;  // sampled cases (mismatching or passing) where it differs from the subject
+};
+
+struct CheckOptions {
+  bool strict_nan = false;       // NaN matches only the identical NaN code
+  int threads = 1;
+  size_t max_examples = 8;       // kept per class
+  std::function<void(uint64_t cases_done)> progress;  // called from worker threads, may be empty
+};
+
+struct CheckOutcome {
+  uint64_t cases = 0, passed = 0, failed = 0, implementation_defined = 0;
+  std::array<uint64_t, kMismatchClasses> failed_by_class{};
+  std::vector<Counterexample> examples;  // per class at most max_examples, smallest first
+  uint64_t sampled_mismatches = 0, sampled_passes = 0;
+  std::vector<AlternativeTally> alternatives;  // same order as alternatives_for()
+  std::string error;                           // the subject failed to run
+
+  void merge(const CheckOutcome& other, const Format& in, size_t max_examples);
+};
+
+// Which reference checks `s`: a fast reference proven equal to the oracle where one exists,
+// else the exact oracle. The name says which ("exact" or the fast path's name).
+BatchFn reference_for(const OpSemantics& s, std::string* name = nullptr);
+
+// Runs cases [begin, end) of `cases` through `op` and its reference.
+CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
+                       const CheckOptions& options);
+
+// Alternatives that explain every sampled case and every kept counterexample (evaluated here
+// on the final examples, so the verdict is the same for merged and unsharded outcomes).
+std::vector<std::string> explaining_alternatives(const CheckOutcome& outcome, const OpSemantics& claimed);
+
+}  // namespace fpc

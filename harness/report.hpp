@@ -1,0 +1,60 @@
+// The conformance report: what a run checked and found, as schema-versioned JSON
+// (reports/schema/report.schema.json). Apart from "environment" and each check's "timing", a
+// report is a pure function of the suite, the subjects and the seed: identical runs give
+// byte-identical reports, and merging the reports of a sharded run gives the unsharded report.
+#pragma once
+
+#include "checker.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace fpc {
+
+inline constexpr const char* kReportSchema = "fpconform.report/1";
+
+struct CheckRecord {
+  std::string subject, op_name, entry;
+  OpSemantics semantics;
+  std::string case_label;  // "exhaustive", "boundary", "random:N"
+  uint64_t case_count = 0, seed = 0, range_begin = 0, range_end = 0;
+  std::string status;          // pass, fail, skipped, error
+  std::string skipped_reason;  // for skipped
+  std::string reference;       // "exact" or "fast:..."
+  CheckOutcome outcome;
+  std::vector<std::string> diagnosis;  // alternatives explaining every mismatch
+  double seconds = 0;
+
+  std::string id() const { return subject + "/" + op_name + "/" + case_label; }
+};
+
+struct Report {
+  std::string suite;
+  uint64_t seed = 0;
+  bool strict_nan = false;
+  size_t max_examples = 8;  // counterexamples kept per class
+  int shard_index = 0, shard_count = 1;
+  nlohmann::json environment;
+  std::vector<CheckRecord> checks;
+
+  bool passed() const;  // no check failed or errored
+};
+
+// Sets status from the outcome and computes the diagnosis (call after every merge).
+void finalize(CheckRecord& r);
+
+nlohmann::json to_json(const Report& r);
+// Reads a report written by to_json; InputError (one line) for anything malformed.
+Report report_from_json(const nlohmann::json& j);
+Report read_report(const std::string& path);
+void write_report(const Report& r, const std::string& path);
+
+// Joins the reports of the shards of one run into the report the unsharded run writes.
+Report merge_reports(const std::vector<Report>& shards);
+
+// Host CPU, compiler, CUDA version and GPU, thread count, time.
+nlohmann::json describe_environment(int threads);
+
+}  // namespace fpc

@@ -1,0 +1,194 @@
+// `fpconform run` and `fpconform subjects`.
+#include "run_command.hpp"
+
+#include "args.hpp"
+#include "report.hpp"
+#include "suite.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+namespace fpc::cli {
+
+namespace {
+
+struct Shard {
+  int index = 0, count = 1;
+};
+
+// "i/N" with 0 <= i < N.
+Shard parse_shard(const std::string& text) {
+  size_t slash = text.find('/');
+  if (slash == std::string::npos) throw InputError("--shard takes i/N (0 <= i < N), got '" + text + "'");
+  Shard s;
+  s.index = static_cast<int>(Args::parse_unsigned("shard", text.substr(0, slash), 1u << 20));
+  s.count = static_cast<int>(Args::parse_unsigned("shard", text.substr(slash + 1), 1u << 20));
+  if (s.count == 0 || s.index >= s.count) throw InputError("--shard takes i/N with 0 <= i < N, got '" + text + "'");
+  return s;
+}
+
+const SubjectOp& find_op(const Subject& s, const std::string& name) {
+  for (const SubjectOp& op : s.ops)
+    if (op.name == name) return op;
+  throw InputError("subject " + s.name + " has no op " + name);
+}
+
+// Progress on a terminal: one self-overwriting line per check, at most every 200 ms.
+class Progress {
+ public:
+  Progress(std::ostream& err, bool tty) : err_(err), tty_(tty) {}
+  void start(const std::string& id, uint64_t total) {
+    id_ = id;
+    total_ = total;
+    done_ = 0;
+    begin_ = last_ = std::chrono::steady_clock::now();
+  }
+  void advance(uint64_t n) {
+    uint64_t done = done_ += n;
+    if (!tty_) return;
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - begin_).count();
+    double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+    double eta = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0;
+    int width = 30, filled = total_ ? static_cast<int>(width * static_cast<double>(done) / static_cast<double>(total_)) : 0;
+    char line[256];
+    std::snprintf(line, sizeof line, "\r[%-*s] %5.1f%%  %.3g cases/s  ETA %.0fs  %s", width,
+                  std::string(static_cast<size_t>(std::clamp(filled, 0, width)), '#').c_str(),
+                  total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate, eta, id_.c_str());
+    err_ << line << std::flush;
+  }
+  void finish() {
+    if (tty_) err_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  std::ostream& err_;
+  bool tty_;
+  std::string id_;
+  uint64_t total_ = 0;
+  std::atomic<uint64_t> done_{0};
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point begin_, last_;
+};
+
+std::string status_line(const CheckRecord& r) {
+  char buf[512];
+  std::string tail;
+  if (r.status == "skipped") tail = r.skipped_reason;
+  else if (r.status == "error") tail = r.outcome.error;
+  else {
+    std::snprintf(buf, sizeof buf, "%llu cases, %llu failed, %llu impl-defined, %.2fs (%s)",
+                  static_cast<unsigned long long>(r.outcome.cases), static_cast<unsigned long long>(r.outcome.failed),
+                  static_cast<unsigned long long>(r.outcome.implementation_defined), r.seconds, r.reference.c_str());
+    tail = buf;
+    if (!r.diagnosis.empty()) {
+      tail += "; behaves exactly as: ";
+      for (size_t i = 0; i < r.diagnosis.size(); ++i) tail += (i ? ", " : "") + r.diagnosis[i];
+    }
+  }
+  std::string status = r.status;
+  std::transform(status.begin(), status.end(), status.begin(), ::toupper);
+  return status + "  " + r.id() + "  " + tail;
+}
+
+}  // namespace
+
+int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
+  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan"}, {"subject"});
+  if (!a.positional().empty()) throw InputError("run takes no positional arguments (did you mean --subject?)");
+  Report report;
+  report.suite = a.value("suite").value_or("quick");
+  report.seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
+  report.strict_nan = a.flag("strict-nan");
+  if (auto m = a.value("max-examples")) report.max_examples = Args::parse_unsigned("max-examples", *m, 1000);
+  Shard shard = a.value("shard") ? parse_shard(*a.value("shard")) : Shard{};
+  report.shard_index = shard.index;
+  report.shard_count = shard.count;
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
+  if (threads == 0) throw InputError("--threads must be at least 1");
+  const std::string report_path = a.value("report").value_or("fpconform-report.json");
+  std::vector<CheckSpec> specs = suite_checks(report.suite, a.values("subject"), report.seed);
+  if (specs.empty()) throw InputError("the suite selects no checks");
+  report.environment = describe_environment(threads);
+
+  Progress progress(err, isatty(STDERR_FILENO) != 0);
+  for (const CheckSpec& spec : specs) {
+    const Subject& subject = subject_by_name(spec.subject);
+    const SubjectOp& op = find_op(subject, spec.op);
+    CaseSource cases = CaseSource::parse(op.semantics, spec.cases, spec.seed);
+    CheckRecord rec;
+    rec.subject = subject.name;
+    rec.op_name = op.name;
+    rec.entry = op.entry;
+    rec.semantics = op.semantics;
+    rec.case_label = cases.label();
+    rec.case_count = cases.count();
+    rec.seed = spec.seed;
+    rec.range_begin = cases.count() * static_cast<uint64_t>(shard.index) / static_cast<uint64_t>(shard.count);
+    rec.range_end = cases.count() * static_cast<uint64_t>(shard.index + 1) / static_cast<uint64_t>(shard.count);
+    (void)reference_for(op.semantics, &rec.reference);
+    if (!subject.available) {
+      rec.status = "skipped";
+      rec.skipped_reason = subject.unavailable_reason;
+    } else {
+      CheckOptions options;
+      options.strict_nan = report.strict_nan;
+      options.threads = threads;
+      options.max_examples = report.max_examples;
+      progress.start(rec.id(), rec.range_end - rec.range_begin);
+      options.progress = [&progress](uint64_t n) { progress.advance(n); };
+      auto t0 = std::chrono::steady_clock::now();
+      rec.outcome = run_check(op, cases, rec.range_begin, rec.range_end, options);
+      rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress.finish();
+    }
+    finalize(rec);
+    out << status_line(rec) << std::endl;
+    report.checks.push_back(std::move(rec));
+  }
+  write_report(report, report_path);
+  nlohmann::json summary = to_json(report)["summary"];
+  out << "fpconform run: " << summary["checks"] << " checks: " << summary["passed"] << " passed, " << summary["failed"]
+      << " failed, " << summary["skipped"] << " skipped, " << summary["errors"] << " errors; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
+int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
+  Args a(rest, {}, {"json"});
+  if (!a.positional().empty()) throw InputError("subjects takes no arguments");
+  nlohmann::json all = nlohmann::json::array();
+  for (const Subject& s : all_subjects()) {
+    nlohmann::json ops = nlohmann::json::array();
+    for (const SubjectOp& op : s.ops)
+      ops.push_back({{"name", op.name}, {"entry", op.entry}, {"semantics", op.semantics.describe()}});
+    nlohmann::json j = {{"name", s.name}, {"description", s.description}, {"available", s.available},
+                        {"test_only", s.test_only}, {"ops", ops}};
+    if (!s.available) j["unavailable_reason"] = s.unavailable_reason;
+    all.push_back(j);
+  }
+  if (a.flag("json")) {
+    out << all.dump(2) << "\n";
+    return 0;
+  }
+  for (const nlohmann::json& s : all) {
+    out << s["name"].get<std::string>() << "  " << (s["available"].get<bool>() ? "available" : "unavailable: " + s["unavailable_reason"].get<std::string>())
+        << (s["test_only"].get<bool>() ? "  (test only)" : "") << "  — " << s["description"].get<std::string>() << "\n";
+    for (const nlohmann::json& op : s["ops"])
+      out << "  " << op["name"].get<std::string>() << "  " << op["semantics"].get<std::string>() << "  = "
+          << op["entry"].get<std::string>() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace fpc::cli

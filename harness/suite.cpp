@@ -1,0 +1,72 @@
+#include "suite.hpp"
+
+#include "fpconform/subject.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+
+namespace fpc {
+
+namespace {
+
+bool selected(const Subject& s, const std::vector<std::string>& subjects) {
+  if (subjects.empty()) return !s.test_only;
+  return std::find(subjects.begin(), subjects.end(), s.name) != subjects.end();
+}
+
+std::vector<CheckSpec> builtin_suite(bool full, const std::vector<std::string>& subjects, uint64_t seed) {
+  for (const std::string& name : subjects) (void)subject_by_name(name);  // unknown names are errors
+  std::vector<CheckSpec> checks;
+  for (const Subject& s : all_subjects()) {
+    if (!selected(s, subjects)) continue;
+    for (const SubjectOp& op : s.ops) {
+      const int domain_bits = op.semantics.in->bits() * op.semantics.arity();
+      const bool stochastic = op.semantics.rounding == Rounding::Stochastic;
+      if (domain_bits <= 16 && !stochastic) {
+        checks.push_back({s.name, op.name, "exhaustive", seed});
+        continue;
+      }
+      checks.push_back({s.name, op.name, "boundary", seed});
+      checks.push_back({s.name, op.name, "random:" + std::to_string(kQuickRandomCases), seed});
+      if (full && domain_bits <= 32 && !stochastic) checks.push_back({s.name, op.name, "exhaustive", seed});
+    }
+  }
+  return checks;
+}
+
+std::vector<CheckSpec> file_suite(const std::string& path, const std::vector<std::string>& subjects, uint64_t seed) {
+  std::ifstream in(path);
+  if (!in) throw InputError("unknown suite '" + path + "' (quick, full, or a readable suite file)");
+  nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("checks") || !j["checks"].is_array())
+    throw InputError("suite file '" + path + "' is not a JSON object with a \"checks\" array");
+  std::vector<CheckSpec> checks;
+  for (const nlohmann::json& c : j["checks"]) {
+    if (!c.is_object() || !c.contains("subject") || !c.contains("op") || !c["subject"].is_string() ||
+        !c["op"].is_string())
+      throw InputError("suite file '" + path + "': every check needs \"subject\" and \"op\" strings");
+    CheckSpec spec{c["subject"], c["op"], c.value("cases", std::string("boundary")), seed};
+    if (c.contains("seed")) {
+      if (!c["seed"].is_number_unsigned()) throw InputError("suite file '" + path + "': seed must be a whole number");
+      spec.seed = c["seed"].get<uint64_t>();
+    }
+    const Subject& s = subject_by_name(spec.subject);
+    if (std::none_of(s.ops.begin(), s.ops.end(), [&](const SubjectOp& o) { return o.name == spec.op; }))
+      throw InputError("suite file '" + path + "': subject " + spec.subject + " has no op " + spec.op);
+    if (!subjects.empty() && std::find(subjects.begin(), subjects.end(), spec.subject) == subjects.end()) continue;
+    checks.push_back(spec);
+  }
+  return checks;
+}
+
+}  // namespace
+
+std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed) {
+  if (suite == "quick") return builtin_suite(false, subjects, seed);
+  if (suite == "full") return builtin_suite(true, subjects, seed);
+  return file_suite(suite, subjects, seed);
+}
+
+}  // namespace fpc

@@ -1,0 +1,25 @@
+// Suites: which checks a run makes. "quick" (the default) checks every available subject op
+// exhaustively where the domain has at most 2^16 cases, plus boundary and seeded random cases;
+// "full" adds every exhaustive sweep of up to 2^32 cases. A suite file (JSON) lists checks:
+//   {"name": "mine", "checks": [{"subject": "cuda_host", "op": "float32_to_bfloat16_rn",
+//                                "cases": "boundary" | "exhaustive" | "random:N", "seed": 7}]}
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fpc {
+
+struct CheckSpec {
+  std::string subject, op, cases;
+  uint64_t seed = 0;
+};
+
+inline constexpr uint64_t kQuickRandomCases = 65536;
+
+// Expands a suite name or file into checks. `subjects` restricts the run to those subjects (and
+// is the only way test-only subjects enter a built-in suite). InputError for unknown names.
+std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed);
+
+}  // namespace fpc
