@@ -3,6 +3,7 @@
 #include "args.hpp"
 #include "describe.hpp"
 #include "fpconform/arith.hpp"
+#include "report_tools.hpp"
 #include "run_command.hpp"
 #include "selfcheck.hpp"
 
@@ -37,6 +38,14 @@ commands:
                                   check subjects against the oracle; JSON report (exit 1 on
                                   any failure)
   subjects [--json]               every subject, its ops and whether it is available here
+  report summary R.json [--junit] Markdown summary of a report (table of checks, then the
+                                  counterexamples of each failing check); --junit: JUnit XML
+  report diff OLD.json NEW.json   what newly fails, what got fixed, changed failure counts
+                                  (exit 1 on a regression)
+  report merge -o OUT.json SHARD.json...
+                                  join the reports of a sharded run (--shard i/N, 0-based)
+                                  into the report the unsharded run writes
+  report validate R.json...       check reports against reports/schema/report.schema.json
   version
 
 common options:
@@ -52,7 +61,8 @@ POLICY options:
   --sr-bits K --sr-random R       stochastic rounding: K random bits (<= 64), value R < 2^K
 VALUE: exact decimal (3.14, -0, 1e-40), hex float (0x1.8p3), fraction (1/3), inf, nan;
        with --from (convert) or for eval: a code such as 0x4248 (hex, or 0b binary).
-Exit status: 0 success, 1 a check failed (selfcheck, run), 2 bad input.
+Exit status: 0 success, 1 a check failed (selfcheck, run) or a regression (report diff),
+2 bad input.
 )";
 
 const std::set<std::string> kPolicyValued = {"rounding", "inf-under-saturation", "nan-policy", "sr-bits", "sr-random"};
@@ -394,6 +404,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "selfcheck") return cmd_selfcheck(rest, out);
     if (cmd == "run") return cmd_run(rest, out, err);
     if (cmd == "subjects") return cmd_subjects(rest, out);
+    if (cmd == "report") return cmd_report(rest, out, err);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

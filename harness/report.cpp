@@ -286,14 +286,14 @@ Report merge_reports(const std::vector<Report>& shards) {
         continue;
       }
       CheckRecord& m = it->second;
+      m.range_begin = std::min(m.range_begin, c.range_begin);
+      m.range_end = std::max(m.range_end, c.range_end);
       if (m.status == "skipped" || c.status == "skipped") {
         if (m.status != c.status) throw InputError("check " + c.id() + " is skipped in one shard only");
         continue;
       }
       m.outcome.merge(c.outcome, *m.semantics.in, merged.max_examples);
       m.seconds += c.seconds;
-      m.range_begin = std::min(m.range_begin, c.range_begin);
-      m.range_end = std::max(m.range_end, c.range_end);
     }
   }
   for (const std::string& id : order) {
