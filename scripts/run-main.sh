@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, run the oracle's self-check (golden vectors
-# from the specifications and shared/SEEDS.md) and write its JSON report.
+# The main job: install what is missing, build, check the oracle against its golden vectors,
+# then run the default conformance suite (quick) and print its summary. Exit status: that of
+# the conformance run (0 every check passed, 1 a check failed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 bin="$(./scripts/build.sh release)/harness/fpconform"
 mkdir -p reports
-report="${FPC_REPORT:-reports/selfcheck.json}"
-echo "== fpconform convert --to float8_e4m3fn --rounding rne 3.14"
-"$bin" convert --to float8_e4m3fn --rounding rne 3.14
-echo "== fpconform info bfloat16"
-"$bin" info bfloat16
-echo "== fpconform selfcheck --report $report"
-"$bin" selfcheck --report "$report"
+report="${FPC_REPORT:-reports/report.json}"
+echo "== fpconform selfcheck --report reports/selfcheck.json"
+"$bin" selfcheck --report reports/selfcheck.json
+echo "== fpconform run --suite quick --report $report"
+status=0
+"$bin" run --suite quick --report "$report" | grep -v '^SKIPPED' || status=$?
+echo "== fpconform report summary $report"
+"$bin" report summary "$report"
+exit "$status"

@@ -302,10 +302,15 @@ TEST_P(Exhaustive, BetweenNeighboursAndBeyond) {
       const Entry& nearer = p.side < 0 ? a : b;  // (side != 0)
       const uint64_t down_code = code_for(down, neg), up_code = code_for(up, neg);
       const uint64_t tz_code = code_for(tz, neg), away_code = code_for(away, neg);
-      if ((down_code & 1) == (up_code & 1))
+      // Parity is the code's last bit, except with no mantissa bits (E8M0) where it is the
+      // significand's: every nonzero value has significand 1 (odd), so ties go away from zero
+      // and rod goes toward zero, as LLVM APFloat and ml_dtypes read "even".
+      const bool significand_parity = fmt.kind == fpc::FormatKind::Float && fmt.man_bits == 0;
+      if (!significand_parity && (down_code & 1) == (up_code & 1))
         fail.add("neighbours ", hex(down_code), " and ", hex(up_code), " have the same parity: rne/rod undefined");
-      const uint64_t even_code = (down_code & 1) == 0 ? down_code : up_code;
-      const uint64_t odd_code = (down_code & 1) != 0 ? down_code : up_code;
+      const bool tz_odd = significand_parity ? !tz.value.is_zero() : (tz_code & 1) != 0;
+      const uint64_t odd_code = tz_odd ? tz_code : away_code;
+      const uint64_t even_code = tz_odd ? away_code : tz_code;
       // the stochastic fraction f = |x - tz| / (b - a)
       Rat xr = rat(x), tzr = rat(tz.value);
       BigInt fnum = xr.num * tzr.den - tzr.num * xr.den;

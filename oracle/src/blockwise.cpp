@@ -7,6 +7,7 @@ namespace fpc {
 AbsmaxQuantized quantize_absmax(std::span<const ExactValue> values, const Format& element, size_t blocksize,
                                 Rounding mode) {
   if (blocksize == 0) throw InputError("blocksize must be positive");
+  if (mode == Rounding::Stochastic) throw InputError("absmax quantization takes a deterministic rounding mode");
   AbsmaxQuantized q;
   q.element = &element;
   q.blocksize = blocksize;

@@ -197,7 +197,8 @@ Format parse_spec(std::string_view spec) {
     size_t eq = opt.find('=');
     std::string_view key = opt.substr(0, eq), val = eq == std::string_view::npos ? "" : opt.substr(eq + 1);
     if (key == "bias" && !seen_bias) {
-      if (!parse_int(val, f.bias) || f.bias < -100000 || f.bias > 100000) bad_spec(spec, "bias must be an integer");
+      if (!parse_int(val, f.bias) || f.bias < -100000 || f.bias > 100000)
+        bad_spec(spec, "bias must be an integer from -100000 to 100000");
       seen_bias = true;
     } else if (key == "nan" && !seen_nan) {
       if (val == "ieee") f.nonfinite = NonFinite::Ieee;
@@ -220,6 +221,7 @@ Format parse_spec(std::string_view spec) {
   }
   if (f.bits() > 64) bad_spec(spec, "more than 64 bits");
   if (f.nonfinite == NonFinite::Ieee && e < 2) bad_spec(spec, "nan=ieee needs at least 2 exponent bits");
+  if (f.nonfinite == NonFinite::Ieee && m == 0) bad_spec(spec, "nan=ieee needs a mantissa bit to tell NaN from inf (use nan=fn)");
   if (f.nonfinite == NonFinite::FNUZ && !f.has_sign) bad_spec(spec, "nan=fnuz needs a sign bit");
   if (f.nonfinite == NonFinite::FN && m == 0 && e < 2) bad_spec(spec, "nan=fn with no mantissa needs 2 exponent bits");
   if (m == 0) f.has_subnormals = false;  // no mantissa: exponent field 0 is zero only

@@ -182,7 +182,7 @@ RoundResult infinity_result(const Format& f, bool negative, const Policy& p) {
   if (f.kind == FormatKind::Float && !f.has_sign && negative) return nan_result(f, p, kInvalid);
   if (f.has_inf() && !p.saturate) return {f.inf_code(negative), 0, false};
   if (f.has_inf()) {  // saturating IEEE-style format: a policy, as libraries differ
-    if (p.inf_under_saturation == InfUnderSaturation::NaN) return nan_result(f, p, kInvalid);
+    if (p.inf_under_saturation == InfUnderSaturation::NaN) return {f.inf_code(negative), 0, false};  // unsaturated
     return {extreme_code(f, negative), kInvalid, false};
   }
   if (f.has_nan() && !(p.saturate && p.inf_under_saturation == InfUnderSaturation::Max))
@@ -211,12 +211,13 @@ uint64_t encode_magnitude(const Format& f, const BigInt& M, int64_t q) {
   return (field << m) | mant;
 }
 
-// Parity of the code of M * 2^q (M >= 0), without encoding it.
-bool magnitude_code_odd(const Format& f, const BigInt& M, int64_t q) {
+// Whether the value M * 2^q (M >= 0) counts as odd for ties and rod, without encoding it.
+bool magnitude_code_odd(const Format& f, const BigInt& M) {
   if (M == 0) return false;
   if (f.man_bits > 0) return (M & 1) != 0;  // the code's lsb is the mantissa's
-  // No mantissa bits: the code's lsb is the exponent field's (M is a power of two here).
-  return ((msb(M) + q + f.bias) & 1) != 0;
+  // No mantissa bits (E8M0): every nonzero value has significand 1, which is odd, so ties go to
+  // the larger power of two, as LLVM APFloat and ml_dtypes round them.
+  return true;
 }
 
 struct Scaled {  // |x| = (I + rem/den) * 2^q
@@ -242,7 +243,7 @@ Scaled scale_to_quantum(const ExactValue& x, int64_t q) {
 BigInt round_at_quantum(const Format& f, const ExactValue& x, int64_t q, Rounding mode, const RandomBits& rb,
                         bool& inexact) {
   Scaled s = scale_to_quantum(x, q);
-  Bracket b = locate(s.rem, s.den, magnitude_code_odd(f, s.I, q), rb);
+  Bracket b = locate(s.rem, s.den, magnitude_code_odd(f, s.I), rb);
   inexact = s.rem != 0;
   if (round_away(mode, x.negative, b, rb)) ++s.I;
   return s.I;
@@ -274,6 +275,9 @@ RoundResult round_float(const ExactValue& x, const Format& f, Rounding mode, con
   const BigInt Mmax = (BigInt(1) << m) + f.top_finite_mantissa();
   if (q > qmax || (q == qmax && M > Mmax)) {
     flags |= kOverflow | kInexact;
+    // IEEE 754-2019 7.4. Stochastic rounding reaches here only when the neighbour its bits chose
+    // lies beyond max; it then overflows as the nearest modes do (which keeps it monotone for
+    // fixed bits: a choice of max itself is not an overflow).
     bool to_infinity = mode == Rounding::NearestEven || mode == Rounding::NearestAway ||
                        mode == Rounding::Stochastic || (mode == Rounding::TowardPositive && !negative) ||
                        (mode == Rounding::TowardNegative && negative);

@@ -39,7 +39,9 @@ Rounding rounding_by_name(std::string_view name);  // throws InputError
 // FP4/FP6, other libraries +0 or -0). Unpinned behaves as PositiveMax for float and code-table
 // formats and PositiveZero for integers, and marks the result implementation-defined.
 enum class NanIntoNoNan { Unpinned, PositiveMax, PositiveZero, NegativeZero };
-// With saturation on, what ±inf inputs become (CUDA: ±max; ml_dtypes: NaN).
+// With saturation on, what ±inf inputs become. Max: ±max finite (CUDA's __NV_SATFINITE).
+// NaN: infinity is not saturated: it stays ±inf where the format has inf and becomes NaN where
+// it has none (ml_dtypes' saturating casts).
 enum class InfUnderSaturation { Max, NaN };
 
 struct Policy {
