@@ -57,8 +57,8 @@ std::vector<CheckSpec> file_suite(const std::string& path, const std::vector<std
       throw InputError("suite file '" + path + "': subject " + spec.subject + " has no op " + spec.op);
     if (!subjects.empty() && std::find(subjects.begin(), subjects.end(), spec.subject) == subjects.end()) continue;
     // A check is identified by subject/op/cases in reports, merges and diffs: keep them unique.
-    if (std::any_of(checks.begin(), checks.end(), [&](const CheckSpec& c) {
-          return c.subject == spec.subject && c.op == spec.op && c.cases == spec.cases;
+    if (std::any_of(checks.begin(), checks.end(), [&](const CheckSpec& other) {
+          return other.subject == spec.subject && other.op == spec.op && other.cases == spec.cases;
         }))
       throw InputError("suite file '" + path + "' lists " + spec.subject + "/" + spec.op + "/" + spec.cases + " twice");
     checks.push_back(spec);
