@@ -2,6 +2,7 @@
 #include "run_command.hpp"
 
 #include "args.hpp"
+#include "../kernels/plugin_loader.hpp"
 #include "report.hpp"
 #include "suite.hpp"
 
@@ -32,6 +33,24 @@ Shard parse_shard(const std::string& text) {
   s.count = static_cast<int>(Args::parse_unsigned("shard", text.substr(slash + 1), 1u << 20));
   if (s.count == 0 || s.index >= s.count) throw InputError("--shard takes i/N with 0 <= i < N, got '" + text + "'");
   return s;
+}
+
+// Loads every --plugin; two plugins with the same subject name are an InputError.
+std::vector<Subject> load_plugins(const std::vector<std::string>& paths) {
+  std::vector<Subject> plugins;
+  for (const std::string& path : paths) {
+    Subject s = load_plugin(path);
+    if (std::any_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == s.name; }))
+      throw InputError("plugin " + path + ": another --plugin is also named " + s.name);
+    plugins.push_back(std::move(s));
+  }
+  return plugins;
+}
+
+const Subject& find_subject(const std::vector<Subject>& plugins, const std::string& name) {
+  for (const Subject& s : plugins)
+    if (s.name == name) return s;
+  return subject_by_name(name);
 }
 
 const SubjectOp& find_op(const Subject& s, const std::string& name) {
@@ -104,7 +123,7 @@ std::string status_line(const CheckRecord& r) {
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan"}, {"subject"});
+  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan"}, {"subject", "plugin"});
   if (!a.positional().empty()) throw InputError("run takes no positional arguments (did you mean --subject?)");
   Report report;
   report.suite = a.value("suite").value_or("quick");
@@ -118,13 +137,28 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
   const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
   if (threads == 0) throw InputError("--threads must be at least 1");
   const std::string report_path = a.value("report").value_or("fpconform-report.json");
-  std::vector<CheckSpec> specs = suite_checks(report.suite, a.values("subject"), report.seed);
+  // Plugins: every op of every --plugin, with the case kinds of the quick suite (of the full
+  // suite with --suite full). With plugins, a built-in suite checks only the built-in subjects
+  // named with --subject (a suite file, all of its checks).
+  const std::vector<Subject> plugins = load_plugins(a.values("plugin"));
+  std::vector<std::string> builtin_subjects;
+  for (const std::string& name : a.values("subject"))
+    if (std::none_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == name; }))
+      builtin_subjects.push_back(name);
+  const bool builtin_suite = report.suite == "quick" || report.suite == "full";
+  std::vector<CheckSpec> specs;
+  if (plugins.empty() || !builtin_subjects.empty() || !builtin_suite)
+    specs = suite_checks(report.suite, builtin_subjects, report.seed);
+  for (const Subject& p : plugins)
+    for (const SubjectOp& op : p.ops)
+      for (std::string& kind : suite_case_kinds(op.semantics, report.suite == "full"))
+        specs.push_back({p.name, op.name, std::move(kind), report.seed});
   if (specs.empty()) throw InputError("the suite selects no checks");
   report.environment = describe_environment(threads);
 
   Progress progress(err, isatty(STDERR_FILENO) != 0);
   for (const CheckSpec& spec : specs) {
-    const Subject& subject = subject_by_name(spec.subject);
+    const Subject& subject = find_subject(plugins, spec.subject);
     const SubjectOp& op = find_op(subject, spec.op);
     CaseSource cases = CaseSource::parse(op.semantics, spec.cases, spec.seed);
     CheckRecord rec;
@@ -165,10 +199,15 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
 }
 
 int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
-  Args a(rest, {}, {"json"});
+  Args a(rest, {}, {"json"}, {"plugin"});
   if (!a.positional().empty()) throw InputError("subjects takes no arguments");
+  std::vector<const Subject*> subjects;
+  for (const Subject& s : all_subjects()) subjects.push_back(&s);
+  const std::vector<Subject> plugins = load_plugins(a.values("plugin"));
+  for (const Subject& s : plugins) subjects.push_back(&s);
   nlohmann::json all = nlohmann::json::array();
-  for (const Subject& s : all_subjects()) {
+  for (const Subject* subject : subjects) {
+    const Subject& s = *subject;
     nlohmann::json ops = nlohmann::json::array();
     for (const SubjectOp& op : s.ops)
       ops.push_back({{"name", op.name}, {"entry", op.entry}, {"semantics", op.semantics.describe()}});

@@ -21,17 +21,8 @@ std::vector<CheckSpec> builtin_suite(bool full, const std::vector<std::string>& 
   std::vector<CheckSpec> checks;
   for (const Subject& s : all_subjects()) {
     if (!selected(s, subjects)) continue;
-    for (const SubjectOp& op : s.ops) {
-      const int domain_bits = op.semantics.in->bits() * op.semantics.arity();
-      const bool stochastic = op.semantics.rounding == Rounding::Stochastic;
-      if (domain_bits <= 16 && !stochastic) {
-        checks.push_back({s.name, op.name, "exhaustive", seed});
-        continue;
-      }
-      checks.push_back({s.name, op.name, "boundary", seed});
-      checks.push_back({s.name, op.name, "random:" + std::to_string(kQuickRandomCases), seed});
-      if (full && domain_bits <= 32 && !stochastic) checks.push_back({s.name, op.name, "exhaustive", seed});
-    }
+    for (const SubjectOp& op : s.ops)
+      for (std::string& kind : suite_case_kinds(op.semantics, full)) checks.push_back({s.name, op.name, std::move(kind), seed});
   }
   return checks;
 }
@@ -67,6 +58,15 @@ std::vector<CheckSpec> file_suite(const std::string& path, const std::vector<std
 }
 
 }  // namespace
+
+std::vector<std::string> suite_case_kinds(const OpSemantics& s, bool full) {
+  const int domain_bits = s.in->bits() * s.arity();
+  const bool stochastic = s.rounding == Rounding::Stochastic;
+  if (domain_bits <= 16 && !stochastic) return {"exhaustive"};
+  std::vector<std::string> kinds = {"boundary", "random:" + std::to_string(kQuickRandomCases)};
+  if (full && domain_bits <= 32 && !stochastic) kinds.push_back("exhaustive");
+  return kinds;
+}
 
 std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed) {
   if (suite == "quick") return builtin_suite(false, subjects, seed);

@@ -18,6 +18,13 @@ struct CheckSpec {
 
 inline constexpr uint64_t kQuickRandomCases = 65536;
 
+struct OpSemantics;
+
+// The case kinds a built-in suite checks one op with: "exhaustive" where the domain has at most
+// 2^16 cases (and no random bits), else "boundary" and "random:65536", plus "exhaustive" in the
+// full suite where the domain has at most 2^32 cases.
+std::vector<std::string> suite_case_kinds(const OpSemantics& s, bool full);
+
 // Expands a suite name or file into checks. `subjects` restricts the run to those subjects (and
 // is the only way test-only subjects enter a built-in suite). InputError for unknown names.
 std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed);

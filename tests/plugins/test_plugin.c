@@ -1,0 +1,93 @@
+/* Test plugins for tests/test_plugin.cpp: one tiny source, compiled once per variant (see
+ * tests/CMakeLists.txt). Without definitions it is a correct plugin with two ops,
+ * bfloat16 -> float32 (exact: the code shifted left by 16), under the names FPC_TEST_NAME_A and
+ * FPC_TEST_NAME_B. Each definition breaks one thing:
+ *   FPC_TEST_VERSION N         fpc_plugin_v1 returns N
+ *   FPC_TEST_NO_SYMBOL         exports fpc_plugin_v0 instead of fpc_plugin_v1
+ *   FPC_TEST_OP / _IN / _OUT / _ROUNDING "..."   the second op's declaration
+ *   FPC_TEST_NAME_B "..."      the second op's name (equal to the first: a duplicate)
+ *   FPC_TEST_NULL_RUN          the second op has no run function
+ *   FPC_TEST_RUN_FAILS N       the second op's run returns N
+ *   FPC_TEST_SR_BITS N         the second op's sr_bits
+ * and FPC_TEST_SR makes the second op a correct float32 -> bfloat16 stochastic rounding with 16
+ * random bits (reading in[1]).
+ */
+#include "fpconform/plugin.h"
+
+#ifndef FPC_TEST_VERSION
+#define FPC_TEST_VERSION FPC_PLUGIN_ABI_VERSION
+#endif
+#ifndef FPC_TEST_OP
+#define FPC_TEST_OP "convert"
+#endif
+#ifndef FPC_TEST_IN
+#define FPC_TEST_IN "bfloat16"
+#endif
+#ifndef FPC_TEST_OUT
+#define FPC_TEST_OUT "float32"
+#endif
+#ifndef FPC_TEST_ROUNDING
+#define FPC_TEST_ROUNDING "rne"
+#endif
+#ifndef FPC_TEST_SR_BITS
+#define FPC_TEST_SR_BITS 0
+#endif
+#define FPC_TEST_NAME_A "bfloat16_to_float32"
+#ifndef FPC_TEST_NAME_B
+#define FPC_TEST_NAME_B "bfloat16_to_float32_again"
+#endif
+
+static int widen(const uint64_t *const *in, uint64_t *out, size_t n, void *ctx) {
+  (void)ctx;
+  for (size_t i = 0; i < n; ++i) out[i] = in[0][i] << 16;
+  return 0;
+}
+
+#if defined(FPC_TEST_SR)
+/* The magnitude rounds up exactly when (low 16 bits) + random >= 2^16: a carry out of them. */
+static int stochastic(const uint64_t *const *in, uint64_t *out, size_t n, void *ctx) {
+  (void)ctx;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t x = in[0][i];
+    out[i] = (x & 0x7fffffffu) > 0x7f800000u ? (x >> 16) | 0x40u : (x + in[1][i]) >> 16;
+  }
+  return 0;
+}
+#undef FPC_TEST_NAME_B
+#define FPC_TEST_NAME_B "float32_to_bfloat16_sr16"
+#define FPC_TEST_RUN_B stochastic
+#undef FPC_TEST_IN
+#define FPC_TEST_IN "float32"
+#undef FPC_TEST_OUT
+#define FPC_TEST_OUT "bfloat16"
+#undef FPC_TEST_ROUNDING
+#define FPC_TEST_ROUNDING "sr"
+#undef FPC_TEST_SR_BITS
+#define FPC_TEST_SR_BITS 16
+#elif defined(FPC_TEST_RUN_FAILS)
+static int fails(const uint64_t *const *in, uint64_t *out, size_t n, void *ctx) {
+  (void)in, (void)out, (void)n, (void)ctx;
+  return FPC_TEST_RUN_FAILS;
+}
+#define FPC_TEST_RUN_B fails
+#elif defined(FPC_TEST_NULL_RUN)
+#define FPC_TEST_RUN_B NULL
+#else
+#define FPC_TEST_RUN_B widen
+#endif
+
+static const fpc_op kOps[] = {
+    {FPC_TEST_NAME_A, "convert", "bfloat16", "float32", "rne", 0, 0, widen, NULL},
+    {FPC_TEST_NAME_B, FPC_TEST_OP, FPC_TEST_IN, FPC_TEST_OUT, FPC_TEST_ROUNDING, 0, FPC_TEST_SR_BITS, FPC_TEST_RUN_B, NULL},
+};
+
+#ifdef FPC_TEST_NO_SYMBOL
+int fpc_plugin_v0(const fpc_op **ops, size_t *count);
+int fpc_plugin_v0(const fpc_op **ops, size_t *count) {
+#else
+int fpc_plugin_v1(const fpc_op **ops, size_t *count) {
+#endif
+  *ops = kOps;
+  *count = sizeof kOps / sizeof kOps[0];
+  return FPC_TEST_VERSION;
+}
