@@ -33,11 +33,12 @@ commands:
                                   minimumNumber maximumNumber compare) rounded once
   selfcheck [--golden FILE] [--report PATH]
                                   recompute the golden vectors (specs, SEEDS) and write a report
-  run [--suite quick|full|FILE] [--subject NAME,...] [--report PATH] [--shard i/N]
-      [--threads N] [--seed S] [--strict-nan] [--max-examples K]
+  run [--suite quick|full|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]
+      [--shard i/N] [--threads N] [--seed S] [--strict-nan] [--max-examples K]
                                   check subjects against the oracle; JSON report (exit 1 on
                                   any failure)
-  subjects [--json]               every subject, its ops and whether it is available here
+  subjects [--plugin PATH.so] [--json]
+                                  every subject, its ops and whether it is available here
   report summary R.json [--junit] Markdown summary of a report (table of checks, then the
                                   counterexamples of each failing check); --junit: JUnit XML
   report diff OLD.json NEW.json   what newly fails, what got fixed, changed failure counts
