@@ -1,5 +1,7 @@
 #include "cases.hpp"
 
+#include "fpconform/vector_clones.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -17,6 +19,20 @@ namespace {
 constexpr uint64_t kRandomBitsSalt = 0x5eed5eed5eed5eedULL;
 
 uint64_t low_mask(int bits) { return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1; }
+
+// Exhaustive cases: the case index's digits in base 2^bits, most significant first. Every sweep
+// of 2^32 cases is unary or binary; these are its hot loops.
+FPC_VECTOR_CLONES void fill_exhaustive_unary(uint64_t* a, uint64_t begin, size_t n, uint64_t mask) {
+  for (size_t j = 0; j < n; ++j) a[j] = (begin + j) & mask;
+}
+FPC_VECTOR_CLONES void fill_exhaustive_binary(uint64_t* a, uint64_t* b, uint64_t begin, size_t n, int bits,
+                                              uint64_t mask) {
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t i = begin + j;
+    a[j] = (i >> bits) & mask;
+    b[j] = i & mask;
+  }
+}
 
 uint64_t float_code(const Format& f, bool negative, uint64_t field, uint64_t mant) {
   uint64_t sign = negative && f.has_sign ? uint64_t{1} << (f.bits() - 1) : 0;
@@ -234,9 +250,15 @@ void CaseSource::fill(uint64_t begin, size_t n, uint64_t* const* ops) const {
   const uint64_t mask = low_mask(in_bits_);
   switch (kind_) {
     case CaseKind::Exhaustive:
-      for (size_t j = 0; j < n; ++j) {
-        uint64_t i = begin + j;
-        for (int k = arity_ - 1; k >= 0; --k, i >>= in_bits_) ops[k][j] = i & mask;
+      if (arity_ == 1) {
+        fill_exhaustive_unary(ops[0], begin, n, mask);
+      } else if (arity_ == 2) {
+        fill_exhaustive_binary(ops[0], ops[1], begin, n, in_bits_, mask);
+      } else {
+        for (size_t j = 0; j < n; ++j) {
+          uint64_t i = begin + j;
+          for (int k = arity_ - 1; k >= 0; --k, i >>= in_bits_) ops[k][j] = i & mask;
+        }
       }
       break;
     case CaseKind::Boundary:

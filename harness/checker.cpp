@@ -1,10 +1,13 @@
 #include "checker.hpp"
 
 #include "fpconform/arith.hpp"
+#include "fpconform/vector_clones.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <bit>
+#include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -20,8 +23,18 @@ namespace {
 constexpr std::string_view kClassNames[kMismatchClasses] = {
     "tie_breaking", "rounding_direction", "overflow_saturation", "nan", "signed_zero", "subnormal_flush", "other"};
 
-// Cases per batch handed to subjects and references.
-constexpr size_t kChunk = 16384;
+// Cases per batch handed to subjects and references: small enough that a chunk's operands and
+// both result arrays stay in a 48 KiB L1 data cache next to the reference's hot table lines
+// (unary: 3 x 8 KiB; binary: 4 x 8 KiB). bench/bench_run.cpp measured 1024 a few per cent
+// faster than 2048 and 4096 for whole checks.
+constexpr size_t kChunk = 1024;
+// The comparison scans a chunk in blocks of 64 cases and reports them in one 64-bit mask.
+constexpr size_t kScanBlock = 64;
+static_assert(kChunk <= kScanBlock * 64);
+// Chunks a worker claims at once, so the shared counter is touched once per 32768 cases.
+constexpr uint64_t kChunksPerClaim = 32;
+// Progress is reported at most once per this many cases per worker.
+constexpr uint64_t kProgressEvery = uint64_t{1} << 16;
 // Diagnosis samples about 2^20 mismatches and 2^15 passing cases per check, chosen by a hash of
 // the case index so that every shard and thread samples the same cases.
 constexpr uint64_t kMismatchSampleTarget = uint64_t{1} << 20;
@@ -29,7 +42,7 @@ constexpr uint64_t kPassSampleTarget = uint64_t{1} << 15;
 constexpr uint64_t kSampleSalt = 0xd1a6d1a6d1a6d1a6ULL;
 
 // Samples one case in `every` (a power of two): a stride with an offset drawn per block of
-// 2^14 indices, so the test per case is an add and a mask and depends on the index alone.
+// 2^14 indices, so whether an index is sampled depends on the index alone.
 class Sampler {
  public:
   Sampler(uint64_t total, uint64_t target) {
@@ -37,13 +50,47 @@ class Sampler {
   }
   bool operator()(uint64_t index) const {
     if (every_ == 1) return true;
-    uint64_t offset = mix64((index >> 14) ^ kSampleSalt);
+    uint64_t offset = mix64((index >> kBlockBits) ^ kSampleSalt);
     return ((index + offset) & (every_ - 1)) == 0;
+  }
+  // The positions j (ascending) of the sampled indices first + j in [first, first + n): the same
+  // set as operator() picks, one hash per block of 2^14 indices instead of one per index.
+  void collect(uint64_t first, size_t n, std::vector<uint32_t>& out) const {
+    out.clear();
+    if (every_ == 1) {
+      for (size_t j = 0; j < n; ++j) out.push_back(static_cast<uint32_t>(j));
+      return;
+    }
+    const uint64_t end = first + n, mask = every_ - 1;
+    for (uint64_t block = first >> kBlockBits; (block << kBlockBits) < end; ++block) {
+      const uint64_t lo = std::max(first, block << kBlockBits), hi = std::min(end, (block + 1) << kBlockBits);
+      // (index + offset) & mask == 0  <=>  index & mask == -offset & mask
+      const uint64_t residue = (0 - mix64(block ^ kSampleSalt)) & mask;
+      uint64_t index = (lo & ~mask) | residue;
+      if (index < lo) index += every_;
+      for (; index < hi; index += every_) out.push_back(static_cast<uint32_t>(index - first));
+    }
   }
 
  private:
+  static constexpr int kBlockBits = 14;
   uint64_t every_ = 1;
 };
+
+// The hot path of every check: bit b is set when any of the cases [64 b, 64 b + 64) of a chunk has
+// a subject result that differs in any bit from the reference's. Branch-free, vectorised.
+FPC_VECTOR_CLONES uint64_t differing_blocks(const uint64_t* actual, const uint64_t* expected, size_t n) {
+  uint64_t blocks = 0;
+  const size_t full = n / kScanBlock;
+  for (size_t b = 0; b < full; ++b) {
+    uint64_t differ = 0;
+    for (size_t j = b * kScanBlock; j < (b + 1) * kScanBlock; ++j) differ |= actual[j] ^ expected[j];
+    blocks |= uint64_t{differ != 0} << b;
+  }
+  uint64_t differ = 0;
+  for (size_t j = full * kScanBlock; j < n; ++j) differ |= actual[j] ^ expected[j];
+  return blocks | (uint64_t{differ != 0} << full);
+}
 
 OpSemantics with_rounding(OpSemantics s, Rounding r) {
   s.rounding = r;
@@ -59,6 +106,29 @@ uint64_t run_one(const BatchFn& fn, const uint64_t* operands, int arrays) {
   fn(in, &out, 1);
   return out;
 }
+
+// A reference built on first use (thread-safe). The alternatives' and the classifier's references
+// are tables that take milliseconds each to build, while most checks evaluate them on a few
+// thousand sampled cases or never; building them lazily, from whichever worker first needs one,
+// keeps that work off the start of every check.
+class LazyReference {
+ public:
+  explicit LazyReference(OpSemantics s) : state_(std::make_shared<State>(std::move(s))) {}
+  uint64_t operator()(const uint64_t* operands, int arrays) const {
+    State& st = *state_;
+    std::call_once(st.once, [&st] { st.fn = reference_for(st.semantics); });
+    return run_one(st.fn, operands, arrays);
+  }
+
+ private:
+  struct State {
+    explicit State(OpSemantics s) : semantics(std::move(s)) {}
+    OpSemantics semantics;
+    std::once_flag once;
+    BatchFn fn;
+  };
+  std::shared_ptr<State> state_;
+};
 
 bool same_result(const Format& f, uint64_t a, uint64_t b, bool strict_nan) {
   if (a == b) return true;
@@ -106,24 +176,19 @@ ExactValue exact_result(const OpSemantics& s, const uint64_t* operands) {
 // result (rdn/rup without saturation), and what flushing would have given.
 class Classifier {
  public:
-  explicit Classifier(const OpSemantics& s) : s_(s) {
-    OpSemantics plain = s;
-    plain.policy.saturate = false;
-    down_ = reference_for(with_rounding(plain, Rounding::TowardNegative));
-    up_ = reference_for(with_rounding(plain, Rounding::TowardPositive));
-    OpSemantics f = s, d = s;
-    f.policy.ftz = true;
-    d.policy.daz = true;
-    ftz_ = reference_for(f);
-    daz_ = reference_for(d);
-    arrays_ = s.arity();
-  }
+  explicit Classifier(const OpSemantics& s)
+      : s_(s),
+        down_(with_rounding(without_saturation(s), Rounding::TowardNegative)),
+        up_(with_rounding(without_saturation(s), Rounding::TowardPositive)),
+        ftz_(with_ftz(s)),
+        daz_(with_daz(s)),
+        arrays_(s.arity()) {}
 
   MismatchClass classify(const uint64_t* operands, uint64_t expected, uint64_t actual) const {
     const Format& out = *s_.out;
     bool input_nan = false;
     for (int k = 0; k < s_.arity(); ++k) input_nan |= code_class(*s_.in, operands[k]) == CodeClass::NaN;
-    const uint64_t dn = run_one(down_, operands, arrays_), up = run_one(up_, operands, arrays_);
+    const uint64_t dn = down_(operands, arrays_), up = up_(operands, arrays_);
     const CodeClass cdn = code_class(out, dn), cup = code_class(out, up);
     auto non_finite = [](CodeClass c) { return c == CodeClass::Infinity || c == CodeClass::NaN; };
     if (!input_nan && (non_finite(cdn) || non_finite(cup) || (dn == up && is_extreme(out, dn))))
@@ -132,7 +197,7 @@ class Classifier {
       return MismatchClass::NaN;
     if (code_class(out, expected) == CodeClass::Zero && code_class(out, actual) == CodeClass::Zero)
       return MismatchClass::SignedZero;
-    if (actual == run_one(ftz_, operands, arrays_) || actual == run_one(daz_, operands, arrays_))
+    if (actual == ftz_(operands, arrays_) || actual == daz_(operands, arrays_))
       return MismatchClass::SubnormalFlush;
     if (actual == dn || actual == up) return is_tie(operands, dn, up) ? MismatchClass::TieBreaking : MismatchClass::RoundingDirection;
     return MismatchClass::Other;
@@ -149,14 +214,70 @@ class Classifier {
     return compare(exact_op(Op::Add, ab, Rounding::NearestEven).value, exact_op(Op::Add, xx, Rounding::NearestEven).value) == 0;
   }
 
+  static OpSemantics without_saturation(OpSemantics s) {
+    s.policy.saturate = false;
+    return s;
+  }
+  static OpSemantics with_ftz(OpSemantics s) {
+    s.policy.ftz = true;
+    return s;
+  }
+  static OpSemantics with_daz(OpSemantics s) {
+    s.policy.daz = true;
+    return s;
+  }
+
   OpSemantics s_;
-  BatchFn down_, up_, ftz_, daz_;
+  LazyReference down_, up_, ftz_, daz_;
   int arrays_ = 1;
 };
 
 int precision(const Format& f) { return f.kind == FormatKind::Float ? f.man_bits + 1 : 0; }
 
+// run_chunks' split: how many claims of kChunksPerClaim chunks [begin, end) makes, and how many
+// workers it starts for them.
+uint64_t chunk_count(uint64_t begin, uint64_t end) { return end > begin ? (end - begin + kChunk - 1) / kChunk : 0; }
+uint64_t claim_count(uint64_t begin, uint64_t end) {
+  return (chunk_count(begin, end) + kChunksPerClaim - 1) / kChunksPerClaim;
+}
+int worker_count(uint64_t begin, uint64_t end, int threads) {
+  return static_cast<int>(std::clamp<uint64_t>(claim_count(begin, end), 1, static_cast<uint64_t>(std::max(1, threads))));
+}
+
 }  // namespace
+
+const size_t kCheckChunk = kChunk;
+
+void run_chunks(uint64_t begin, uint64_t end, int threads,
+                const std::function<bool(int worker, uint64_t first, size_t n)>& body) {
+  const uint64_t chunks = chunk_count(begin, end), claims = claim_count(begin, end);
+  std::atomic<uint64_t> next_claim{0};
+  std::atomic<bool> abort{false};
+  std::mutex mu;
+  std::exception_ptr error;
+  auto worker = [&](int w) {
+    try {
+      while (!abort.load(std::memory_order_relaxed)) {
+        const uint64_t claim = next_claim.fetch_add(1);
+        if (claim >= claims) return;
+        const uint64_t last_chunk = std::min(chunks, (claim + 1) * kChunksPerClaim);
+        for (uint64_t c = claim * kChunksPerClaim; c < last_chunk; ++c) {
+          const uint64_t first = begin + c * kChunk;
+          if (!body(w, first, static_cast<size_t>(std::min<uint64_t>(kChunk, end - first)))) return;
+        }
+      }
+    } catch (...) {  // rethrown on the caller's thread, as if the work had been done there
+      std::lock_guard lock(mu);
+      if (!error) error = std::current_exception();
+      abort = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < worker_count(begin, end, threads); ++t) pool.emplace_back(worker, t);
+  worker(0);
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
 
 std::string_view to_string(MismatchClass c) { return kClassNames[static_cast<int>(c)]; }
 
@@ -216,9 +337,9 @@ BatchFn reference_for(const OpSemantics& s, std::string* name) {
 std::vector<Alternative> alternatives_for(const OpSemantics& claimed) {
   std::vector<Alternative> alts;
   auto add = [&](std::string name, const OpSemantics& s) {
-    BatchFn fn = reference_for(s);
+    LazyReference fn(s);
     int n = s.arity() + (s.rounding == Rounding::Stochastic ? 1 : 0);
-    alts.push_back({std::move(name), [fn, n](const uint64_t* ops) { return run_one(fn, ops, n); }});
+    alts.push_back({std::move(name), [fn, n](const uint64_t* ops) { return fn(ops, n); }});
   };
   for (Rounding r : kAllRoundings)
     if (r != Rounding::Stochastic && r != claimed.rounding) add(std::string(short_name(r)), with_rounding(claimed, r));
@@ -257,12 +378,12 @@ std::vector<Alternative> alternatives_for(const OpSemantics& claimed) {
       first.policy = Policy{};
       second.op = "convert";
       second.in = &via;
-      BatchFn f1 = reference_for(first), f2 = reference_for(second);
+      LazyReference f1(first), f2(second);
       int n1 = first.arity();
       alts.push_back({std::string(short_name(claimed.rounding)) + " via " + via.name + " (double rounding)",
                       [f1, f2, n1](const uint64_t* ops) {
-                        uint64_t mid = run_one(f1, ops, n1);
-                        return run_one(f2, &mid, 1);
+                        uint64_t mid = f1(ops, n1);
+                        return f2(&mid, 1);
                       }});
     }
   }
@@ -305,10 +426,12 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
                        const CheckOptions& options) {
   const OpSemantics& s = op.semantics;
   const Format& out_format = *s.out;
+  const uint64_t out_mask = out_format.code_mask();
   const BatchFn reference = reference_for(s);
   const Classifier classifier(s);
   const std::vector<Alternative> alts = alternatives_for(s);
   const int arrays = cases.operand_arrays();
+  const auto narrays = static_cast<size_t>(arrays);
   const uint64_t total = cases.count();
   const bool needs_oracle_flags = !out_format.has_nan() || !out_format.has_zero;
   const Sampler sample_pass(total, kPassSampleTarget), sample_mismatch(total, kMismatchSampleTarget);
@@ -316,106 +439,170 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   CheckOutcome blank;
   for (const Alternative& a : alts) blank.alternatives.push_back({a.name, 0, 0});
 
-  std::atomic<uint64_t> next_chunk{0};
-  const uint64_t chunks = end > begin ? (end - begin + kChunk - 1) / kChunk : 0;
-  std::mutex mu;
-  CheckOutcome result = blank;
-
-  auto worker = [&] {
-    CheckOutcome local = blank;
-    std::vector<std::vector<uint64_t>> operand_store(static_cast<size_t>(arrays), std::vector<uint64_t>(kChunk));
-    std::vector<uint64_t*> ops;
-    std::vector<const uint64_t*> cops;
-    for (auto& v : operand_store) {
-      ops.push_back(v.data());
-      cops.push_back(v.data());
-    }
-    std::vector<uint64_t> actual(kChunk), expected(kChunk);
-    std::vector<uint64_t> one(static_cast<size_t>(arrays));
-    std::array<std::vector<Counterexample>, kMismatchClasses> kept;
-    while (true) {
-      uint64_t c = next_chunk.fetch_add(1);
-      if (c >= chunks || !local.error.empty()) break;
-      uint64_t first = begin + c * kChunk;
-      size_t n = static_cast<size_t>(std::min<uint64_t>(kChunk, end - first));
-      cases.fill(first, n, ops.data());
-      try {
-        op.run(cops.data(), actual.data(), n);
-      } catch (const std::exception& e) {
-        local.error = std::string("subject failed: ") + e.what();
-        break;
-      }
-      reference(cops.data(), expected.data(), n);
-      local.cases += n;
-      for (size_t j = 0; j < n; ++j) {
-        const uint64_t index = first + j;
-        if (actual[j] == expected[j] && !sample_pass(index)) {  // the hot path: one compare
-          ++local.passed;
-          continue;
-        }
-        for (int k = 0; k < arrays; ++k) one[static_cast<size_t>(k)] = operand_store[static_cast<size_t>(k)][j];
-        const uint64_t a = actual[j] & out_format.code_mask(), e = expected[j];
-        const bool match = (a == actual[j]) && same_result(out_format, a, e, options.strict_nan);
-        if (match) {
-          ++local.passed;
-          if (sample_pass(index)) {
-            ++local.sampled_passes;
-            for (size_t i = 0; i < alts.size(); ++i)
-              if (!same_result(out_format, alts[i].result(one.data()), a, options.strict_nan))
-                ++local.alternatives[i].contradicted;
-          }
-          continue;
-        }
-        if (needs_oracle_flags) {  // the subject may have picked another implementation-defined answer
-          std::vector<uint64_t> x(one.begin(), one.begin() + s.arity());
-          RandomBits rb;
-          if (s.rounding == Rounding::Stochastic) rb = {s.sr_bits, one[static_cast<size_t>(s.arity())]};
-          RoundResult r = s.op == "convert" ? convert(x[0], *s.in, out_format, s.rounding, s.policy, rb)
-                                            : eval(op_by_name(s.op), x, *s.in, out_format, s.rounding, s.policy, rb);
-          if (r.implementation_defined) {
-            ++local.implementation_defined;
-            continue;
-          }
-        }
-        ++local.failed;
-        MismatchClass cls = classifier.classify(one.data(), e, a);
-        ++local.failed_by_class[static_cast<size_t>(cls)];
-        Counterexample ex{one, e, actual[j], cls, std::nullopt};
-        auto oa = ordinal(out_format, a), oe = ordinal(out_format, e);
-        if (oa && oe && a == actual[j]) ex.ulp_distance = *oa - *oe;
-        auto& list = kept[static_cast<size_t>(cls)];
-        if (list.size() < options.max_examples || smaller_example(ex, list.back(), *s.in)) {
-          list.insert(std::upper_bound(list.begin(), list.end(), ex,
-                                       [&](const Counterexample& x1, const Counterexample& x2) {
-                                         return smaller_example(x1, x2, *s.in);
-                                       }),
-                      ex);
-          if (list.size() > options.max_examples) list.pop_back();
-        }
-        if (sample_mismatch(index)) {
-          ++local.sampled_mismatches;
-          for (size_t i = 0; i < alts.size(); ++i) {
-            if (same_result(out_format, alts[i].result(one.data()), a, options.strict_nan))
-              ++local.alternatives[i].explained;
-            else
-              ++local.alternatives[i].contradicted;
-          }
-        }
-      }
-      if (options.progress) options.progress(n);
-    }
-    for (auto& list : kept) local.examples.insert(local.examples.end(), list.begin(), list.end());
-    std::lock_guard lock(mu);
-    CheckOutcome merged = result;
-    merged.merge(local, *s.in, options.max_examples);
-    result = std::move(merged);
+  // What a case's subject result counts as: the same (NaN matching NaN unless strict) as the
+  // reference's, with no bits set above the output format's width.
+  auto matches = [&](uint64_t actual, uint64_t expected) {
+    const uint64_t a = actual & out_mask;
+    return a == actual && same_result(out_format, a, expected, options.strict_nan);
   };
 
-  const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(std::max<uint64_t>(1, chunks))));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  struct alignas(64) Worker {  // one cache line apart: workers write their tallies every chunk
+    CheckOutcome local;
+    std::vector<std::vector<uint64_t>> operands;
+    std::vector<uint64_t*> ops;
+    std::vector<const uint64_t*> cops;
+    std::vector<uint64_t> actual, expected, one;
+    std::vector<uint32_t> sampled;
+    std::array<std::vector<Counterexample>, kMismatchClasses> kept;
+    // Sampled passing cases, arrays operands then the subject's result each: the alternatives
+    // are evaluated on them after the sweep, split by alternative over the threads.
+    std::vector<uint64_t> sampled_passes;
+    uint64_t unreported = 0;  // cases done but not yet passed to options.progress
+  };
+  const int threads = worker_count(begin, end, options.threads);
+  std::vector<Worker> workers(static_cast<size_t>(threads));
+  for (Worker& w : workers) {
+    w.local = blank;
+    w.operands.assign(narrays, std::vector<uint64_t>(kChunk));
+    for (auto& v : w.operands) {
+      w.ops.push_back(v.data());
+      w.cops.push_back(v.data());
+    }
+    w.actual.resize(kChunk);
+    w.expected.resize(kChunk);
+    w.one.resize(narrays);
+  }
+
+  // A case whose result differs from the reference's in its bits: a NaN matching a NaN (a pass),
+  // an implementation-defined case, or a failure (classified, kept if among the smallest, and
+  // tallied against the alternatives if sampled). Returns whether it passed.
+  auto mismatch = [&](Worker& w, uint64_t index, size_t j) {
+    CheckOutcome& local = w.local;
+    const uint64_t actual = w.actual[j], e = w.expected[j];
+    if (matches(actual, e)) return true;
+    std::vector<uint64_t>& one = w.one;
+    for (size_t k = 0; k < narrays; ++k) one[k] = w.operands[k][j];
+    const uint64_t a = actual & out_mask;
+    if (needs_oracle_flags) {  // the subject may have picked another implementation-defined answer
+      std::vector<uint64_t> x(one.begin(), one.begin() + s.arity());
+      RandomBits rb;
+      if (s.rounding == Rounding::Stochastic) rb = {s.sr_bits, one[static_cast<size_t>(s.arity())]};
+      RoundResult r = s.op == "convert" ? convert(x[0], *s.in, out_format, s.rounding, s.policy, rb)
+                                        : eval(op_by_name(s.op), x, *s.in, out_format, s.rounding, s.policy, rb);
+      if (r.implementation_defined) {
+        ++local.implementation_defined;
+        return false;
+      }
+    }
+    ++local.failed;
+    MismatchClass cls = classifier.classify(one.data(), e, a);
+    ++local.failed_by_class[static_cast<size_t>(cls)];
+    Counterexample ex{one, e, actual, cls, std::nullopt};
+    auto oa = ordinal(out_format, a), oe = ordinal(out_format, e);
+    if (oa && oe && a == actual) ex.ulp_distance = *oa - *oe;
+    auto& list = w.kept[static_cast<size_t>(cls)];
+    if (list.size() < options.max_examples || smaller_example(ex, list.back(), *s.in)) {
+      list.insert(std::upper_bound(list.begin(), list.end(), ex,
+                                   [&](const Counterexample& x1, const Counterexample& x2) {
+                                     return smaller_example(x1, x2, *s.in);
+                                   }),
+                  ex);
+      if (list.size() > options.max_examples) list.pop_back();
+    }
+    if (sample_mismatch(index)) {
+      ++local.sampled_mismatches;
+      for (size_t i = 0; i < alts.size(); ++i) {
+        if (same_result(out_format, alts[i].result(one.data()), a, options.strict_nan))
+          ++local.alternatives[i].explained;
+        else
+          ++local.alternatives[i].contradicted;
+      }
+    }
+    return false;
+  };
+
+  run_chunks(begin, end, threads, [&](int worker, uint64_t first, size_t n) {
+    Worker& w = workers[static_cast<size_t>(worker)];
+    CheckOutcome& local = w.local;
+    cases.fill(first, n, w.ops.data());
+    try {
+      op.run(w.cops.data(), w.actual.data(), n);
+    } catch (const std::exception& e) {
+      local.error = std::string("subject failed: ") + e.what();
+      return false;
+    }
+    reference(w.cops.data(), w.expected.data(), n);
+    local.cases += n;
+    // The hot path: one branch-free scan; only blocks with a differing result are looked at.
+    const uint64_t* actual = w.actual.data();
+    const uint64_t* expected = w.expected.data();
+    uint64_t not_passed = 0;
+    for (uint64_t blocks = differing_blocks(actual, expected, n); blocks != 0; blocks &= blocks - 1) {
+      const size_t j0 = static_cast<size_t>(std::countr_zero(blocks)) * kScanBlock;
+      for (size_t j = j0; j < std::min(n, j0 + kScanBlock); ++j)
+        if (actual[j] != expected[j] && !mismatch(w, first + j, j)) ++not_passed;
+    }
+    local.passed += n - not_passed;
+    sample_pass.collect(first, n, w.sampled);
+    for (uint32_t j : w.sampled) {
+      if (!matches(actual[j], expected[j])) continue;
+      ++local.sampled_passes;
+      for (size_t k = 0; k < narrays; ++k) w.sampled_passes.push_back(w.operands[k][j]);
+      w.sampled_passes.push_back(actual[j] & out_mask);
+    }
+    if (options.progress && (w.unreported += n) >= kProgressEvery) {
+      options.progress(w.unreported);
+      w.unreported = 0;
+    }
+    return true;
+  });
+  if (options.progress)
+    for (Worker& w : workers)
+      if (w.unreported) options.progress(w.unreported);
+
+  // Sampled passes against every alternative: one thread per alternative at a time, so that the
+  // alternatives' references are built (lazily) in parallel.
+  const bool any_sampled_pass =
+      std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return !w.sampled_passes.empty(); });
+  if (!alts.empty() && any_sampled_pass) {
+    std::atomic<size_t> next_alt{0};
+    auto evaluate = [&] {
+      while (true) {
+        const size_t i = next_alt.fetch_add(1);
+        if (i >= alts.size()) return;
+        uint64_t contradicted = 0;
+        for (const Worker& w : workers)
+          for (size_t p = 0; p < w.sampled_passes.size(); p += narrays + 1)
+            if (!same_result(out_format, alts[i].result(&w.sampled_passes[p]), w.sampled_passes[p + narrays],
+                             options.strict_nan))
+              ++contradicted;
+        workers[0].local.alternatives[i].contradicted += contradicted;
+      }
+    };
+    std::vector<std::thread> pool;
+    const size_t helpers = std::min(alts.size(), static_cast<size_t>(threads)) - 1;
+    std::mutex mu;
+    std::exception_ptr error;
+    auto guarded = [&] {
+      try {
+        evaluate();
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!error) error = std::current_exception();
+        next_alt = alts.size();
+      }
+    };
+    for (size_t t = 0; t < helpers; ++t) pool.emplace_back(guarded);
+    guarded();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+  }
+
+  CheckOutcome result = blank;
+  for (Worker& w : workers) {
+    for (auto& list : w.kept) w.local.examples.insert(w.local.examples.end(), list.begin(), list.end());
+    result.merge(w.local, *s.in, options.max_examples);
+  }
   return result;
 }
 

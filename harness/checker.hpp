@@ -69,6 +69,16 @@ struct CheckOutcome {
 // else the exact oracle. The name says which ("exact" or the fast path's name).
 BatchFn reference_for(const OpSemantics& s, std::string* name = nullptr);
 
+// The checker's schedule, shared with bench/bench_run.cpp so that a subject-only baseline runs the
+// very same chunks on the very same threads: cases [begin, end) in chunks of at most kCheckChunk
+// (every chunk but the last full), claimed in runs of consecutive chunks by `threads` workers
+// (the caller's thread is worker 0). body(worker, first, n) handles cases [first, first + n); a
+// worker stops claiming chunks once its body returns false. An exception from body stops every
+// worker and is rethrown on the caller's thread.
+extern const size_t kCheckChunk;
+void run_chunks(uint64_t begin, uint64_t end, int threads,
+                const std::function<bool(int worker, uint64_t first, size_t n)>& body);
+
 // Runs cases [begin, end) of `cases` through `op` and its reference.
 CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
                        const CheckOptions& options);

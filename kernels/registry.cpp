@@ -1,6 +1,7 @@
 // The registry of subjects this build knows, available or not, in a fixed order.
 #include "fpconform/subject.hpp"
 
+#include "cpu/native_subjects.hpp"
 #include "cpu/test_subjects.hpp"
 #include "cuda/cuda_ops.hpp"
 
@@ -13,6 +14,7 @@ const std::vector<Subject>& all_subjects() {
     std::vector<Subject> v;
     v.push_back(cuda_ops::make_cuda_host_subject());
     v.push_back(cuda_ops::make_cuda_device_subject());
+    v.push_back(native_subjects::make_cpu_bits_subject());
     v.push_back(test_subjects::make_planted_bugs_subject());
     return v;
   }();

@@ -288,15 +288,18 @@ const std::vector<std::string> kCudaHostOps = {
 
 TEST(CudaSubjectRegistry, OrderLookupAndUnknownName) {
   const auto& all = fpc::all_subjects();
-  ASSERT_EQ(all.size(), 3u);
+  ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].name, "cuda_host");
   EXPECT_EQ(all[1].name, "cuda_device");
-  EXPECT_EQ(all[2].name, "planted_bugs");
-  EXPECT_EQ(&fpc::subject_by_name("planted_bugs"), &all[2]);
+  EXPECT_EQ(all[2].name, "cpu_bits");
+  EXPECT_EQ(all[3].name, "planted_bugs");
+  EXPECT_EQ(&fpc::subject_by_name("planted_bugs"), &all[3]);
   EXPECT_THROW(fpc::subject_by_name("no_such_subject"), fpc::InputError);
   EXPECT_FALSE(all[0].test_only);
   EXPECT_FALSE(all[1].test_only);
-  EXPECT_TRUE(all[2].test_only);
+  EXPECT_FALSE(all[2].test_only);
+  EXPECT_TRUE(all[2].available);
+  EXPECT_TRUE(all[3].test_only);
   for (const Subject& s : all) {
     std::set<std::string> names;
     for (const SubjectOp& op : s.ops) {
