@@ -158,20 +158,19 @@ std::string CaseSource::label() const {
   return "?";
 }
 
-static CaseSource base_source(const OpSemantics& s) {
+CaseSource::CaseSource(CaseKind kind, const OpSemantics& s) {
   if (!s.in || !s.out) throw InputError("check without formats");
-  return CaseSource();
+  kind_ = kind;
+  arity_ = s.arity();
+  in_bits_ = s.in->bits();
+  in_ = s.in;
+  out_ = s.out;
+  stochastic_ = s.rounding == Rounding::Stochastic;
+  sr_bits_ = s.sr_bits;
 }
 
 CaseSource CaseSource::exhaustive(const OpSemantics& s) {
-  CaseSource c = base_source(s);
-  c.kind_ = CaseKind::Exhaustive;
-  c.arity_ = s.arity();
-  c.in_bits_ = s.in->bits();
-  c.in_ = s.in;
-  c.out_ = s.out;
-  c.stochastic_ = s.rounding == Rounding::Stochastic;
-  c.sr_bits_ = s.sr_bits;
+  CaseSource c(CaseKind::Exhaustive, s);
   const int total = c.in_bits_ * c.arity_;
   if (total > 32)
     throw InputError("exhaustive cases of " + s.describe() + " would be 2^" + std::to_string(total) +
@@ -181,14 +180,7 @@ CaseSource CaseSource::exhaustive(const OpSemantics& s) {
 }
 
 CaseSource CaseSource::boundary(const OpSemantics& s) {
-  CaseSource c = base_source(s);
-  c.kind_ = CaseKind::Boundary;
-  c.arity_ = s.arity();
-  c.in_bits_ = s.in->bits();
-  c.in_ = s.in;
-  c.out_ = s.out;
-  c.stochastic_ = s.rounding == Rounding::Stochastic;
-  c.sr_bits_ = s.sr_bits;
+  CaseSource c(CaseKind::Boundary, s);
   std::vector<uint64_t> flat;
   if (s.in->kind != FormatKind::Float || (c.arity_ == 1 && s.in->bits() <= 12)) {
     // Small or non-float inputs: the boundary set is every code.
@@ -207,14 +199,7 @@ CaseSource CaseSource::boundary(const OpSemantics& s) {
 }
 
 CaseSource CaseSource::random(const OpSemantics& s, uint64_t count, uint64_t seed) {
-  CaseSource c = base_source(s);
-  c.kind_ = CaseKind::Random;
-  c.arity_ = s.arity();
-  c.in_bits_ = s.in->bits();
-  c.in_ = s.in;
-  c.out_ = s.out;
-  c.stochastic_ = s.rounding == Rounding::Stochastic;
-  c.sr_bits_ = s.sr_bits;
+  CaseSource c(CaseKind::Random, s);
   c.count_ = count;
   c.seed_ = seed;
   if (s.in->kind == FormatKind::Float) {

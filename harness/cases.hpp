@@ -34,6 +34,8 @@ class CaseSource {
   static CaseSource parse(const OpSemantics& s, const std::string& spec, uint64_t seed);
 
  private:
+  CaseSource(CaseKind kind, const OpSemantics& s);  // the fields every kind shares
+
   CaseKind kind_ = CaseKind::Exhaustive;
   uint64_t count_ = 0;
   uint64_t seed_ = 0;
