@@ -245,10 +245,6 @@ int cmd_enumerate(const std::vector<std::string>& rest, std::ostream& out) {
 
 // ---- convert ----------------------------------------------------------------------------------
 
-bool looks_like_code(const std::string& s) {
-  bool prefixed = s.rfind("0x", 0) == 0 || s.rfind("0X", 0) == 0 || s.rfind("0b", 0) == 0 || s.rfind("0B", 0) == 0;
-  return prefixed && s.find_first_of("pP.") == std::string::npos;
-}
 
 int convert_filter(const Format* from, const Format& to, const Semantics& s, std::istream& in, std::ostream& out) {
   std::string line;
@@ -311,14 +307,6 @@ int cmd_convert(const std::vector<std::string>& rest, std::ostream& out) {
 
 // ---- eval -------------------------------------------------------------------------------------
 
-uint64_t operand_code(const Format& f, const std::string& text) {
-  if (looks_like_code(text)) return parse_code(f, text);
-  RoundResult r = round_to_format(parse_value(text), f, Rounding::NearestEven);
-  if (r.flags & (kInexact | kInvalid | kOverflow))
-    throw InputError("operand '" + text.substr(0, 40) + "' is not a value of " + f.name + " (nearest: " +
-                     code_hex(f, r.code) + " = " + to_exact_string(decode(f, r.code).value) + "); pass a code or a representable value");
-  return r.code;
-}
 
 int cmd_eval(const std::vector<std::string>& rest, std::ostream& out) {
   Args a(rest, with(kPolicyValued, {"format", "to"}), kPolicyFlags);
@@ -328,7 +316,7 @@ int cmd_eval(const std::vector<std::string>& rest, std::ostream& out) {
   const Format& result_format = a.value("to") ? format_by_name(*a.value("to")) : in;
   Semantics s = parse_semantics(a);
   std::vector<uint64_t> codes;
-  for (size_t i = 1; i < a.positional().size(); ++i) codes.push_back(operand_code(in, a.positional()[i]));
+  for (size_t i = 1; i < a.positional().size(); ++i) codes.push_back(parse_operand(in, a.positional()[i]));
   std::string operands;
   json operands_json = json::array();
   for (uint64_t c : codes) {

@@ -103,6 +103,18 @@ uint64_t parse_code(const Format& f, const std::string& text) {
   return v;
 }
 
+uint64_t parse_operand(const Format& f, const std::string& text) {
+  bool prefixed = text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0 || text.rfind("0b", 0) == 0 ||
+                  text.rfind("0B", 0) == 0;
+  if (prefixed && text.find_first_of("pP.") == std::string::npos) return parse_code(f, text);
+  RoundResult r = round_to_format(parse_value(text), f, Rounding::NearestEven);
+  if (r.flags & (kInexact | kInvalid | kOverflow))
+    throw InputError("operand '" + text.substr(0, 40) + "' is not a value of " + f.name + " (nearest: " +
+                     code_hex(f, r.code) + " = " + to_exact_string(decode(f, r.code).value) +
+                     "); pass a code or a representable value");
+  return r.code;
+}
+
 std::string short_decimal(const Format& f, uint64_t code) {
   ExactValue v = decode(f, code).value;
   if (!v.is_finite_nonzero() || f.kind == FormatKind::Integer) return to_exact_string(v);

@@ -21,6 +21,10 @@ std::string code_fields(const Format& f, uint64_t code);
 // or wider than the format.
 uint64_t parse_code(const Format& f, const std::string& text);
 
+// An operand of `f`: a code ("0x3c00", "0b...") or a value the format represents exactly
+// ("1.5", "-0", "inf", "0x1.8p3"). InputError naming the nearest code otherwise.
+uint64_t parse_operand(const Format& f, const std::string& text);
+
 // The shortest decimal (up to 17 significant digits, %g style) that rounds back to the same
 // code under rne; the exact expansion for values that need more.
 std::string short_decimal(const Format& f, uint64_t code);

@@ -62,13 +62,6 @@ uint64_t property_code(const Format& f, const std::string& op) {
   throw InputError("unknown golden op '" + op + "'");
 }
 
-uint64_t operand(const Format& f, const std::string& text) {
-  bool code = (text.rfind("0x", 0) == 0 || text.rfind("0b", 0) == 0) && text.find_first_of("p.") == std::string::npos;
-  if (code) return parse_code(f, text);
-  RoundResult r = round_to_format(parse_value(text), f, Rounding::NearestEven);
-  if (r.flags) throw InputError("operand " + text + " is not a value of " + f.name);
-  return r.code;
-}
 
 // Result code and flags of one golden case.
 RoundResult compute(const GoldenCase& c, const Format& f, const CaseSemantics& s) {
@@ -78,7 +71,7 @@ RoundResult compute(const GoldenCase& c, const Format& f, const CaseSemantics& s
   }
   if (c.operands == "-") return {property_code(f, c.op), 0, false};
   std::vector<uint64_t> codes;
-  for (const std::string& o : split(c.operands, ',')) codes.push_back(operand(f, o));
+  for (const std::string& o : split(c.operands, ',')) codes.push_back(parse_operand(f, o));
   return eval(op_by_name(c.op), codes, f, f, s.rounding, s.policy, s.random);
 }
 

@@ -17,21 +17,21 @@ std::string OpSemantics::describe() const {
   return s;
 }
 
+RoundResult oracle_case(const OpSemantics& s, const uint64_t* operands) {
+  const int n = s.arity();
+  RandomBits rb;
+  if (s.rounding == Rounding::Stochastic) rb = {s.sr_bits, operands[n]};
+  if (s.op == "convert") return convert(operands[0], *s.in, *s.out, s.rounding, s.policy, rb);
+  return eval(op_by_name(s.op), std::span(operands, static_cast<size_t>(n)), *s.in, *s.out, s.rounding, s.policy, rb);
+}
+
 BatchFn exact_reference(const OpSemantics& s) {
-  const int n_in = s.arity();
-  const bool is_convert = s.op == "convert";
-  const Op op = is_convert ? Op::Add : op_by_name(s.op);
-  return [s, n_in, is_convert, op](const uint64_t* const* in, uint64_t* out, size_t n) {
-    std::array<uint64_t, 3> codes{};
+  const size_t arrays = static_cast<size_t>(s.arity()) + (s.rounding == Rounding::Stochastic ? 1 : 0);
+  return [s, arrays](const uint64_t* const* in, uint64_t* out, size_t n) {
+    std::array<uint64_t, 4> operands{};
     for (size_t i = 0; i < n; ++i) {
-      RandomBits rb;
-      if (s.rounding == Rounding::Stochastic) rb = {s.sr_bits, in[n_in][i]};
-      if (is_convert) {
-        out[i] = convert(in[0][i], *s.in, *s.out, s.rounding, s.policy, rb).code;
-        continue;
-      }
-      for (int k = 0; k < n_in; ++k) codes[static_cast<size_t>(k)] = in[k][i];
-      out[i] = eval(op, std::span(codes.data(), static_cast<size_t>(n_in)), *s.in, *s.out, s.rounding, s.policy, rb).code;
+      for (size_t k = 0; k < arrays; ++k) operands[k] = in[k][i];
+      out[i] = oracle_case(s, operands.data()).code;
     }
   };
 }

@@ -30,7 +30,12 @@ struct OpSemantics {
 // never as host floats.
 using BatchFn = std::function<void(const uint64_t* const* in, uint64_t* out, size_t n)>;
 
-// The exact oracle as a batch function (one decode + exact op + round per case).
+// The exact oracle on one case: operands[0..arity) are codes of s.in, and for stochastic
+// rounding operands[arity] holds the random bits. Carries flags and the implementation-defined
+// mark, which a batch function does not.
+RoundResult oracle_case(const OpSemantics& s, const uint64_t* operands);
+
+// The exact oracle as a batch function (oracle_case per case).
 BatchFn exact_reference(const OpSemantics& s);
 
 }  // namespace fpc
