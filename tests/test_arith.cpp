@@ -3,6 +3,7 @@
 // format's spec parameters, results computed in boost::multiprecision::cpp_rational, rounded by
 // a search over the sorted list of the format's values (nearest with ties to the even code, or
 // directed) -- sharing no code with the oracle's decode and rounding.
+#include "test_support.hpp"
 #include "fpconform/arith.hpp"
 #include "fpconform/exact.hpp"
 #include "fpconform/format.hpp"
@@ -490,25 +491,7 @@ RefResult ref_binary(const RefTable& t, Op op, uint64_t ca, uint64_t cb, Roundin
   return {};
 }
 
-class Failures {
- public:
-  template <class... T>
-  void add(const T&... parts) {
-    if (count_++ < 12) {
-      std::ostringstream s;
-      (s << ... << parts);
-      first_ += "  " + s.str() + "\n";
-    }
-  }
-  void report(const std::string& what) const {
-    EXPECT_EQ(count_, 0u) << what << ": " << count_ << " failures, first ones:\n" << first_;
-  }
-  uint64_t count() const { return count_; }
-
- private:
-  uint64_t count_ = 0;
-  std::string first_;
-};
+using fpc::testing_support::Failures;
 
 void compare_with_oracle(const RefTable& t, const RefResult& want, const RoundResult& got, Failures& fail,
                          const std::string& what) {

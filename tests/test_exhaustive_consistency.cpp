@@ -10,6 +10,7 @@
 //    overflow result of the format, and every mode gives the extreme under saturation;
 //  * every mode is monotone in x over the whole sequence.
 // Expected values here come from the sorted list of decoded values and exact rationals only.
+#include "test_support.hpp"
 #include "fpconform/exact.hpp"
 #include "fpconform/format.hpp"
 #include "fpconform/round.hpp"
@@ -61,25 +62,7 @@ std::vector<Mode> all_modes() {
   return modes;
 }
 
-// Collects failures; reports the count and the first few.
-class Failures {
- public:
-  template <class... T>
-  void add(const T&... parts) {
-    if (count_++ < 12) {
-      std::ostringstream s;
-      (s << ... << parts);
-      first_ += "  " + s.str() + "\n";
-    }
-  }
-  void report(const std::string& what) const {
-    EXPECT_EQ(count_, 0u) << what << ": " << count_ << " failures, first ones:\n" << first_;
-  }
-
- private:
-  uint64_t count_ = 0;
-  std::string first_;
-};
+using fpc::testing_support::Failures;
 
 std::string hex(uint64_t c) { return "0x" + BigInt(c).str(0, std::ios_base::hex); }
 std::string text(const ExactValue& v) { return fpc::to_exact_string(v); }

@@ -1,5 +1,6 @@
 // The plugin ABI (fpconform/plugin.h): loading, declaration checks, and `fpconform run --plugin`
 // with the example plugin (examples/plugin) and the tiny test plugins of tests/plugins.
+#include "test_support.hpp"
 #include "../kernels/plugin_loader.hpp"
 #include "cli.hpp"
 #include "fpconform/exact.hpp"
@@ -25,22 +26,7 @@ const std::string kExampleSubject = "plugin:" + fs::path(kExample).stem().string
 
 std::string test_plugin(const std::string& variant) { return std::string(FPC_TEST_PLUGIN_DIR) + "/" + variant + ".so"; }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "fpc-plugin-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using fpc::testing_support::TempDir;
 
 struct Result {
   int rc = -1;

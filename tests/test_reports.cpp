@@ -2,6 +2,7 @@
 // reports/schema/report.schema.json (checked by our validator and by python3-jsonschema), the
 // planted bugs fail with the right class and diagnosis, sharded runs merge into the unsharded
 // report, identical runs agree, and `report summary|diff|merge|validate` behave, bad input included.
+#include "test_support.hpp"
 #include "cli.hpp"
 #include "report.hpp"
 #include "report_tools.hpp"
@@ -49,23 +50,7 @@ void expect_input_error(const std::vector<std::string>& args) {
   EXPECT_EQ(o.out, "") << shown;
 }
 
-// A fresh directory per test (CTest runs tests in parallel), removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "fpc-reports-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using fpc::testing_support::TempDir;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
