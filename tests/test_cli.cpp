@@ -1,5 +1,6 @@
 // The command line, run in-process (fpc::cli::run) and, for stdin filtering, as a process.
 #include "cli.hpp"
+#include "test_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,24 +12,9 @@
 
 namespace {
 
-struct Outcome {
-  int status;
-  std::string out, err;
-};
-
-Outcome cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int status = fpc::cli::run(args, out, err);
-  return {status, out.str(), err.str()};
-}
-
-// Bad input: exit 2 and exactly one error line.
-void expect_input_error(std::vector<std::string> args) {
-  Outcome o = cli(args);
-  EXPECT_EQ(o.status, 2) << o.out;
-  EXPECT_EQ(o.err.rfind("fpconform: error: ", 0), 0u) << o.err;
-  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
-}
+using fpc::testing_support::cli;
+using fpc::testing_support::expect_input_error;
+using fpc::testing_support::Outcome;
 
 std::string run_process(const std::string& command) {
   std::string output;

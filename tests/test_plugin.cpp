@@ -26,21 +26,10 @@ const std::string kExampleSubject = "plugin:" + fs::path(kExample).stem().string
 
 std::string test_plugin(const std::string& variant) { return std::string(FPC_TEST_PLUGIN_DIR) + "/" + variant + ".so"; }
 
+using fpc::testing_support::cli;
+using fpc::testing_support::Outcome;
 using fpc::testing_support::TempDir;
 
-struct Result {
-  int rc = -1;
-  std::string out, err;
-};
-
-Result cli(const std::vector<std::string>& args) {
-  std::ostringstream out, err;
-  Result r;
-  r.rc = fpc::cli::run(args, out, err);
-  r.out = out.str();
-  r.err = err.str();
-  return r;
-}
 
 json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -86,8 +75,8 @@ TEST(Plugin, ExampleDeclaresItsOps) {
 TEST(Plugin, ExamplePassesRunAndIsInTheReport) {
   TempDir dir;
   const std::string report = dir / "r.json";
-  Result r = cli({"run", "--plugin", kExample, "--report", report, "--threads", "2"});
-  EXPECT_EQ(r.rc, 0) << r.out << r.err;
+  Outcome r = cli({"run", "--plugin", kExample, "--report", report, "--threads", "2"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
   const json j = read_json(report);
   // Exactly the plugin's checks, with the quick suite's case kinds (float32 input: boundary + random).
   std::vector<std::string> ids;
@@ -103,16 +92,16 @@ TEST(Plugin, ExamplePassesRunAndIsInTheReport) {
     EXPECT_EQ(c["subject"], kExampleSubject);
   }
   EXPECT_EQ(j["summary"]["passed"], 4);
-  Result v = cli({"report", "validate", report});
-  EXPECT_EQ(v.rc, 0) << v.out << v.err;
+  Outcome v = cli({"report", "validate", report});
+  EXPECT_EQ(v.status, 0) << v.out << v.err;
 }
 
 TEST(Plugin, PlantedBugIsCaughtAndDiagnosed) {
   ScopedEnv plant("FPC_EXAMPLE_PLANT_BUG", "1");
   TempDir dir;
   const std::string report = dir / "r.json";
-  Result r = cli({"run", "--plugin", kExample, "--report", report, "--threads", "2"});
-  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  Outcome r = cli({"run", "--plugin", kExample, "--report", report, "--threads", "2"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
   const json j = read_json(report);
   // The boundary cases include float32 values halfway between two bfloat16 values: caught,
   // classified as tie-breaking and diagnosed as rna.
@@ -140,8 +129,8 @@ TEST(Plugin, RunErrorIsReportedAsErrorNotACrash) {
   TempDir dir;
   const std::string report = dir / "r.json";
   const std::string path = test_plugin("run_fails");
-  Result r = cli({"run", "--plugin", path, "--report", report, "--threads", "2"});
-  EXPECT_EQ(r.rc, 1) << r.out << r.err;
+  Outcome r = cli({"run", "--plugin", path, "--report", report, "--threads", "2"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
   const json j = read_json(report);
   ASSERT_EQ(j["checks"].size(), 2u);  // two bfloat16 ops: exhaustive each
   const json* good = find_check(j, "plugin:run_fails/bfloat16_to_float32/exhaustive");
@@ -155,8 +144,8 @@ TEST(Plugin, RunErrorIsReportedAsErrorNotACrash) {
             std::string::npos)
       << (*bad)["error"];
   EXPECT_EQ(j["summary"]["errors"], 1);
-  Result v = cli({"report", "validate", report});
-  EXPECT_EQ(v.rc, 0) << v.out << v.err;
+  Outcome v = cli({"report", "validate", report});
+  EXPECT_EQ(v.status, 0) << v.out << v.err;
 
   // And directly: the subject's BatchFn throws.
   const fpc::Subject s = fpc::load_plugin(path);
@@ -173,8 +162,8 @@ TEST(Plugin, SubjectNamingAPluginRunsOnlyThePlugin) {
   // plugin's name there selects no built-in subject (and is not an unknown subject).
   TempDir dir;
   const std::string report = dir / "r.json";
-  Result r = cli({"run", "--plugin", test_plugin("good"), "--subject", "plugin:good", "--report", report});
-  EXPECT_EQ(r.rc, 0) << r.out << r.err;
+  Outcome r = cli({"run", "--plugin", test_plugin("good"), "--subject", "plugin:good", "--report", report});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
   const json j = read_json(report);
   ASSERT_EQ(j["checks"].size(), 2u);
   for (const json& c : j["checks"]) EXPECT_EQ(c["subject"], "plugin:good");
@@ -183,8 +172,8 @@ TEST(Plugin, SubjectNamingAPluginRunsOnlyThePlugin) {
 TEST(Plugin, StochasticRoundingGetsItsRandomBits) {
   TempDir dir;
   const std::string report = dir / "r.json";
-  Result r = cli({"run", "--plugin", test_plugin("stochastic"), "--report", report, "--threads", "2"});
-  EXPECT_EQ(r.rc, 0) << r.out << r.err;
+  Outcome r = cli({"run", "--plugin", test_plugin("stochastic"), "--report", report, "--threads", "2"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
   const json j = read_json(report);
   for (const std::string cases : {"boundary", "random:65536"}) {
     const json* c = find_check(j, "plugin:stochastic/float32_to_bfloat16_sr16/" + cases);
@@ -199,8 +188,8 @@ TEST(Plugin, StochasticRoundingGetsItsRandomBits) {
 TEST(Plugin, PluginsAndNamedBuiltinSubjectsShareOneReport) {
   TempDir dir;
   const std::string report = dir / "r.json";
-  Result r = cli({"run", "--plugin", test_plugin("good"), "--subject", "planted_bugs", "--report", report, "--threads", "2"});
-  EXPECT_EQ(r.rc, 1) << r.out << r.err;  // planted_bugs fails, as it must
+  Outcome r = cli({"run", "--plugin", test_plugin("good"), "--subject", "planted_bugs", "--report", report, "--threads", "2"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;  // planted_bugs fails, as it must
   const json j = read_json(report);
   size_t plugin_checks = 0, builtin_checks = 0;
   for (const json& c : j["checks"]) {
@@ -217,15 +206,15 @@ TEST(Plugin, PluginsAndNamedBuiltinSubjectsShareOneReport) {
 }
 
 TEST(Plugin, SubjectsListsLoadedPlugins) {
-  Result r = cli({"subjects", "--json", "--plugin", kExample});
-  ASSERT_EQ(r.rc, 0) << r.err;
+  Outcome r = cli({"subjects", "--json", "--plugin", kExample});
+  ASSERT_EQ(r.status, 0) << r.err;
   const json all = json::parse(r.out);
   const auto it = std::find_if(all.begin(), all.end(), [](const json& s) { return s["name"] == kExampleSubject; });
   ASSERT_NE(it, all.end());
   EXPECT_EQ((*it)["available"], true);
   ASSERT_EQ((*it)["ops"].size(), 2u);
   EXPECT_EQ((*it)["ops"][1]["semantics"], "convert float32->float16 rtz");
-  Result text = cli({"subjects", "--plugin", kExample});
+  Outcome text = cli({"subjects", "--plugin", kExample});
   EXPECT_NE(text.out.find(kExampleSubject + "  available"), std::string::npos) << text.out;
 }
 
@@ -249,16 +238,16 @@ TEST_P(PluginLoadError, ExitsTwoWithOneClearLine) {
     ASSERT_TRUE(fs::exists(path)) << path;
   }
   const std::string report = dir / "r.json";
-  Result r = cli({"run", "--plugin", path, "--report", report});
-  EXPECT_EQ(r.rc, 2) << r.out << r.err;
+  Outcome r = cli({"run", "--plugin", path, "--report", report});
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(r.err.rfind("fpconform: error: plugin " + path + ": ", 0), 0u) << r.err;
   EXPECT_NE(r.err.find(GetParam().problem), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(report));
   EXPECT_THROW((void)fpc::load_plugin(path), fpc::InputError);
-  Result s = cli({"subjects", "--plugin", path});
-  EXPECT_EQ(s.rc, 2) << s.err;
+  Outcome s = cli({"subjects", "--plugin", path});
+  EXPECT_EQ(s.status, 2) << s.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -277,8 +266,8 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<BadPlugin>& p) { return p.param.variant; });
 
 TEST(Plugin, SamePluginTwiceIsAnError) {
-  Result r = cli({"run", "--plugin", kExample, "--plugin", kExample, "--report", "/nonexistent/r.json"});
-  EXPECT_EQ(r.rc, 2);
+  Outcome r = cli({"run", "--plugin", kExample, "--plugin", kExample, "--report", "/nonexistent/r.json"});
+  EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("another --plugin is also named " + kExampleSubject), std::string::npos) << r.err;
 }
 

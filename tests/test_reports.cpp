@@ -28,28 +28,10 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status;
-  std::string out, err;
-};
 
-Outcome cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  int status = fpc::cli::run(args, out, err);
-  return {status, out.str(), err.str()};
-}
-
-// Bad input: exit 2 and exactly one line, "fpconform: error: ...".
-void expect_input_error(const std::vector<std::string>& args) {
-  Outcome o = cli(args);
-  std::string shown;
-  for (const std::string& a : args) shown += a + " ";
-  EXPECT_EQ(o.status, 2) << shown << "\n" << o.out;
-  EXPECT_EQ(o.err.rfind("fpconform: error: ", 0), 0u) << shown << "\n" << o.err;
-  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << shown << "\n" << o.err;
-  EXPECT_EQ(o.out, "") << shown;
-}
-
+using fpc::testing_support::cli;
+using fpc::testing_support::expect_input_error;
+using fpc::testing_support::Outcome;
 using fpc::testing_support::TempDir;
 
 std::string read_file(const std::string& path) {

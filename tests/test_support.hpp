@@ -1,17 +1,45 @@
-// Helpers shared by the test files: a failure collector for sweeps, and a scratch directory.
+// Helpers shared by the test files: the CLI run in-process, a failure collector for sweeps,
+// and a scratch directory.
 #pragma once
+
+#include "cli.hpp"
 
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace fpc::testing_support {
+
+struct Outcome {
+  int status;
+  std::string out, err;
+};
+
+// fpconform with these arguments, in-process.
+inline Outcome cli(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  int status = fpc::cli::run(args, out, err);
+  return {status, out.str(), err.str()};
+}
+
+// Bad input: exit 2, nothing on stdout, and exactly one line "fpconform: error: ..." on stderr.
+inline void expect_input_error(const std::vector<std::string>& args) {
+  Outcome o = cli(args);
+  std::string shown;
+  for (const std::string& a : args) shown += a + " ";
+  EXPECT_EQ(o.status, 2) << shown << "\n" << o.out;
+  EXPECT_EQ(o.err.rfind("fpconform: error: ", 0), 0u) << shown << "\n" << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << shown << "\n" << o.err;
+  EXPECT_EQ(o.out, "") << shown;
+}
 
 // Collects the failures of a sweep; reports their count and the first few in one assertion.
 class Failures {
