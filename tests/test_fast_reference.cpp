@@ -696,6 +696,97 @@ TEST(FastLanes, HardwareLaneEqualsIntegerEngineOn16BitFormats) {
   }
 }
 
+// ----- the sweep-shaped paths ----------------------------------------------------------------------
+// An exhaustive sweep hands the reference chunks of consecutive codes (conversions) or rows with
+// operand 0 fixed and operand 1 consecutive (pairs); the fast references take other paths for
+// those (run-length fills of keyed tables; the AVX-512 lane). These tests feed such chunks, of a
+// length that is not a multiple of the vector width, and compare with the bit-level engine.
+
+// a and b called on `cases` in consecutive batches of `batch` cases.
+size_t count_differences_batched(const BatchFn& a, const BatchFn& b, const Cases& cases, size_t batch,
+                                 std::string& first) {
+  size_t d = 0;
+  for (size_t at = 0; at < cases.size(); at += batch) {
+    const size_t n = std::min(batch, cases.size() - at);
+    Cases part;
+    part.arity = cases.arity;
+    for (int k = 0; k < cases.arity; ++k)
+      part.ops[static_cast<size_t>(k)].assign(cases.ops[static_cast<size_t>(k)].begin() + static_cast<long>(at),
+                                              cases.ops[static_cast<size_t>(k)].begin() + static_cast<long>(at + n));
+    d += count_differences(a, b, part, first);
+  }
+  return d;
+}
+
+// Runs of consecutive float32 codes across every place a keyed table's runs can break: each
+// exponent field's start, the largest finite values, inf and the NaNs, the sign change (positive
+// NaNs to -0), the end of the code space, and random places.
+TEST(FastSweepShapes, KeyedTableOnConsecutiveCodesEqualsBitLevel) {
+  const Format& f32 = fpc::format_by_name("float32");
+  Cases runs;
+  auto run = [&](uint64_t start, uint64_t length) {
+    for (uint64_t c = start; c < start + length && c <= 0xFFFFFFFFu; ++c) runs.add(c);
+  };
+  for (uint64_t field = 0; field < 256; field += 5) run((field << 23) + 0x80000000u * (field & 1) - 700, 1400);
+  run(0x7F7FF000u, 0x2000);
+  run(0x7FFFF000u, 0x2000);
+  run(0xFFFFF000u, 0x1000);
+  Rng rng{99};
+  for (int i = 0; i < 24; ++i) run(rng.below(0xFFFF0000u), 3000);
+  size_t semantics_count = 0;
+  for (const Format* outp : float_formats()) {
+    for (Rounding r : kModes)
+      for (const Policy& p : convert_policy_variants(f32, *outp)) {
+        const OpSemantics s = semantics("convert", f32, *outp, r, p);
+        if (fpc::fast_reference_name(s) != "keyed-table") continue;
+        ++semantics_count;
+        std::string first;
+        for (size_t batch : {1000u, 4096u})
+          EXPECT_EQ(count_differences_batched(*fpc::fast_reference(s), *fpc::testing::bit_level_reference(s), runs,
+                                              batch, first),
+                    0u)
+              << describe(s) << " batch " << batch << first;
+        if (HasFailure()) return;
+      }
+  }
+  EXPECT_GT(semantics_count, 50u);
+}
+
+// Whole rows (operand 0 fixed, operand 1 every code) of 16-bit and 8-bit pair sweeps, in batches
+// of 1000, through the hardware lane, against the integer engine: every mode and policy variant
+// into the operands' format, rne and rod into the others.
+TEST(FastSweepShapes, HardwareLaneOnRowsEqualsIntegerEngine) {
+  size_t semantics_count = 0;
+  for (const Format* fp : float_formats()) {
+    const Format& f = *fp;
+    if (f.bits() > 16) continue;
+    Cases rows;
+    rows.arity = 2;
+    std::vector<uint64_t> firsts = {0, 1, f.min_normal_code(), f.max_finite_code(), f.code_count() / 2 + 3};
+    if (f.has_inf()) firsts.push_back(f.inf_code(false));
+    if (f.has_nan()) firsts.push_back(f.nan_code());
+    Rng rng{f.bits() * 7u + 1};
+    for (int i = 0; i < (f.bits() > 8 ? 2 : 40); ++i) firsts.push_back(rng.below(f.code_count()));
+    for (uint64_t a : firsts)
+      for (uint64_t b = 0; b < f.code_count(); ++b) rows.add(a, b);
+    for (const std::string op : {"add", "sub", "mul"})
+      for (const Format* outp : float_formats())
+        for (Rounding r : kModes)
+          for (const Policy& p : arith_policy_variants(f, *outp)) {
+            if (outp != &f && (!is_default(p) || (r != Rounding::NearestEven && r != Rounding::ToOdd))) continue;
+            const OpSemantics s = semantics(op, f, *outp, r, p);
+            const auto lane = fpc::testing::lane_reference(s);
+            if (!lane) continue;
+            ++semantics_count;
+            std::string first;
+            EXPECT_EQ(count_differences_batched(*lane, *fpc::testing::bit_level_reference(s), rows, 1000, first), 0u)
+                << describe(s) << first;
+            if (HasFailure()) return;
+          }
+  }
+  EXPECT_GT(semantics_count, 300u);
+}
+
 // ----- user-defined formats --------------------------------------------------------------------------
 
 // Corners the built-in table does not reach: no subnormals but a zero, no mantissa bits (the

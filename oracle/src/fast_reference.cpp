@@ -6,7 +6,9 @@
 #include "fpconform/fast_reference.hpp"
 
 #include "fast_bits.hpp"
+#include "lane_avx512.hpp"
 #include "fpconform/arith.hpp"
+#include "fpconform/vector_clones.hpp"
 
 #include <algorithm>
 #include <array>
@@ -445,7 +447,9 @@ uint64_t keyed_representative(uint64_t key, int shift) { return ((key >> 1) << s
 template <typename T>
 std::shared_ptr<std::vector<T>> build_table(const OpSemantics& s, const Plan& p) {
   const size_t entries = size_t{1} << p.key_bits;
-  auto table = std::make_shared<std::vector<T>>(entries);
+  // Padded by 4 bytes: the AVX-512 lane (lane_avx512.cpp) reads 1- and 2-byte entries 4 bytes at
+  // a time.
+  auto table = std::make_shared<std::vector<T>>(entries + std::max<size_t>(1, 4 / sizeof(T)));
   T* t = table->data();
   if (p.path == Path::OracleTable) {
     // All domain points through the exact oracle, in one batch per operand layout.
@@ -474,6 +478,52 @@ std::shared_ptr<std::vector<T>> build_table(const OpSemantics& s, const Plan& p)
   return table;
 }
 
+// Whether a[0..n) are the consecutive codes a[0], a[0] + 1, ... (a chunk of an exhaustive sweep),
+// all within the format's mask. One branch-free pass.
+// Cloned for wide vector units: these two loops are most of an exhaustive conversion check's
+// reference cost.
+FPC_VECTOR_CLONES bool consecutive_codes(const uint64_t* a, size_t n, uint64_t mask) {
+  if (n == 0) return false;
+  const uint64_t a0 = a[0];
+  if (a0 > mask || n - 1 > mask - a0) return false;
+  uint64_t diff = 0;
+  for (size_t i = 0; i < n; ++i) diff |= a[i] ^ (a0 + i);
+  return diff == 0;
+}
+
+// Whether a[0..n) all hold one code within the mask (operand 0 of an exhaustive pair sweep's
+// chunk).
+FPC_VECTOR_CLONES bool constant_codes(const uint64_t* a, size_t n, uint64_t mask) {
+  if (n == 0 || a[0] > mask) return false;
+  uint64_t diff = 0;
+  for (size_t i = 0; i < n; ++i) diff |= a[i] ^ a[0];
+  return diff == 0;
+}
+
+FPC_VECTOR_CLONES void fill_codes(uint64_t* out, size_t n, uint64_t value) {
+  for (size_t i = 0; i < n; ++i) out[i] = value;
+}
+
+// The keyed-table lookup of consecutive codes: the codes sharing (sign, exponent, kept bits, round
+// bit) form runs of 2^shift whose first code has sticky 0 and the rest sticky 1, so the results
+// come in constant runs and are written as such. Returns false (nothing written) when a[] is
+// not consecutive. The same table entries as the per-code loop, so the same proof covers it.
+template <typename T>
+bool fill_consecutive_keyed(const T* t, int shift, uint64_t mask, const uint64_t* a, uint64_t* out, size_t n) {
+  if (!consecutive_codes(a, n, mask)) return false;
+  const uint64_t low = (uint64_t{1} << shift) - 1;
+  size_t i = 0;
+  while (i < n) {
+    const uint64_t c = a[0] + i;
+    const uint64_t key = (c >> shift) << 1;
+    if ((c & low) == 0) out[i++] = t[key];
+    const size_t run = static_cast<size_t>(std::min<uint64_t>(n - i, (c | low) - (a[0] + i) + 1));
+    fill_codes(out + i, run, t[key | 1]);
+    i += run;
+  }
+  return true;
+}
+
 template <typename T>
 BatchFn table_batch(std::shared_ptr<const std::vector<T>> table, const Plan& p, const Format* in_fmt) {
   const uint64_t mask = in_fmt->code_mask();
@@ -483,6 +533,7 @@ BatchFn table_batch(std::shared_ptr<const std::vector<T>> table, const Plan& p, 
     return [table, shift, low, mask, in_fmt](const uint64_t* const* in, uint64_t* out, size_t n) {
       const T* t = table->data();
       const uint64_t* a = in[0];
+      if (low != 0 && fill_consecutive_keyed(t, shift, mask, a, out, n)) return;
       uint64_t bad = 0;
       for (size_t i = 0; i < n; ++i) {
         const uint64_t x = a[i];
@@ -590,13 +641,24 @@ struct WideBits<double> {
   using type = uint64_t;
 };
 
+// Whether the AVX-512 lane may round into `out` by arithmetic in its normal range (see
+// lane_avx512.hpp): an IEEE-style signed output with 1..21 mantissa bits, so that float32's 24
+// bits keep at least two more than the output.
+fast::RoundInRange round_in_range_of(const OutSpec& out) {
+  const Geom& g = out.g;
+  if (!g.ieee_lanes || g.sign_bit == 0 || g.m < 1 || g.m > 21 || out.mode == Rounding::Stochastic) return {};
+  return {true, static_cast<int>(out.mode), g.m, g.bias, static_cast<uint32_t>(g.field_ones),
+          static_cast<uint32_t>(g.sign_bit)};
+}
+
 template <typename W, ArithOp Op, typename TG>
 BatchFn lane_batch(const Engine& eng, std::shared_ptr<const std::vector<typename WideBits<W>::type>> dec,
                    std::shared_ptr<const std::vector<TG>> gtab, int shift, const Format* in_fmt) {
   using UW = typename WideBits<W>::type;
   constexpr int kSignShift = static_cast<int>(sizeof(UW)) * 8 - 1;
   const UW low = (UW{1} << shift) - 1;
-  return [eng, dec, gtab, shift, low, in_fmt](const uint64_t* const* in, uint64_t* out, size_t n) {
+  const fast::RoundInRange in_range = round_in_range_of(eng.out);
+  return [eng, dec, gtab, shift, low, in_fmt, in_range](const uint64_t* const* in, uint64_t* out, size_t n) {
     const uint64_t mask = eng.in.code_mask;
     const uint64_t *pa = in[0], *pb = in[1];
     uint64_t bad = 0;
@@ -611,6 +673,27 @@ BatchFn lane_batch(const Engine& eng, std::shared_ptr<const std::vector<typename
     }
     const UW* d = dec->data();
     const TG* t = gtab->data();
+    if constexpr (std::is_same_v<W, float> && sizeof(TG) <= 4) {
+      if (fast::lane_row_avx512_available() && constant_codes(pa, n, mask) && consecutive_codes(pb, n, mask)) {
+        fast::lane_row_avx512({std::bit_cast<float>(d[pa[0]]), d + pb[0], n,
+                         Op == ArithOp::Mul   ? fast::LaneOp::Mul
+                         : Op == ArithOp::Sub ? fast::LaneOp::Sub
+                                              : fast::LaneOp::Add,
+                         shift, t, static_cast<int>(sizeof(TG)), in_range, out});
+        if (Op != ArithOp::Mul && eng.out.mode == Rounding::TowardNegative) {
+          // An exact zero sum is -0 under rdn; the row kept the hardware's (rne) sign.
+          const float x = std::bit_cast<float>(d[pa[0]]);
+          for (size_t i = 0; i < n; ++i) {
+            const float y = std::bit_cast<float>(d[pb[i]]);
+            if ((Op == ArithOp::Sub ? x - y : x + y) == 0.0f) {
+              const uint64_t codes[2] = {pa[i], pb[i]};
+              out[i] = eval_any_mode(eng, codes);
+            }
+          }
+        }
+        return;
+      }
+    }
     for (size_t i = 0; i < n; ++i) {
       bad |= pa[i] | pb[i];
       const uint64_t codes[2] = {pa[i] & mask, pb[i] & mask};
