@@ -521,7 +521,8 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     CheckOutcome& local = w.local;
     cases.fill(first, n, w.ops.data());
     try {
-      op.run(w.cops.data(), w.actual.data(), n);
+      if (op.run_cases) op.run_cases(first, w.cops.data(), w.actual.data(), n);
+      else op.run(w.cops.data(), w.actual.data(), n);
     } catch (const std::exception& e) {
       local.error = std::string("subject failed: ") + e.what();
       return false;

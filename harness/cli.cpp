@@ -2,11 +2,13 @@
 
 #include "args.hpp"
 #include "describe.hpp"
+#include "file_protocol.hpp"
 #include "fpconform/arith.hpp"
 #include "report_tools.hpp"
 #include "run_command.hpp"
 #include "selfcheck.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -47,6 +49,12 @@ commands:
                                   join the reports of a sharded run (--shard i/N, 0-based)
                                   into the report the unsharded run writes
   report validate R.json...       check reports against reports/schema/report.schema.json
+  cases --op OP --from F --to G [--rounding MODE] [POLICY] --cases exhaustive|boundary|random:N
+        [--seed S] -o DIR         write DIR/cases.json and DIR/in*.bin (file protocol,
+                                  docs/file-protocol.md) for another program to compute DIR/out.bin
+  check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--max-examples K]
+                                  check DIR/out.bin against the oracle; report (default
+                                  DIR/report.json); exit 1 on any failure
   version
 
 common options:
@@ -60,6 +68,7 @@ POLICY options:
                                   marked implementation-defined)
   --ftz  --daz                    flush subnormal results / read subnormal operands as zero
   --sr-bits K --sr-random R       stochastic rounding: K random bits (<= 64), value R < 2^K
+                                  (cases: --sr-bits K only; each case gets its own bits)
 VALUE: exact decimal (3.14, -0, 1e-40), hex float (0x1.8p3), fraction (1/3), inf, nan;
        with --from (convert) or for eval: a code such as 0x4248 (hex, or 0b binary).
 Exit status: 0 success, 1 a check failed (selfcheck, run) or a regression (report diff),
@@ -80,7 +89,8 @@ struct Semantics {
   RandomBits random;
 };
 
-Semantics parse_semantics(const Args& a) {
+// random_per_case: the cases of a check draw their own random bits, so --sr-random is not taken.
+Semantics parse_semantics(const Args& a, bool random_per_case = false) {
   Semantics s;
   if (auto r = a.value("rounding")) s.rounding = rounding_by_name(*r);
   s.policy.saturate = a.flag("saturate");
@@ -102,9 +112,10 @@ Semantics parse_semantics(const Args& a) {
   if ((bits || random) && s.rounding != Rounding::Stochastic)
     throw InputError("--sr-bits/--sr-random go with --rounding sr");
   if (s.rounding == Rounding::Stochastic) {
-    if (!bits || !random) throw InputError("--rounding sr needs --sr-bits K and --sr-random R");
+    if (random_per_case && random) throw InputError("--sr-random is not taken here: each case gets its own random bits");
+    if (!bits || (!random && !random_per_case)) throw InputError("--rounding sr needs --sr-bits K and --sr-random R");
     s.random.k = static_cast<int>(Args::parse_unsigned("sr-bits", *bits, 64));
-    s.random.r = Args::parse_unsigned("sr-random", *random, ~uint64_t{0});
+    if (random) s.random.r = Args::parse_unsigned("sr-random", *random, ~uint64_t{0});
   }
   return s;
 }
@@ -370,6 +381,28 @@ int cmd_selfcheck(const std::vector<std::string>& rest, std::ostream& out) {
   return r.failed == 0 ? 0 : 1;
 }
 
+// ---- cases (the file protocol; check is in file_protocol.cpp) ------------------------------------
+
+int cmd_cases(std::vector<std::string> rest, std::ostream& out) {
+  std::replace(rest.begin(), rest.end(), std::string("-o"), std::string("--output"));
+  Args a(rest, with(kPolicyValued, {"op", "from", "to", "cases", "seed", "output"}), kPolicyFlags);
+  if (!a.positional().empty()) throw InputError("cases takes no positional arguments (the directory goes after -o)");
+  const Semantics sem = parse_semantics(a, true);
+  OpSemantics s{a.required("op"), &format_by_name(a.required("from")), &format_by_name(a.required("to")), sem.rounding,
+                sem.policy, sem.random.k};
+  if (s.op != "convert") (void)op_by_name(s.op);
+  if (s.rounding == Rounding::Stochastic && s.sr_bits == 0) throw InputError("--sr-bits must be 1..64");
+  const uint64_t seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
+  const CaseSource cases = CaseSource::parse(s, a.required("cases"), seed);
+  const std::string dir = a.required("output");
+  const json sidecar = write_cases(dir, s, cases);
+  if (a.flag("json")) out << sidecar.dump(2) << "\n";
+  else
+    out << dir << ": " << cases.count() << " " << cases.label() << " cases of " << s.describe() << " (in*.bin: "
+        << code_width(s.in->bits()) << "-byte codes; write out.bin as " << code_width(s.out->bits()) << "-byte codes)\n";
+  return 0;
+}
+
 }  // namespace
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -394,6 +427,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "run") return cmd_run(rest, out, err);
     if (cmd == "subjects") return cmd_subjects(rest, out);
     if (cmd == "report") return cmd_report(rest, out, err);
+    if (cmd == "cases") return cmd_cases(rest, out);
+    if (cmd == "check") return cmd_check(rest, out, err);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

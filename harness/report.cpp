@@ -60,6 +60,8 @@ std::string nan_policy_name(NanIntoNoNan p) {
   return "?";
 }
 
+}  // namespace
+
 json semantics_to_json(const OpSemantics& s) {
   return {{"op", s.op},
           {"in", s.in->name},
@@ -82,16 +84,21 @@ OpSemantics semantics_from_json(const json& j) {
   s.rounding = rounding_by_name(j.at("rounding").get<std::string>());
   s.sr_bits = j.at("sr_bits").get<int>();
   s.policy.saturate = j.at("saturate").get<bool>();
-  s.policy.inf_under_saturation = j.at("inf_under_saturation") == "nan" ? InfUnderSaturation::NaN : InfUnderSaturation::Max;
-  std::string np = j.at("nan_policy").get<std::string>();
-  s.policy.nan_into_no_nan = np == "max" ? NanIntoNoNan::PositiveMax
-                             : np == "zero" ? NanIntoNoNan::PositiveZero
-                             : np == "negzero" ? NanIntoNoNan::NegativeZero
-                                               : NanIntoNoNan::Unpinned;
+  const std::string inf = j.at("inf_under_saturation").get<std::string>();
+  if (inf != "max" && inf != "nan") throw InputError("inf_under_saturation is '" + inf.substr(0, 40) + "' (max or nan)");
+  s.policy.inf_under_saturation = inf == "nan" ? InfUnderSaturation::NaN : InfUnderSaturation::Max;
+  const std::string np = j.at("nan_policy").get<std::string>();
+  if (np == "unpinned") s.policy.nan_into_no_nan = NanIntoNoNan::Unpinned;
+  else if (np == "max") s.policy.nan_into_no_nan = NanIntoNoNan::PositiveMax;
+  else if (np == "zero") s.policy.nan_into_no_nan = NanIntoNoNan::PositiveZero;
+  else if (np == "negzero") s.policy.nan_into_no_nan = NanIntoNoNan::NegativeZero;
+  else throw InputError("nan_policy is '" + np.substr(0, 40) + "' (unpinned, max, zero or negzero)");
   s.policy.ftz = j.at("ftz").get<bool>();
   s.policy.daz = j.at("daz").get<bool>();
   return s;
 }
+
+namespace {
 
 json check_to_json(const CheckRecord& r) {
   const OpSemantics& s = r.semantics;

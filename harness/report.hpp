@@ -42,6 +42,12 @@ struct Report {
   bool passed() const;  // no check failed or errored
 };
 
+// A check's semantics as the report (and the file protocol's cases.json) writes them, and back.
+// semantics_from_json: InputError for an unknown op, format, rounding or policy value;
+// nlohmann::json::exception for a missing field or a wrong type.
+nlohmann::json semantics_to_json(const OpSemantics& s);
+OpSemantics semantics_from_json(const nlohmann::json& j);
+
 // Sets status from the outcome and computes the diagnosis (call after every merge).
 void finalize(CheckRecord& r);
 

@@ -100,6 +100,8 @@ class Progress {
   std::chrono::steady_clock::time_point begin_, last_;
 };
 
+}  // namespace
+
 std::string status_line(const CheckRecord& r) {
   char buf[512];
   std::string tail;
@@ -119,8 +121,6 @@ std::string status_line(const CheckRecord& r) {
   std::transform(status.begin(), status.end(), status.begin(), ::toupper);
   return status + "  " + r.id() + "  " + tail;
 }
-
-}  // namespace
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan"}, {"subject", "plugin"});

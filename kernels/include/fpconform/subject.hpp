@@ -4,6 +4,8 @@
 
 #include "fpconform/semantics.hpp"
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,10 @@ struct SubjectOp {
   std::string entry;      // the function under test, e.g. "__nv_cvt_float_to_fp8(x, __NV_SATFINITE, __NV_E4M3)"
   OpSemantics semantics;  // what it claims to compute
   BatchFn run;            // the implementation, over codes
+  // Optional, for subjects whose results are stored per case rather than computed (the file
+  // protocol, harness/file_protocol.hpp): run's contract for the n cases first .. first + n - 1
+  // of the check's CaseSource. When set, the checker calls it instead of run.
+  std::function<void(uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n)> run_cases;
 };
 
 struct Subject {

@@ -1,0 +1,472 @@
+// The file protocol (docs/file-protocol.md): 'fpconform cases' writes a cases directory,
+// 'fpconform check' checks the output file a program under test wrote into it.
+#include "file_protocol.hpp"
+
+#include "args.hpp"
+#include "report.hpp"
+#include "run_command.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#ifndef FPC_VERSION
+#define FPC_VERSION "0"
+#endif
+#ifndef FPC_GIT_REVISION
+#define FPC_GIT_REVISION "unknown"
+#endif
+
+namespace fpc {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSidecar = "cases.json";
+constexpr const char* kOutputFile = "out.bin";
+constexpr const char* kRandomBitsFile = "random.bin";
+constexpr size_t kIoChunk = size_t{1} << 16;  // cases per write or verification step
+
+std::string input_file_name(int k) { return "in" + std::to_string(k) + ".bin"; }
+
+std::string hex(uint64_t v) {
+  std::ostringstream s;
+  s << "0x" << std::hex << v;
+  return s.str();
+}
+
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+void store_le(unsigned char* p, uint64_t v, int width) {
+  for (int b = 0; b < width; ++b, v >>= 8) p[b] = static_cast<unsigned char>(v & 0xff);
+}
+
+uint64_t load_le(const unsigned char* p, int width) {
+  uint64_t v = 0;
+  for (int b = width - 1; b >= 0; --b) v = (v << 8) | p[b];
+  return v;
+}
+
+// ---- reading the sidecar: every field checked for presence, type and known value --------------
+
+class Sidecar {
+ public:
+  explicit Sidecar(std::string path) : path_(std::move(path)) {}
+
+  [[noreturn]] void fail(const std::string& problem) const { throw InputError(path_ + ": " + problem); }
+
+  const json& member(const json& obj, const std::string& where, const char* key) const {
+    auto it = obj.find(key);
+    if (it == obj.end()) fail("missing field " + where + key);
+    return *it;
+  }
+  const json& array(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_array()) fail(where + key + " must be an array");
+    return v;
+  }
+  const json& object(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_object()) fail(where + key + " must be an object");
+    return v;
+  }
+  std::string string(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_string()) fail(where + key + " must be a string");
+    return v.get<std::string>();
+  }
+  uint64_t unsigned_number(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_number_unsigned()) fail(where + key + " must be a non-negative integer");
+    return v.get<uint64_t>();
+  }
+  void boolean(const json& obj, const std::string& where, const char* key) const {
+    if (!member(obj, where, key).is_boolean()) fail(where + key + " must be true or false");
+  }
+  // Fields not in `known` are an error: a misspelt field must not be silently ignored.
+  void only(const json& obj, const std::string& where, std::initializer_list<const char*> known) const {
+    for (auto it = obj.begin(); it != obj.end(); ++it)
+      if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
+        fail("unknown field " + where + one_line(it.key().substr(0, 40)));
+  }
+
+ private:
+  std::string path_;
+};
+
+// A plain file name inside the directory: no path separators, no "." or "..".
+bool plain_file_name(const std::string& name) {
+  if (name.empty() || name.size() > 200 || name == "." || name == "..") return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+  });
+}
+
+// "256 cases of 2-byte codes take 512 bytes; out.bin has 1000 (oversized — it looks like 4-byte codes)"
+std::string size_problem(uint64_t count, int width, uint64_t actual) {
+  const uint64_t expected = count * static_cast<uint64_t>(width);
+  std::string s = "has " + std::to_string(actual) + " bytes, but " + std::to_string(count) + " cases of " +
+                  std::to_string(width) + "-byte codes take " + std::to_string(expected) + " (" +
+                  (actual < expected ? "truncated" : "oversized");
+  for (int w : {1, 2, 4, 8})
+    if (w != width && actual == count * static_cast<uint64_t>(w)) s += ": it looks like " + std::to_string(w) + "-byte codes";
+  return s + ")";
+}
+
+}  // namespace
+
+int code_width(int bits) {
+  if (bits < 1 || bits > 64) throw InputError("code width of a " + std::to_string(bits) + "-bit format");
+  return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
+}
+
+void write_code_file(const std::string& path, const uint64_t* codes, size_t n, int width) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  if (!f) throw InputError("cannot write " + path);
+  std::vector<unsigned char> bytes(std::min(n, kIoChunk) * static_cast<size_t>(width));
+  for (size_t i = 0; i < n; i += kIoChunk) {
+    const size_t m = std::min(kIoChunk, n - i);
+    for (size_t j = 0; j < m; ++j) store_le(&bytes[j * static_cast<size_t>(width)], codes[i + j], width);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(m * static_cast<size_t>(width)));
+  }
+  if (!f.flush()) throw InputError("failed writing " + path);
+}
+
+json write_cases(const std::string& dir, const OpSemantics& s, const CaseSource& cases) {
+  const uint64_t count = cases.count();
+  if (count > kMaxFileCases)
+    throw InputError(cases.label() + " cases of " + s.describe() + " are " + std::to_string(count) +
+                     "; the file protocol takes at most 2^28 per directory (use boundary or random:N, or "
+                     "'fpconform run' with a plugin for full sweeps)");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec)) throw InputError("cannot create directory " + dir);
+  // A result file left from earlier cases in this directory would be checked against the new ones.
+  if (fs::exists(fs::path(dir) / kSidecar, ec)) fs::remove(fs::path(dir) / kOutputFile, ec);
+
+  const int arrays = cases.operand_arrays();
+  const int in_width = code_width(s.in->bits());
+  std::vector<std::string> names;
+  std::vector<int> widths;
+  json inputs = json::array();
+  for (int k = 0; k < s.arity(); ++k) {
+    names.push_back(input_file_name(k));
+    widths.push_back(in_width);
+    inputs.push_back({{"file", names.back()}, {"format", s.in->name}, {"width", in_width}});
+  }
+  json sidecar = {{"schema", kCasesSchema},
+                  {"tool", {{"name", "fpconform"}, {"version", FPC_VERSION}, {"revision", FPC_GIT_REVISION}}},
+                  {"semantics", semantics_to_json(s)},
+                  {"cases", {{"kind", cases.label().substr(0, cases.label().find(':'))}, {"label", cases.label()},
+                             {"count", count}, {"seed", cases.seed()}}},
+                  {"byte_order", "little"},
+                  {"inputs", inputs},
+                  {"output", {{"file", kOutputFile}, {"format", s.out->name}, {"width", code_width(s.out->bits())}}}};
+  if (s.rounding == Rounding::Stochastic) {
+    names.push_back(kRandomBitsFile);
+    widths.push_back(code_width(s.sr_bits));
+    sidecar["random_bits"] = {{"file", kRandomBitsFile}, {"bits", s.sr_bits}, {"width", widths.back()}};
+  }
+
+  std::vector<std::ofstream> files;
+  for (const std::string& name : names) {
+    files.emplace_back(fs::path(dir) / name, std::ios::binary | std::ios::trunc);
+    if (!files.back()) throw InputError("cannot write " + (fs::path(dir) / name).string());
+  }
+  std::vector<std::vector<uint64_t>> ops(static_cast<size_t>(arrays), std::vector<uint64_t>(kIoChunk));
+  std::vector<uint64_t*> ptrs;
+  for (auto& v : ops) ptrs.push_back(v.data());
+  std::vector<unsigned char> bytes(kIoChunk * 8);
+  for (uint64_t first = 0; first < count; first += kIoChunk) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, count - first));
+    cases.fill(first, n, ptrs.data());
+    for (size_t k = 0; k < static_cast<size_t>(arrays); ++k) {
+      const auto w = static_cast<size_t>(widths[k]);
+      for (size_t j = 0; j < n; ++j) store_le(&bytes[j * w], ops[k][j], widths[k]);
+      files[k].write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(n * w));
+    }
+  }
+  for (size_t k = 0; k < files.size(); ++k)
+    if (!files[k].flush()) throw InputError("failed writing " + (fs::path(dir) / names[k]).string());
+
+  std::ofstream f(fs::path(dir) / kSidecar);
+  f << sidecar.dump(2) << "\n";
+  if (!f.flush()) throw InputError("failed writing " + (fs::path(dir) / kSidecar).string());
+  return sidecar;
+}
+
+// ---- CasesDirectory -------------------------------------------------------------------------
+
+// A read-only memory map of a whole file whose size was checked first.
+class CasesDirectory::MappedFile {
+ public:
+  // InputError unless `path` is a regular file of exactly count x width bytes.
+  MappedFile(const std::string& path, uint64_t count, int width) : width_(width) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int e = errno;
+      throw InputError(path + (e == ENOENT ? ": no such file" : ": cannot be read (" + std::string(std::strerror(e)) + ")"));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      throw InputError(path + " is not a regular file");
+    }
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (size != count * static_cast<uint64_t>(width)) {
+      ::close(fd);
+      throw InputError(path + " " + size_problem(count, width, size));
+    }
+    size_ = static_cast<size_t>(size);
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (p == MAP_FAILED) throw InputError(path + ": cannot be mapped (" + std::string(std::strerror(errno)) + ")");
+    data_ = static_cast<const unsigned char*>(p);
+  }
+  ~MappedFile() { ::munmap(const_cast<unsigned char*>(data_), size_); }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  uint64_t code(uint64_t i) const { return load_le(data_ + i * static_cast<uint64_t>(width_), width_); }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  size_t size_ = 0;
+  int width_;
+};
+
+CasesDirectory::~CasesDirectory() = default;
+
+CasesDirectory::CasesDirectory(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) throw InputError(dir + ": no such directory");
+  if (!fs::is_directory(dir, ec)) throw InputError(dir + " is not a directory (expected a cases directory written by 'fpconform cases')");
+  const std::string sidecar_path = (fs::path(dir) / kSidecar).string();
+  const Sidecar sc(sidecar_path);
+  std::ifstream in(sidecar_path);
+  if (!in) throw InputError(sidecar_path + ": no such file (write the cases with 'fpconform cases ... -o " + dir + "')");
+  std::stringstream text;
+  text << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(text.str());
+  } catch (const json::exception& e) {
+    sc.fail("not valid JSON (" + one_line(e.what()) + ")");
+  }
+  if (!j.is_object()) sc.fail("not a JSON object");
+  sc.only(j, "", {"schema", "tool", "semantics", "cases", "byte_order", "inputs", "random_bits", "output"});
+  const std::string schema = sc.string(j, "", "schema");
+  if (schema != kCasesSchema)
+    sc.fail("schema is '" + one_line(schema.substr(0, 40)) + "', this fpconform reads " + kCasesSchema);
+  if (sc.string(j, "", "byte_order") != "little") sc.fail("byte_order must be \"little\"");
+
+  // Semantics: the same object a report's check carries.
+  const json& sem = sc.object(j, "", "semantics");
+  sc.only(sem, "semantics.", {"op", "in", "out", "rounding", "sr_bits", "saturate", "inf_under_saturation", "nan_policy", "ftz", "daz"});
+  for (const char* key : {"op", "in", "out", "rounding", "inf_under_saturation", "nan_policy"}) (void)sc.string(sem, "semantics.", key);
+  for (const char* key : {"saturate", "ftz", "daz"}) sc.boolean(sem, "semantics.", key);
+  const uint64_t sr_bits = sc.unsigned_number(sem, "semantics.", "sr_bits");
+  try {
+    semantics_ = semantics_from_json(sem);
+  } catch (const InputError& e) {
+    sc.fail(std::string("semantics: ") + e.what());
+  }
+  const bool stochastic = semantics_.rounding == Rounding::Stochastic;
+  if (stochastic ? (sr_bits < 1 || sr_bits > 64) : sr_bits != 0)
+    sc.fail("semantics.sr_bits is " + std::to_string(sr_bits) + (stochastic ? " (1..64 with rounding sr)" : " (0 unless rounding is sr)"));
+
+  // Cases: regenerated from kind, label and seed, and held to the recorded count.
+  const json& c = sc.object(j, "", "cases");
+  sc.only(c, "cases.", {"kind", "label", "count", "seed"});
+  const std::string kind = sc.string(c, "cases.", "kind"), label = sc.string(c, "cases.", "label");
+  const uint64_t count = sc.unsigned_number(c, "cases.", "count"), seed = sc.unsigned_number(c, "cases.", "seed");
+  if (kind != "exhaustive" && kind != "boundary" && kind != "random")
+    sc.fail("cases.kind is '" + one_line(kind.substr(0, 40)) + "' (exhaustive, boundary or random)");
+  if (label.substr(0, label.find(':')) != kind) sc.fail("cases.label '" + one_line(label.substr(0, 40)) + "' is not of kind " + kind);
+  if (count > kMaxFileCases) sc.fail("cases.count " + std::to_string(count) + " exceeds 2^28");
+  try {
+    cases_ = std::make_unique<CaseSource>(CaseSource::parse(semantics_, label, seed));
+  } catch (const InputError& e) {
+    sc.fail(std::string("cases: ") + e.what());
+  }
+  if (cases_->count() != count)
+    sc.fail("cases.count is " + std::to_string(count) + ", but " + label + " cases of " + semantics_.describe() + " are " +
+            std::to_string(cases_->count()) + " (written by another fpconform version?)");
+
+  // Files: names, formats and widths as the semantics say; sizes exact; inputs equal to the cases.
+  std::set<std::string> names;
+  auto file_entry = [&](const json& e, const std::string& where, const std::string& format, int bits,
+                        std::initializer_list<const char*> known) {
+    if (!e.is_object()) sc.fail(where + " must be an object");
+    sc.only(e, where + ".", known);
+    const std::string name = sc.string(e, where + ".", "file");
+    if (!plain_file_name(name)) sc.fail(where + ".file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
+    if (!names.insert(name).second) sc.fail(where + ".file '" + name + "' names a file twice");
+    if (!format.empty()) {
+      const std::string declared = sc.string(e, where + ".", "format");
+      if (declared != format) sc.fail(where + ".format is '" + one_line(declared.substr(0, 40)) + "', but the semantics say " + format);
+    }
+    const uint64_t width = sc.unsigned_number(e, where + ".", "width");
+    if (width != static_cast<uint64_t>(code_width(bits)))
+      sc.fail(where + ".width is " + std::to_string(width) + ", but " + (format.empty() ? "the random bits" : format) +
+              " codes take " + std::to_string(code_width(bits)) + " bytes");
+    return (fs::path(dir) / name).string();
+  };
+  const json& inputs = sc.array(j, "", "inputs");
+  if (inputs.size() != static_cast<size_t>(semantics_.arity()))
+    sc.fail("inputs lists " + std::to_string(inputs.size()) + " files, but " + semantics_.op + " takes " +
+            std::to_string(semantics_.arity()) + " operand(s)");
+  std::vector<std::string> operand_paths;
+  std::vector<int> operand_widths;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    operand_paths.push_back(file_entry(inputs[k], "inputs[" + std::to_string(k) + "]", semantics_.in->name, semantics_.in->bits(),
+                                       {"file", "format", "width"}));
+    operand_widths.push_back(code_width(semantics_.in->bits()));
+  }
+  if (stochastic != j.contains("random_bits"))
+    sc.fail(stochastic ? "missing field random_bits (rounding sr)" : "random_bits is only for rounding sr");
+  if (stochastic) {
+    const json& r = j["random_bits"];
+    if (r.is_object() && sc.unsigned_number(r, "random_bits.", "bits") != sr_bits)
+      sc.fail("random_bits.bits differs from semantics.sr_bits");
+    operand_paths.push_back(file_entry(r, "random_bits", "", semantics_.sr_bits, {"file", "bits", "width"}));
+    operand_widths.push_back(code_width(semantics_.sr_bits));
+  }
+  output_path_ = file_entry(sc.object(j, "", "output"), "output", semantics_.out->name, semantics_.out->bits(), {"file", "format", "width"});
+  output_width_ = code_width(semantics_.out->bits());
+
+  // The inputs must be the very cases the sidecar describes: the checker regenerates them.
+  std::vector<std::unique_ptr<MappedFile>> operand_files;
+  for (size_t k = 0; k < operand_paths.size(); ++k)
+    operand_files.push_back(std::make_unique<MappedFile>(operand_paths[k], count, operand_widths[k]));
+  std::vector<std::vector<uint64_t>> ops(operand_paths.size(), std::vector<uint64_t>(kIoChunk));
+  std::vector<uint64_t*> ptrs;
+  for (auto& v : ops) ptrs.push_back(v.data());
+  for (uint64_t first = 0; first < count; first += kIoChunk) {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, count - first));
+    cases_->fill(first, n, ptrs.data());
+    for (size_t k = 0; k < ops.size(); ++k)
+      for (size_t j2 = 0; j2 < n; ++j2)
+        if (operand_files[k]->code(first + j2) != ops[k][j2])
+          throw InputError(operand_paths[k] + ": case " + std::to_string(first + j2) + " holds " +
+                           hex(operand_files[k]->code(first + j2)) + ", but the sidecar's cases give " + hex(ops[k][j2]) +
+                           " (inputs changed, or written by another fpconform version)");
+  }
+  output_ = std::make_unique<MappedFile>(output_path_, count, output_width_);
+}
+
+std::string CasesDirectory::op_name() const {
+  const OpSemantics& s = semantics_;
+  std::string name = s.op + "_" + s.in->name;
+  if (s.op == "convert" || s.out != s.in) name += "_to_" + s.out->name;
+  name += "_" + std::string(short_name(s.rounding));
+  if (s.rounding == Rounding::Stochastic) name += std::to_string(s.sr_bits);
+  if (s.policy.saturate) name += s.policy.inf_under_saturation == InfUnderSaturation::NaN ? "_sat_infnan" : "_sat";
+  if (s.policy.ftz) name += "_ftz";
+  if (s.policy.daz) name += "_daz";
+  std::string nan_policy = semantics_to_json(s).at("nan_policy").get<std::string>();
+  if (nan_policy != "unpinned") name += "_nan" + nan_policy;
+  return name;
+}
+
+uint64_t CasesDirectory::output(uint64_t case_index) const { return output_->code(case_index); }
+
+SubjectOp CasesDirectory::subject_op(const std::string& entry) const {
+  SubjectOp op;
+  op.name = op_name();
+  op.entry = entry;
+  op.semantics = semantics_;
+  op.run = [](const uint64_t* const*, uint64_t*, size_t) {
+    throw std::logic_error("a file subject's results are looked up by case index (run_cases)");
+  };
+  op.run_cases = [this](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
+    for (size_t j = 0; j < n; ++j) out[j] = output(first + j);
+  };
+  return op;
+}
+
+}  // namespace fpc
+
+namespace fpc::cli {
+
+namespace {
+
+// "file:NAME" from the directory's own name (a report's subject names contain no '/').
+std::string default_subject_name(const std::string& dir) {
+  fs::path p = fs::absolute(dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  const std::string name = p.filename().string();
+  return "file:" + (name.empty() ? std::string("cases") : name);
+}
+
+}  // namespace
+
+int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
+  (void)err;
+  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples"}, {"strict-nan"});
+  if (a.positional().size() != 1) throw InputError("check takes one cases directory: fpconform check DIR [--report PATH]");
+  const std::string dir = a.positional()[0];
+  Report report;
+  report.suite = "file";
+  report.strict_nan = a.flag("strict-nan");
+  if (auto m = a.value("max-examples")) report.max_examples = Args::parse_unsigned("max-examples", *m, 1000);
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
+  if (threads == 0) throw InputError("--threads must be at least 1");
+  const std::string subject = a.value("subject-name").value_or(default_subject_name(dir));
+  if (subject.empty() || subject.find('/') != std::string::npos || subject.size() > 200)
+    throw InputError("--subject-name must be 1..200 characters without '/'");
+  const std::string report_path = a.value("report").value_or((fs::path(dir) / "report.json").string());
+
+  const CasesDirectory cases_dir(dir);
+  const SubjectOp op = cases_dir.subject_op(a.value("entry").value_or(cases_dir.output_path()));
+  report.seed = cases_dir.cases().seed();
+  report.environment = describe_environment(threads);
+
+  CheckRecord rec;
+  rec.subject = subject;
+  rec.op_name = op.name;
+  rec.entry = op.entry;
+  rec.semantics = op.semantics;
+  rec.case_label = cases_dir.cases().label();
+  rec.case_count = cases_dir.cases().count();
+  rec.seed = cases_dir.cases().seed();
+  rec.range_begin = 0;
+  rec.range_end = rec.case_count;
+  (void)reference_for(op.semantics, &rec.reference);
+  CheckOptions options;
+  options.strict_nan = report.strict_nan;
+  options.threads = threads;
+  options.max_examples = report.max_examples;
+  const auto t0 = std::chrono::steady_clock::now();
+  rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options);
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  finalize(rec);
+  out << status_line(rec) << std::endl;
+  report.checks.push_back(std::move(rec));
+  write_report(report, report_path);
+  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
+}  // namespace fpc::cli

@@ -1,0 +1,85 @@
+// The file protocol: a check's cases as raw code arrays with a JSON sidecar, so that a program in
+// any language (numpy, PyTorch, JAX, Triton) can compute the outputs and fpconform can check them.
+// docs/file-protocol.md is the specification; in brief:
+//
+//   DIR/cases.json  the sidecar (schema "fpconform.cases/1"): the op's semantics as a report
+//                   writes them, the cases (kind, label, count, seed) and one entry per file
+//                   (name, format, width in bytes)
+//   DIR/in0.bin     operand 0 of every case, in case order (in1.bin, in2.bin for binary/ternary ops)
+//   DIR/random.bin  stochastic rounding only: each case's random bits
+//   DIR/out.bin     written by the program under test: the result code of every case
+//
+// Every file is `count` codes, each a little-endian unsigned integer in the smallest of 1, 2, 4 or
+// 8 bytes that holds the format's bits, zero-extended (4-bit formats take one byte per code).
+#pragma once
+
+#include "cases.hpp"
+#include "fpconform/subject.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace fpc {
+
+inline constexpr const char* kCasesSchema = "fpconform.cases/1";
+// At most this many cases per directory (2^28: 1 GiB per 4-byte file). Exhaustive sweeps beyond
+// it (every float32, every 16-bit pair) belong to 'fpconform run', plugins or a C++ subject.
+inline constexpr uint64_t kMaxFileCases = uint64_t{1} << 28;
+
+// Bytes per code in the protocol's files: the smallest of 1, 2, 4, 8 that holds `bits` (1..64).
+int code_width(int bits);
+
+// Writes n codes to `path` (created or replaced) as little-endian `width`-byte integers.
+// InputError when the file cannot be written.
+void write_code_file(const std::string& path, const uint64_t* codes, size_t n, int width);
+
+// Writes DIR/cases.json and DIR/in*.bin (and DIR/random.bin for stochastic rounding) for every
+// case of `cases`, creating DIR if needed; returns the sidecar. InputError when the cases exceed
+// kMaxFileCases or DIR cannot be written.
+nlohmann::json write_cases(const std::string& dir, const OpSemantics& s, const CaseSource& cases);
+
+// A cases directory with the output of a program under test, validated as a whole on
+// construction: the sidecar parses and every field has its type and a known value, the formats
+// and op are known, the widths are the formats' widths, the cases regenerate to the sidecar's
+// count and to the very codes of the input files, and every file has exactly count x width bytes.
+// Any problem is one InputError line naming the file.
+class CasesDirectory {
+ public:
+  explicit CasesDirectory(const std::string& dir);
+  ~CasesDirectory();
+  CasesDirectory(const CasesDirectory&) = delete;
+  CasesDirectory& operator=(const CasesDirectory&) = delete;
+
+  const OpSemantics& semantics() const { return semantics_; }
+  const CaseSource& cases() const { return *cases_; }
+  const std::string& output_path() const { return output_path_; }
+  // A name for the op: "convert_float32_to_bfloat16_rne_sat", "add_float16_rtz".
+  std::string op_name() const;
+  // The result code out.bin holds for case i (< cases().count()).
+  uint64_t output(uint64_t case_index) const;
+  // The output file as a subject op: its run_cases looks the results up by case index.
+  SubjectOp subject_op(const std::string& entry) const;
+
+ private:
+  class MappedFile;
+  OpSemantics semantics_;
+  std::unique_ptr<CaseSource> cases_;
+  std::string output_path_;
+  std::unique_ptr<MappedFile> output_;
+  int output_width_ = 1;
+};
+
+}  // namespace fpc
+
+namespace fpc::cli {
+
+// fpconform check DIR [--report PATH] [--subject-name NAME] [--entry TEXT] [--threads N]
+//                     [--strict-nan] [--max-examples K]
+// Exit 0 pass, 1 fail, 2 bad input (InputError, mapped by the dispatcher).
+int cmd_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace fpc::cli
