@@ -2,7 +2,7 @@
 # Installs the Debian packages fpconform builds and tests with, when any is missing.
 set -euo pipefail
 packages=(cmake g++ make git clang libclang-rt-dev libboost-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-          librapidcheck-dev libbenchmark-dev python3-jsonschema)
+          librapidcheck-dev libbenchmark-dev python3-jsonschema python3-pip)
 # python3-jsonschema: tests/test_reports.cpp checks the report schema with it, independently of
 # the validator built into 'fpconform report validate'.
 installed() {
@@ -10,6 +10,7 @@ installed() {
   # A Python module installed another way (pip, a virtualenv) serves as well.
   case "$1" in
     python3-jsonschema) python3 -c "import jsonschema" 2>/dev/null ;;
+    python3-pip) python3 -m pip --version >/dev/null 2>&1 ;;
     *) return 1 ;;
   esac
 }
@@ -24,4 +25,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# numpy and ml_dtypes (PyPI): the file protocol's ml_dtypes check (CTest file_protocol_ml_dtypes).
+if ! python3 -c "import numpy, ml_dtypes" 2>/dev/null; then
+  echo "setup: installing numpy and ml_dtypes (pip)"
+  export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+  # A Debian python3 is "externally managed" (PEP 668): pip then needs --break-system-packages.
+  python3 -m pip install --quiet numpy ml_dtypes 2>/dev/null ||
+    python3 -m pip install --quiet --break-system-packages numpy ml_dtypes
 fi

@@ -1,0 +1,86 @@
+"""The fpconform file protocol in numpy: read a cases directory, write its out.bin.
+
+A cases directory (written by ``fpconform cases ... -o DIR``; specification in
+docs/file-protocol.md) holds ``cases.json`` and one file of codes per operand. Every file is
+``count`` little-endian unsigned integers of 1, 2, 4 or 8 bytes (the ``width`` the sidecar gives
+per file). The program under test writes the result code of every case to ``out.bin`` the same
+way; ``fpconform check DIR`` then checks it against the exact oracle.
+
+    cases = Cases("dir")                                   # operands as unsigned code arrays
+    x = cases.inputs[0].view(np.float32)                   # float32 codes -> values
+    cases.write_output(x.astype(ml_dtypes.bfloat16).view(np.uint16))
+"""
+
+import json
+import pathlib
+
+import numpy as np
+
+SCHEMA = "fpconform.cases/1"
+_CODE_DTYPES = {1: np.dtype("<u1"), 2: np.dtype("<u2"), 4: np.dtype("<u4"), 8: np.dtype("<u8")}
+
+
+class ProtocolError(ValueError):
+    """A cases directory that does not follow the protocol."""
+
+
+class Cases:
+    """One cases directory: its sidecar, and every operand as an array of unsigned codes."""
+
+    def __init__(self, directory):
+        self.dir = pathlib.Path(directory)
+        try:
+            self.sidecar = json.loads((self.dir / "cases.json").read_text())
+        except (OSError, ValueError) as e:
+            raise ProtocolError(f"{self.dir}/cases.json: {e}") from e
+        if self.sidecar.get("schema") != SCHEMA:
+            raise ProtocolError(f"{self.dir}/cases.json: schema is not {SCHEMA}")
+        if self.sidecar.get("byte_order") != "little":
+            raise ProtocolError(f"{self.dir}/cases.json: byte_order is not little")
+        self.semantics = self.sidecar["semantics"]  # op, in, out, rounding, sr_bits, saturate, ...
+        self.count = int(self.sidecar["cases"]["count"])
+        self.label = self.sidecar["cases"]["label"]
+        self.inputs = [self._read(entry) for entry in self.sidecar["inputs"]]
+        bits = self.sidecar.get("random_bits")
+        self.random_bits = self._read(bits) if bits else None  # stochastic rounding only
+
+    @property
+    def op(self):
+        return self.semantics["op"]
+
+    @property
+    def in_format(self):
+        return self.semantics["in"]
+
+    @property
+    def out_format(self):
+        return self.semantics["out"]
+
+    @property
+    def out_width(self):
+        return int(self.sidecar["output"]["width"])
+
+    def _read(self, entry):
+        path = self.dir / entry["file"]
+        codes = np.fromfile(path, dtype=_CODE_DTYPES[int(entry["width"])])
+        if codes.size != self.count:
+            raise ProtocolError(f"{path}: {codes.size} codes, the sidecar says {self.count}")
+        return codes
+
+    def write_output(self, codes):
+        """Writes out.bin: one result code per case, in case order.
+
+        `codes` is an array of unsigned integers of any width; each is stored in the output's
+        width (the sidecar's output.width bytes), little-endian. Codes that do not fit the width
+        are refused here; codes that fit the width but not the format (stray high bits of a 4-bit
+        format) are written as they are, and the checker reports them as wrong results.
+        """
+        codes = np.asarray(codes)
+        if codes.shape != (self.count,):
+            raise ProtocolError(f"out.bin needs {self.count} codes, got an array of shape {codes.shape}")
+        if codes.dtype.kind not in "ui":
+            raise ProtocolError(f"out.bin needs integer codes (use .view(np.uintN)), got {codes.dtype}")
+        dtype = _CODE_DTYPES[self.out_width]
+        if codes.size and (codes.min() < 0 or int(codes.max()) > np.iinfo(dtype).max):
+            raise ProtocolError(f"codes do not fit in {self.out_width} bytes")
+        codes.astype(dtype).tofile(self.dir / self.sidecar["output"]["file"])
