@@ -38,13 +38,15 @@ SKIPPED = 77
 
 def check_name(args):
     """'convert_float32_to_bfloat16_boundary' from the `fpconform cases` arguments."""
-    a = dict(zip(args[::2], args[1::2]))
+    flags = [x[2:] for i, x in enumerate(args) if x.startswith("--") and (i + 1 == len(args) or args[i + 1].startswith("--"))]
+    rest = [x for x in args if x[2:] not in flags]
+    a = dict(zip(rest[::2], rest[1::2]))
     name = f"{a['--op']}_{a['--from']}"
     if a["--op"] == "convert" or a["--to"] != a["--from"]:
         name += f"_to_{a['--to']}"
     if a.get("--rounding", "rne") != "rne":
         name += "_" + a["--rounding"]
-    return name + "_" + a["--cases"].replace(":", "")
+    return "_".join([name, *flags, a["--cases"].replace(":", "")])
 
 
 def run(cmd):
