@@ -104,7 +104,17 @@ def _flush_before_rounding(cases):
     return {"rounding_direction": int(np.count_nonzero((p >= tiny - np.ldexp(1.0, -134)) & (p < tiny)))}
 
 
+def _e8m0_subnormals_round_up(cases):
+    """float32 -> float8_e8m0fnu on XLA's CPU backend: float32 subnormals strictly between 2^-127
+    (code 0x00400000) and the midpoint 1.5 * 2^-127 (0x00600000) give 2^-126 instead of the
+    nearer 2^-127. Predicted: exactly the positive codes in that open range fail."""
+    c = cases.inputs[0]
+    return {"rounding_direction": int(np.count_nonzero((c > 0x00400000) & (c < 0x00600000)))}
+
+
 KNOWN_DEVIATIONS = [
+    (lambda s: s["op"] == "convert" and s["in"] == "float32" and s["out"] == "float8_e8m0fnu",
+     "XLA CPU rounds float32 subnormals in (2^-127, 1.5*2^-127) up to 2^-126", _e8m0_subnormals_round_up),
     (lambda s: s["op"] == "mul" and s["in"] == "bfloat16" and s["ftz"] and s["daz"],
      "XLA CPU flushes the float32 product before rounding it to bfloat16", _flush_before_rounding),
 ]
