@@ -52,7 +52,7 @@ def plan():
         # XLA's CPU backend computes with subnormals flushed (FTZ and DAZ set in the MXCSR), which
         # bfloat16, with float32's exponent range, inherits; float8 results never reach them.
         flush = ["--ftz", "--daz"] if fmt == "bfloat16" and _device.platform == "cpu" else []
-        for op in formats.ARITHMETIC:
+        for op in _OPS:
             checks.append(["--op", op, "--from", fmt, "--to", fmt, *flush, "--cases", pairs])
         checks.append(["--op", "sqrt", "--from", fmt, "--to", fmt, *flush, "--cases", "exhaustive"])
     return checks
