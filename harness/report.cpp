@@ -220,7 +220,7 @@ json to_json(const Report& r) {
     cases += c.outcome.cases;
   }
   return {{"schema", kReportSchema},
-          {"tool", {{"name", "fpconform"}, {"version", FPC_VERSION}, {"revision", FPC_GIT_REVISION}}},
+          {"tool", {{"name", "fpconform"}, {"version", r.tool_version}, {"revision", r.tool_revision}}},
           {"environment", r.environment},
           {"suite", r.suite},
           {"seed", r.seed},
@@ -242,6 +242,8 @@ Report report_from_json(const json& j) {
     if (!j.is_object() || j.value("schema", "") != kReportSchema)
       throw InputError(std::string("not a fpconform report (schema must be ") + kReportSchema + ")");
     Report r;
+    r.tool_version = j.at("tool").at("version").get<std::string>();
+    r.tool_revision = j.at("tool").at("revision").get<std::string>();
     r.suite = j.at("suite").get<std::string>();
     r.seed = j.at("seed").get<uint64_t>();
     r.strict_nan = j.at("strict_nan").get<bool>();
@@ -271,6 +273,9 @@ void write_report(const Report& r, const std::string& path) {
   if (!out) throw InputError("failed writing report '" + path + "'");
 }
 
+std::string this_tool_version() { return FPC_VERSION; }
+std::string this_tool_revision() { return FPC_GIT_REVISION; }
+
 Report merge_reports(const std::vector<Report>& shards) {
   if (shards.empty()) throw InputError("nothing to merge");
   Report merged = shards.front();
@@ -284,6 +289,9 @@ Report merge_reports(const std::vector<Report>& shards) {
     if (s.suite != merged.suite || s.seed != merged.seed || s.strict_nan != merged.strict_nan ||
         s.max_examples != merged.max_examples)
       throw InputError("reports come from different runs (suite, seed or --strict-nan differ)");
+    if (s.tool_version != merged.tool_version || s.tool_revision != merged.tool_revision)
+      throw InputError("reports come from different builds of fpconform (" + merged.tool_revision + " and " +
+                       s.tool_revision + ")");
     for (const CheckRecord& c : s.checks) {
       auto it = by_id.find(c.id());
       ranges[c.id()].push_back({c.range_begin, c.range_end});

@@ -30,7 +30,13 @@ struct CheckRecord {
   std::string id() const { return subject + "/" + op_name + "/" + case_label; }
 };
 
+// This build's version and git revision, as reports record them.
+std::string this_tool_version();
+std::string this_tool_revision();
+
 struct Report {
+  // The fpconform that ran the checks (a merged report keeps its shards', which must agree).
+  std::string tool_version = this_tool_version(), tool_revision = this_tool_revision();
   std::string suite;
   uint64_t seed = 0;
   bool strict_nan = false;

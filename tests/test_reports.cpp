@@ -300,6 +300,18 @@ TEST(Reports, FourShardsMergeIntoTheUnshardedReport) {
   parts.erase(parts.begin() + 2);
   EXPECT_THROW(fpc::merge_reports(parts), fpc::InputError);
   EXPECT_FALSE(fs::exists(dir / "bad.json"));
+
+  // The merged report names the build that ran the shards, not the one that merged them; shards
+  // of different builds are refused.
+  std::vector<fpc::Report> other_build;
+  for (const std::string& s : shards) other_build.push_back(fpc::read_report(s));
+  for (fpc::Report& r : other_build) r.tool_revision = "0123456789ab";
+  EXPECT_EQ(fpc::to_json(fpc::merge_reports(other_build))["tool"]["revision"], "0123456789ab");
+  other_build[1].tool_revision = "ba9876543210";
+  EXPECT_THROW(fpc::merge_reports(other_build), fpc::InputError);
+  fpc::write_report(other_build[1], dir / "other-build.json");
+  expect_input_error({"report", "merge", "-o", dir / "bad.json", shards[0], dir / "other-build.json", shards[2], shards[3]});
+  EXPECT_FALSE(fs::exists(dir / "bad.json"));
 }
 
 // (d) Identical runs give identical reports apart from environment and timing, also on one thread.
