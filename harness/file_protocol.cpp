@@ -257,12 +257,13 @@ class CasesDirectory::MappedFile {
 
 CasesDirectory::~CasesDirectory() = default;
 
-CasesDirectory::CasesDirectory(const std::string& dir) {
+namespace {
+
+// cases.json as a JSON object with the protocol's top-level fields, schema and byte order.
+json read_sidecar(const std::string& dir, const Sidecar& sc, const std::string& sidecar_path) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) throw InputError(dir + ": no such directory");
   if (!fs::is_directory(dir, ec)) throw InputError(dir + " is not a directory (expected a cases directory written by 'fpconform cases')");
-  const std::string sidecar_path = (fs::path(dir) / kSidecar).string();
-  const Sidecar sc(sidecar_path);
   std::ifstream in(sidecar_path);
   if (!in) throw InputError(sidecar_path + ": no such file (write the cases with 'fpconform cases ... -o " + dir + "')");
   std::stringstream text;
@@ -279,23 +280,30 @@ CasesDirectory::CasesDirectory(const std::string& dir) {
   if (schema != kCasesSchema)
     sc.fail("schema is '" + one_line(schema.substr(0, 40)) + "', this fpconform reads " + kCasesSchema);
   if (sc.string(j, "", "byte_order") != "little") sc.fail("byte_order must be \"little\"");
+  return j;
+}
 
-  // Semantics: the same object a report's check carries.
+// "semantics": the same object a report's check carries, every field typed and known.
+OpSemantics read_semantics(const Sidecar& sc, const json& j) {
   const json& sem = sc.object(j, "", "semantics");
   sc.only(sem, "semantics.", {"op", "in", "out", "rounding", "sr_bits", "saturate", "inf_under_saturation", "nan_policy", "ftz", "daz"});
   for (const char* key : {"op", "in", "out", "rounding", "inf_under_saturation", "nan_policy"}) (void)sc.string(sem, "semantics.", key);
   for (const char* key : {"saturate", "ftz", "daz"}) sc.boolean(sem, "semantics.", key);
   const uint64_t sr_bits = sc.unsigned_number(sem, "semantics.", "sr_bits");
+  OpSemantics s;
   try {
-    semantics_ = semantics_from_json(sem);
+    s = semantics_from_json(sem);
   } catch (const InputError& e) {
     sc.fail(std::string("semantics: ") + e.what());
   }
-  const bool stochastic = semantics_.rounding == Rounding::Stochastic;
+  const bool stochastic = s.rounding == Rounding::Stochastic;
   if (stochastic ? (sr_bits < 1 || sr_bits > 64) : sr_bits != 0)
     sc.fail("semantics.sr_bits is " + std::to_string(sr_bits) + (stochastic ? " (1..64 with rounding sr)" : " (0 unless rounding is sr)"));
+  return s;
+}
 
-  // Cases: regenerated from kind, label and seed, and held to the recorded count.
+// "cases": regenerated from kind, label and seed, and held to the recorded count.
+CaseSource read_cases(const Sidecar& sc, const json& j, const OpSemantics& s) {
   const json& c = sc.object(j, "", "cases");
   sc.only(c, "cases.", {"kind", "label", "count", "seed"});
   const std::string kind = sc.string(c, "cases.", "kind"), label = sc.string(c, "cases.", "label");
@@ -304,72 +312,102 @@ CasesDirectory::CasesDirectory(const std::string& dir) {
     sc.fail("cases.kind is '" + one_line(kind.substr(0, 40)) + "' (exhaustive, boundary or random)");
   if (label.substr(0, label.find(':')) != kind) sc.fail("cases.label '" + one_line(label.substr(0, 40)) + "' is not of kind " + kind);
   if (count > kMaxFileCases) sc.fail("cases.count " + std::to_string(count) + " exceeds 2^28");
+  std::optional<CaseSource> cases;
   try {
-    cases_ = std::make_unique<CaseSource>(CaseSource::parse(semantics_, label, seed));
+    cases = CaseSource::parse(s, label, seed);
   } catch (const InputError& e) {
     sc.fail(std::string("cases: ") + e.what());
   }
-  if (cases_->count() != count)
-    sc.fail("cases.count is " + std::to_string(count) + ", but " + label + " cases of " + semantics_.describe() + " are " +
-            std::to_string(cases_->count()) + " (written by another fpconform version?)");
+  if (cases->count() != count)
+    sc.fail("cases.count is " + std::to_string(count) + ", but " + label + " cases of " + s.describe() + " are " +
+            std::to_string(cases->count()) + " (written by another fpconform version?)");
+  return *cases;
+}
 
-  // Files: names, formats and widths as the semantics say; sizes exact; inputs equal to the cases.
-  std::set<std::string> names;
-  auto file_entry = [&](const json& e, const std::string& where, const std::string& format, int bits,
-                        std::initializer_list<const char*> known) {
-    if (!e.is_object()) sc.fail(where + " must be an object");
-    sc.only(e, where + ".", known);
-    const std::string name = sc.string(e, where + ".", "file");
-    if (!plain_file_name(name)) sc.fail(where + ".file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
-    if (!names.insert(name).second) sc.fail(where + ".file '" + name + "' names a file twice");
-    if (!format.empty()) {
-      const std::string declared = sc.string(e, where + ".", "format");
-      if (declared != format) sc.fail(where + ".format is '" + one_line(declared.substr(0, 40)) + "', but the semantics say " + format);
+struct DataFile {
+  std::string path;
+  int width = 1;
+};
+
+// The file entries of a sidecar: plain names in DIR, each named once, with the format and
+// width the semantics give.
+class DataFiles {
+ public:
+  DataFiles(const Sidecar& sc, std::string dir) : sc_(sc), dir_(std::move(dir)) {}
+
+  // An entry {"file", "format", "width"} of a `bits`-bit format (format empty: {"file", "bits",
+  // "width"} of the random bits).
+  DataFile read(const json& e, const std::string& where, const std::string& format, int bits) {
+    if (!e.is_object()) sc_.fail(where + " must be an object");
+    if (format.empty()) sc_.only(e, where + ".", {"file", "bits", "width"});
+    else sc_.only(e, where + ".", {"file", "format", "width"});
+    const std::string name = sc_.string(e, where + ".", "file");
+    if (!plain_file_name(name)) sc_.fail(where + ".file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir_);
+    if (!names_.insert(name).second) sc_.fail(where + ".file '" + name + "' names a file twice");
+    if (format.empty()) {
+      if (sc_.unsigned_number(e, where + ".", "bits") != static_cast<uint64_t>(bits)) sc_.fail(where + ".bits differs from semantics.sr_bits");
+    } else {
+      const std::string declared = sc_.string(e, where + ".", "format");
+      if (declared != format) sc_.fail(where + ".format is '" + one_line(declared.substr(0, 40)) + "', but the semantics say " + format);
     }
-    const uint64_t width = sc.unsigned_number(e, where + ".", "width");
+    const uint64_t width = sc_.unsigned_number(e, where + ".", "width");
     if (width != static_cast<uint64_t>(code_width(bits)))
-      sc.fail(where + ".width is " + std::to_string(width) + ", but " + (format.empty() ? "the random bits" : format) +
-              " codes take " + std::to_string(code_width(bits)) + " bytes");
-    return (fs::path(dir) / name).string();
-  };
-  const json& inputs = sc.array(j, "", "inputs");
-  if (inputs.size() != static_cast<size_t>(semantics_.arity()))
-    sc.fail("inputs lists " + std::to_string(inputs.size()) + " files, but " + semantics_.op + " takes " +
-            std::to_string(semantics_.arity()) + " operand(s)");
-  std::vector<std::string> operand_paths;
-  std::vector<int> operand_widths;
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    operand_paths.push_back(file_entry(inputs[k], "inputs[" + std::to_string(k) + "]", semantics_.in->name, semantics_.in->bits(),
-                                       {"file", "format", "width"}));
-    operand_widths.push_back(code_width(semantics_.in->bits()));
+      sc_.fail(where + ".width is " + std::to_string(width) + ", but " + (format.empty() ? "the random bits" : format) +
+               " codes take " + std::to_string(code_width(bits)) + " bytes");
+    return {(fs::path(dir_) / name).string(), code_width(bits)};
   }
-  if (stochastic != j.contains("random_bits"))
-    sc.fail(stochastic ? "missing field random_bits (rounding sr)" : "random_bits is only for rounding sr");
-  if (stochastic) {
-    const json& r = j["random_bits"];
-    if (r.is_object() && sc.unsigned_number(r, "random_bits.", "bits") != sr_bits)
-      sc.fail("random_bits.bits differs from semantics.sr_bits");
-    operand_paths.push_back(file_entry(r, "random_bits", "", semantics_.sr_bits, {"file", "bits", "width"}));
-    operand_widths.push_back(code_width(semantics_.sr_bits));
-  }
-  output_path_ = file_entry(sc.object(j, "", "output"), "output", semantics_.out->name, semantics_.out->bits(), {"file", "format", "width"});
-  output_width_ = code_width(semantics_.out->bits());
 
-  // The inputs must be the very cases the sidecar describes: the checker regenerates them.
-  std::vector<std::unique_ptr<MappedFile>> operand_files;
-  for (size_t k = 0; k < operand_paths.size(); ++k)
-    operand_files.push_back(std::make_unique<MappedFile>(operand_paths[k], count, operand_widths[k]));
-  std::vector<std::vector<uint64_t>> ops(operand_paths.size(), std::vector<uint64_t>(kIoChunk));
+  // "inputs" (one per operand) and, for rounding sr, "random_bits": the operand arrays in order.
+  std::vector<DataFile> operands(const json& j, const OpSemantics& s) {
+    const json& inputs = sc_.array(j, "", "inputs");
+    if (inputs.size() != static_cast<size_t>(s.arity()))
+      sc_.fail("inputs lists " + std::to_string(inputs.size()) + " files, but " + s.op + " takes " +
+               std::to_string(s.arity()) + " operand(s)");
+    std::vector<DataFile> files;
+    for (size_t k = 0; k < inputs.size(); ++k)
+      files.push_back(read(inputs[k], "inputs[" + std::to_string(k) + "]", s.in->name, s.in->bits()));
+    const bool stochastic = s.rounding == Rounding::Stochastic;
+    if (stochastic != j.contains("random_bits"))
+      sc_.fail(stochastic ? "missing field random_bits (rounding sr)" : "random_bits is only for rounding sr");
+    if (stochastic) files.push_back(read(j["random_bits"], "random_bits", "", s.sr_bits));
+    return files;
+  }
+
+ private:
+  const Sidecar& sc_;
+  std::string dir_;
+  std::set<std::string> names_;
+};
+
+}  // namespace
+
+CasesDirectory::CasesDirectory(const std::string& dir) {
+  const std::string sidecar_path = (fs::path(dir) / kSidecar).string();
+  const Sidecar sc(sidecar_path);
+  const json j = read_sidecar(dir, sc, sidecar_path);
+  semantics_ = read_semantics(sc, j);
+  cases_ = std::make_unique<CaseSource>(read_cases(sc, j, semantics_));
+  DataFiles files(sc, dir);
+  const std::vector<DataFile> operands = files.operands(j, semantics_);
+  const DataFile output = files.read(sc.object(j, "", "output"), "output", semantics_.out->name, semantics_.out->bits());
+  output_path_ = output.path;
+  output_width_ = output.width;
+
+  // The input files must hold the very cases the sidecar describes: the checker regenerates them.
+  const uint64_t count = cases_->count();
+  std::vector<std::unique_ptr<MappedFile>> mapped;
+  for (const DataFile& f : operands) mapped.push_back(std::make_unique<MappedFile>(f.path, count, f.width));
+  std::vector<std::vector<uint64_t>> ops(operands.size(), std::vector<uint64_t>(kIoChunk));
   std::vector<uint64_t*> ptrs;
   for (auto& v : ops) ptrs.push_back(v.data());
   for (uint64_t first = 0; first < count; first += kIoChunk) {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, count - first));
     cases_->fill(first, n, ptrs.data());
     for (size_t k = 0; k < ops.size(); ++k)
-      for (size_t j2 = 0; j2 < n; ++j2)
-        if (operand_files[k]->code(first + j2) != ops[k][j2])
-          throw InputError(operand_paths[k] + ": case " + std::to_string(first + j2) + " holds " +
-                           hex(operand_files[k]->code(first + j2)) + ", but the sidecar's cases give " + hex(ops[k][j2]) +
+      for (size_t i = 0; i < n; ++i)
+        if (mapped[k]->code(first + i) != ops[k][i])
+          throw InputError(operands[k].path + ": case " + std::to_string(first + i) + " holds " +
+                           hex(mapped[k]->code(first + i)) + ", but the sidecar's cases give " + hex(ops[k][i]) +
                            " (inputs changed, or written by another fpconform version)");
   }
   output_ = std::make_unique<MappedFile>(output_path_, count, output_width_);
