@@ -24,13 +24,6 @@
 #include <stdexcept>
 #include <thread>
 
-#ifndef FPC_VERSION
-#define FPC_VERSION "0"
-#endif
-#ifndef FPC_GIT_REVISION
-#define FPC_GIT_REVISION "unknown"
-#endif
-
 namespace fpc {
 
 using nlohmann::json;
@@ -175,7 +168,7 @@ json write_cases(const std::string& dir, const OpSemantics& s, const CaseSource&
     inputs.push_back({{"file", names.back()}, {"format", s.in->name}, {"width", in_width}});
   }
   json sidecar = {{"schema", kCasesSchema},
-                  {"tool", {{"name", "fpconform"}, {"version", FPC_VERSION}, {"revision", FPC_GIT_REVISION}}},
+                  {"tool", {{"name", "fpconform"}, {"version", this_tool_version()}, {"revision", this_tool_revision()}}},
                   {"semantics", semantics_to_json(s)},
                   {"cases", {{"kind", cases.label().substr(0, cases.label().find(':'))}, {"label", cases.label()},
                              {"count", count}, {"seed", cases.seed()}}},
