@@ -1,6 +1,7 @@
 // The registry of subjects this build knows, available or not, in a fixed order.
 #include "fpconform/subject.hpp"
 
+#include "cpu/machine_subjects.hpp"
 #include "cpu/native_subjects.hpp"
 #include "cpu/test_subjects.hpp"
 #include "cuda/cuda_ops.hpp"
@@ -15,6 +16,10 @@ const std::vector<Subject>& all_subjects() {
     v.push_back(cuda_ops::make_cuda_host_subject());
     v.push_back(cuda_ops::make_cuda_device_subject());
     v.push_back(native_subjects::make_cpu_bits_subject());
+    v.push_back(machine_subjects::make_cpu_float16_subject());
+    v.push_back(machine_subjects::make_cpu_f16c_subject());
+    v.push_back(machine_subjects::make_cpu_avx512_bf16_subject());
+    v.push_back(machine_subjects::make_cpu_avx512_fp16_subject());
     v.push_back(test_subjects::make_planted_bugs_subject());
     return v;
   }();

@@ -288,18 +288,22 @@ const std::vector<std::string> kCudaHostOps = {
 
 TEST(CudaSubjectRegistry, OrderLookupAndUnknownName) {
   const auto& all = fpc::all_subjects();
-  ASSERT_EQ(all.size(), 4u);
+  ASSERT_EQ(all.size(), 8u);
   EXPECT_EQ(all[0].name, "cuda_host");
   EXPECT_EQ(all[1].name, "cuda_device");
   EXPECT_EQ(all[2].name, "cpu_bits");
-  EXPECT_EQ(all[3].name, "planted_bugs");
-  EXPECT_EQ(&fpc::subject_by_name("planted_bugs"), &all[3]);
+  EXPECT_EQ(all[3].name, "cpu_float16");
+  EXPECT_EQ(all[4].name, "cpu_f16c");
+  EXPECT_EQ(all[5].name, "cpu_avx512_bf16");
+  EXPECT_EQ(all[6].name, "cpu_avx512_fp16");
+  EXPECT_EQ(all[7].name, "planted_bugs");
+  EXPECT_EQ(&fpc::subject_by_name("planted_bugs"), &all[7]);
   EXPECT_THROW(fpc::subject_by_name("no_such_subject"), fpc::InputError);
   EXPECT_FALSE(all[0].test_only);
   EXPECT_FALSE(all[1].test_only);
   EXPECT_FALSE(all[2].test_only);
   EXPECT_TRUE(all[2].available);
-  EXPECT_TRUE(all[3].test_only);
+  EXPECT_TRUE(all[7].test_only);
   for (const Subject& s : all) {
     std::set<std::string> names;
     for (const SubjectOp& op : s.ops) {
