@@ -11,6 +11,7 @@
 //
 // Golden values are computed by hand from IEEE 754 / Intel's SDM text, never read from a subject.
 #include "checker.hpp"
+#include "suite.hpp"
 #include "test_support.hpp"
 
 #include "fpconform/format.hpp"
@@ -232,6 +233,38 @@ TEST(MachineSubjects, UnavailableOnesRefuseToRunAndAreReportedSkipped) {
     EXPECT_EQ(r["summary"]["passed"], 0);
   }
   if (unavailable == 0) GTEST_SKIP() << "every machine subject is available on this machine";
+}
+
+// The built-in suites: quick checks every op of the new subjects (boundary and random cases for
+// float32 inputs and 16-bit pairs, every input of 16-bit unary ops); full adds the 2^32 sweeps,
+// among them every float32 -> float16 conversion of F16C.
+TEST(MachineSubjects, QuickAndFullSuitesCheckEveryOp) {
+  for (const Expected& e : expected_availability()) {
+    const Subject& s = fpc::subject_by_name(e.subject);
+    const std::vector<fpc::CheckSpec> quick = fpc::suite_checks("quick", {}, 1);
+    const std::vector<fpc::CheckSpec> full = fpc::suite_checks("full", {}, 1);
+    for (const SubjectOp& op : s.ops) {
+      auto has = [&](const std::vector<fpc::CheckSpec>& suite, const std::string& cases) {
+        return std::any_of(suite.begin(), suite.end(), [&](const fpc::CheckSpec& c) {
+          return c.subject == s.name && c.op == op.name && c.cases == cases;
+        });
+      };
+      const int domain_bits = op.semantics.in->bits() * op.semantics.arity();
+      if (domain_bits <= 16) {
+        EXPECT_TRUE(has(quick, "exhaustive")) << s.name << "/" << op.name;
+      } else {
+        EXPECT_TRUE(has(quick, "boundary") && has(quick, "random:65536")) << s.name << "/" << op.name;
+        EXPECT_FALSE(has(quick, "exhaustive")) << s.name << "/" << op.name;
+        EXPECT_EQ(has(full, "exhaustive"), domain_bits <= 32) << s.name << "/" << op.name;
+      }
+    }
+  }
+  const std::vector<fpc::CheckSpec> full = fpc::suite_checks("full", {"cpu_f16c"}, 1);
+  EXPECT_EQ(std::count_if(full.begin(), full.end(),
+                          [](const fpc::CheckSpec& c) {
+                            return c.op.rfind("float32_to_float16_", 0) == 0 && c.cases == "exhaustive";
+                          }),
+            8);
 }
 
 // ---- cpu_float16 -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ Subject make_cpu_f16c_subject();
 Subject make_cpu_avx512_bf16_subject();
 
 // "cpu_avx512_fp16": AVX512-FP16 conversions (vcvtps2phx, vcvtpd2ph, vcvtph2psx) and arithmetic
-// (vaddph, vsubph, vmulph, vdivph, vsqrtph, vfmadd213ph) with each embedded rounding mode.
+// (vaddph, vsubph, vmulph, vdivph, vsqrtph, vfmadd132ph) with each embedded rounding mode.
 Subject make_cpu_avx512_fp16_subject();
 
 }  // namespace fpc::machine_subjects

@@ -15,11 +15,14 @@
 //   float32_to_float16_<mode>  vcvtps2phx  (_mm512_cvtx_roundps_ph)
 //   float64_to_float16_<mode>  vcvtpd2ph   (_mm512_cvt_roundpd_ph)
 //   float16_to_float32         vcvtph2psx  (_mm512_cvtxph_ps), float16_to_float64 vcvtph2pd
-//   float16_<op>_<mode>        vaddph vsubph vmulph vdivph vsqrtph vfmadd213ph
+//   float16_<op>_<mode>        vaddph vsubph vmulph vdivph vsqrtph vfmadd132ph
 //                              (_mm512_{add,sub,mul,div,sqrt,fmadd}_round_ph)
-//   Declared: IEEE 754 correct rounding in the embedded direction with float16 subnormals (FP16
-//   instructions ignore MXCSR.DAZ/FTZ; the float32/float64 inputs of the conversions honour DAZ,
-//   which the batch keeps off by pinning MXCSR to 0x1F80).
+//   Declared: IEEE 754 correct rounding in the embedded direction, subnormals kept. Every batch
+//   pins MXCSR to 0x1F80 (DAZ and FTZ off: vcvtps2phx is documented to honour DAZ for its float32
+//   inputs), so no caller setting can make an op flush.
+//   NOT RUN YET: no machine this was developed on has AVX512-FP16; the ops are compiled (their
+//   instructions, embedded roundings included, checked in the object code) and listed
+//   unavailable there. tests/test_cpu_native_subjects.cpp checks them wherever the CPU has it.
 //
 // Only the functions that execute these instructions are compiled for them (target attributes);
 // the registry checks the CPU (__builtin_cpu_supports, which also requires the OS to save the
@@ -211,6 +214,7 @@ Subject make_cpu_avx512_bf16_subject() {
   op.semantics.policy.ftz = true;
   s.ops.push_back(std::move(op));
 #if defined(FPC_HAVE_X86)
+  __builtin_cpu_init();  // in case the registry is built before libgcc's constructor ran
   if (!__builtin_cpu_supports("avx512bf16")) make_unavailable(s, "skipped: CPU lacks avx512_bf16");
 #else
   make_unavailable(s, "skipped: not an x86-64 build");
@@ -267,6 +271,7 @@ Subject make_cpu_avx512_fp16_subject() {
   s.ops.push_back(declare_op("float16_to_float64", "_mm512_cvtph_pd(x)", "convert", "float16", "float64",
                              Rounding::NearestEven, widen64));
 #if defined(FPC_HAVE_X86)
+  __builtin_cpu_init();  // in case the registry is built before libgcc's constructor ran
   if (!__builtin_cpu_supports("avx512fp16")) make_unavailable(s, "skipped: CPU lacks avx512_fp16");
 #else
   make_unavailable(s, "skipped: not an x86-64 build");

@@ -147,6 +147,7 @@ Subject make_cpu_f16c_subject() {
   s.ops.push_back(declare_op("float16_to_float32", "_mm256_cvtph_ps(x)", "convert", "float16", "float32",
                              Rounding::NearestEven, widen));
 #if defined(FPC_HAVE_X86)
+  __builtin_cpu_init();  // in case the registry is built before libgcc's constructor ran
   if (!__builtin_cpu_supports("f16c")) make_unavailable(s, "skipped: CPU lacks f16c");
 #else
   make_unavailable(s, "skipped: not an x86-64 build");
