@@ -2,7 +2,10 @@
 // computes every _Float16 operation by widening the operands to float (__extendhfsf2, exact),
 // doing one SSE float operation, and narrowing the result with libgcc's soft-fp __truncsfhf2;
 // float64 -> _Float16 is libgcc's direct __truncdfhf2 (no trip through float). Both libgcc
-// narrowings read the rounding direction from MXCSR, so fesetround selects it.
+// narrowings read the rounding direction from MXCSR, so fesetround selects it. No excess
+// precision survives an operation: in C++ GCC 12 narrows every result at once (a * b + c becomes
+// two narrowings in the generated code; -fexcess-precision=standard is C-only before GCC 13), so
+// each op below is one operation rounded once into _Float16 — by way of float.
 //
 // Declared semantics: every op is correctly rounded, once, in the direction set by fesetround.
 // For + - * / this is a claim about GCC's double rounding float -> _Float16: it is innocuous
