@@ -125,11 +125,11 @@ void expect_float32_slices_conform(const SubjectOp& op) {
   };
   const uint64_t half_min_subnormal = pow2(out.emin() - out.man_bits - 1);
   const uint64_t min_normal = pow2(out.emin());
-  const uint64_t slices[][2] = {{0x00000000, 1u << 17},
-                                {std::max(half_min_subnormal, uint64_t{1} << 17) - (1u << 17),
-                                 std::max(half_min_subnormal, uint64_t{1} << 17) + (1u << 17)},
-                                {min_normal - (1u << 17), min_normal + (1u << 17)},
-                                {0x477FF000 - (1u << 17), 0x477FF000 + (1u << 17)},
+  const uint64_t slices[][2] = {{0x00000000, 1u << 16},
+                                {std::max(half_min_subnormal, uint64_t{1} << 16) - (1u << 16),
+                                 std::max(half_min_subnormal, uint64_t{1} << 16) + (1u << 16)},
+                                {min_normal - (1u << 16), min_normal + (1u << 16)},
+                                {0x477FF000 - (1u << 16), 0x477FF000 + (1u << 16)},
                                 {0x7F7F0000, 0x7F810000},
                                 {0x7FFF0000, 0x80000000}};
   for (const auto& slice : slices)
