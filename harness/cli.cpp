@@ -5,6 +5,7 @@
 #include "file_protocol.hpp"
 #include "fpconform/arith.hpp"
 #include "report_tools.hpp"
+#include "quantize_command.hpp"
 #include "run_command.hpp"
 #include "selfcheck.hpp"
 
@@ -55,6 +56,11 @@ commands:
   check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--max-examples K]
                                   check DIR/out.bin against the oracle; report (default
                                   DIR/report.json); exit 1 on any failure
+  quantize --scheme NAME [--reference REF] [--blocksize N|row] [--cols N] [--scale-rule R]
+           [--rounding MODE] [--double-quant] [--tensor-amax V] VALUE... | --input FILE
+                                  block/code-table quantization (bnb FP4/NF4, LLM.int8, int4
+                                  groups, OCP MX, NVFP4): packed codes, scales, dequantized
+                                  values, max abs/RMS/SQNR error; 'quantize --list' lists schemes
   version
 
 common options:
@@ -429,6 +435,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "report") return cmd_report(rest, out, err);
     if (cmd == "cases") return cmd_cases(rest, out);
     if (cmd == "check") return cmd_check(rest, out, err);
+    if (cmd == "quantize") return cmd_quantize(rest, out);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

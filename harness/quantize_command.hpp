@@ -1,0 +1,19 @@
+// fpconform quantize: block and code-table quantization through the oracle (fpconform/quantize.hpp).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace fpc::cli {
+
+// fpconform quantize --list [--json]
+// fpconform quantize --scheme NAME [--reference ideal|cuda|cpu|torch|te] [--faithful REF]
+//                    [--blocksize N|row] [--cols N] [--scale-rule floor|ceil|roundup|even]
+//                    [--rounding MODE] [--double-quant] [--tensor-amax V] [--json]
+//                    VALUE... | --input FILE
+// Prints packed codes (hex), per-block scales, the dequantized values (exact and decimal) and the
+// error statistics (max abs, RMS, SQNR) against the input. Bad input throws InputError.
+int cmd_quantize(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace fpc::cli
