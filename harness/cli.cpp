@@ -33,7 +33,9 @@ commands:
                                   in, one result code per line out
   eval OP --format FORMAT [--to FORMAT] [--rounding MODE] [POLICY] A [B [C]]
                                   exact OP (add sub mul div fma sqrt minimum maximum
-                                  minimumNumber maximumNumber compare) rounded once
+                                  minimumNumber maximumNumber abs rcp add_clamp01
+                                  sub_clamp01 mul_clamp01 fma_clamp01 fma_relu compare)
+                                  rounded once
   selfcheck [--golden FILE] [--report PATH]
                                   recompute the golden vectors (specs, SEEDS) and write a report
   run [--suite quick|full|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]

@@ -253,7 +253,9 @@ TEST(ArithSpecial, CompareCodes) {
 TEST(ArithSpecial, OpNamesAndArity) {
   const std::pair<const char*, int> ops[] = {{"add", 2},     {"sub", 2},     {"mul", 2},           {"div", 2},
                                              {"fma", 3},     {"sqrt", 1},    {"minimum", 2},       {"maximum", 2},
-                                             {"minimumNumber", 2}, {"maximumNumber", 2}};
+                                             {"minimumNumber", 2}, {"maximumNumber", 2}, {"abs", 1},
+                                             {"rcp", 1},     {"add_clamp01", 2}, {"sub_clamp01", 2},
+                                             {"mul_clamp01", 2}, {"fma_clamp01", 3}, {"fma_relu", 3}};
   for (auto [name, n] : ops) {
     Op op = fpc::op_by_name(name);
     EXPECT_EQ(fpc::to_string(op), name);
@@ -264,6 +266,47 @@ TEST(ArithSpecial, OpNamesAndArity) {
   const ExactValue two[2] = {one, one};
   EXPECT_THROW(fpc::exact_op(Op::Sqrt, two, kRne), fpc::InputError);
   EXPECT_THROW(fpc::exact_op(Op::Fma, two, kRne), fpc::InputError);
+}
+
+// The fused clamps CUDA documents (cuda_fp16.h): _sat "clamps the result to range [0.0, 1.0]. NaN
+// results are flushed to +0.0"; _relu "negative result is clamped to 0. NaN result is converted to
+// canonical NaN". abs is IEEE 754-2019 5.5.1; rcp is 1/x rounded once. Values by hand (float16).
+TEST(ArithSpecial, AbsRcpAndFusedClamps) {
+  constexpr uint64_t kHalf = 0x3800, kQuarter = 0x3400, kThreeQuarters = 0x3A00, kNegHalf = 0xB800,
+                     kOneAndHalf = 0x3E00, kNegOneAndHalf = 0xBE00;
+  EXPECT_EVAL(ev(Op::Abs, {kNegOneAndHalf}), kOneAndHalf, 0u);
+  EXPECT_EVAL(ev(Op::Abs, {kNegZero}), kZero, 0u);
+  EXPECT_EVAL(ev(Op::Abs, {kNegInf}), kInf, 0u);
+  EXPECT_EVAL_NAN(ev(Op::Abs, {kNaN}), "float16", 0u);
+  // abs rounds once into the output format: |-3| into E8M0 is 2^1 (rtz) or 2^2 (rup).
+  const Format& e8m0 = fmt("float8_e8m0fnu");
+  EXPECT_EQ(hex(fpc::eval(Op::Abs, std::vector<uint64_t>{0xC200}, fmt("float16"), e8m0, kRtz).code), "0x80");
+  EXPECT_EQ(hex(fpc::eval(Op::Abs, std::vector<uint64_t>{0xC200}, fmt("float16"), e8m0, kRup).code), "0x81");
+  // 1/3 = 0x1.555...p-2: float16 keeps 10 fraction bits 0101010101, the rest 0101... < half: 0x3555.
+  EXPECT_EVAL(ev(Op::Rcp, {kThree}), 0x3555, kInexact);
+  EXPECT_EVAL(ev(Op::Rcp, {kFour}), kQuarter, 0u);
+  EXPECT_EVAL(ev(Op::Rcp, {kNegZero}), kNegInf, kDivByZero);
+  EXPECT_EVAL(ev(Op::Rcp, {kInf}), kZero, 0u);
+  // [0, 1] clamps: inside the range the plain result, outside 0 or 1, NaN and -0 give +0.
+  EXPECT_EVAL(ev(Op::AddClamp01, {kHalf, kQuarter}), kThreeQuarters, 0u);
+  EXPECT_EVAL(ev(Op::AddClamp01, {kThreeQuarters, kHalf}), kOne, 0u);
+  EXPECT_EVAL(ev(Op::AddClamp01, {kNegZero, kNegZero}), kZero, 0u);
+  EXPECT_EVAL(ev(Op::AddClamp01, {kNaN, kOne}), kZero, 0u);
+  EXPECT_EVAL(ev(Op::AddClamp01, {kInf, kNegInf}), kZero, 0u);  // inf - inf is NaN, flushed to +0
+  EXPECT_EVAL(ev(Op::AddClamp01, {kInf, kOne}), kOne, 0u);
+  EXPECT_EVAL(ev(Op::SubClamp01, {kHalf, kOne}), kZero, 0u);
+  EXPECT_EVAL(ev(Op::MulClamp01, {kHalf, kHalf}), kQuarter, 0u);
+  EXPECT_EVAL(ev(Op::MulClamp01, {kNegHalf, kHalf}), kZero, 0u);
+  EXPECT_EVAL(ev(Op::FmaClamp01, {kTwo, kTwo, 0xC300}), kHalf, 0u);  // 4 - 3.5
+  EXPECT_EVAL(ev(Op::FmaClamp01, {kTwo, kTwo, kOne}), kOne, 0u);
+  // relu: maximum(x, +0).
+  EXPECT_EVAL(ev(Op::FmaRelu, {kOne, kOne, kNegHalf}), kHalf, 0u);
+  EXPECT_EVAL(ev(Op::FmaRelu, {kNegOne, kOne, kHalf}), kZero, 0u);
+  EXPECT_EVAL(ev(Op::FmaRelu, {kNegZero, kOne, kNegZero}), kZero, 0u);  // fma gives -0, relu +0
+  EXPECT_EVAL(ev(Op::FmaRelu, {kTwo, kTwo, kOne}), 0x4500, 0u);         // 5: no upper clamp
+  EXPECT_EVAL(ev(Op::FmaRelu, {kNegInf, kOne, kOne}), kZero, 0u);
+  EXPECT_EVAL_NAN(ev(Op::FmaRelu, {kNaN, kOne, kOne}), "float16", 0u);
+  EXPECT_EVAL_NAN(ev(Op::FmaRelu, {kInf, kZero, kOne}), "float16", kInvalid);
 }
 
 TEST(ArithSpecial, MixedFormats) {

@@ -19,6 +19,9 @@ constexpr OpInfo kOps[] = {
     {Op::Div, "div", 2},           {Op::Fma, "fma", 3},           {Op::Sqrt, "sqrt", 1},
     {Op::Minimum, "minimum", 2},   {Op::Maximum, "maximum", 2},   {Op::MinimumNumber, "minimumNumber", 2},
     {Op::MaximumNumber, "maximumNumber", 2},
+    {Op::Abs, "abs", 1},           {Op::Rcp, "rcp", 1},           {Op::AddClamp01, "add_clamp01", 2},
+    {Op::SubClamp01, "sub_clamp01", 2}, {Op::MulClamp01, "mul_clamp01", 2}, {Op::FmaClamp01, "fma_clamp01", 3},
+    {Op::FmaRelu, "fma_relu", 3},
 };
 
 const OpInfo& info(Op op) {
@@ -118,6 +121,33 @@ ExactResult min_max(Op op, const ExactValue& a, const ExactValue& b) {
   return {(c <= 0) == want_min ? a : b, 0};
 }
 
+// The unclamped op a fused clamp applies to.
+Op unclamped(Op op) {
+  switch (op) {
+    case Op::AddClamp01: return Op::Add;
+    case Op::SubClamp01: return Op::Sub;
+    case Op::MulClamp01: return Op::Mul;
+    case Op::FmaClamp01:
+    case Op::FmaRelu: return Op::Fma;
+    default: return op;
+  }
+}
+
+// [0, 1] clamp of an exact result: NaN and everything at or below zero (-0 included) -> +0.
+ExactResult clamp01(ExactResult r) {
+  if (r.value.is_nan() || r.value.is_zero() || r.value.negative) return {ExactValue::zero(false), 0};
+  const ExactValue one = ExactValue::dyadic(false, 1, 0);
+  if (r.value.is_inf() || compare(r.value, one) > 0) return {one, 0};
+  return {r.value, 0};
+}
+
+// maximum(x, +0): NaN stays NaN; -0 and negative values -> +0.
+ExactResult relu(ExactResult r) {
+  if (r.value.is_nan()) return r;
+  if (r.value.is_zero() || r.value.negative) return {ExactValue::zero(false), r.flags};
+  return r;
+}
+
 }  // namespace
 
 std::string_view to_string(Op op) { return info(op).name; }
@@ -127,7 +157,8 @@ Op op_by_name(std::string_view name) {
   for (const OpInfo& i : kOps)
     if (i.name == name) return i.op;
   throw InputError("unknown operation '" + std::string(name.substr(0, 40)) +
-                   "' (expected add, sub, mul, div, fma, sqrt, minimum, maximum, minimumNumber, maximumNumber)");
+                   "' (expected add, sub, mul, div, fma, sqrt, minimum, maximum, minimumNumber, maximumNumber, abs, rcp, "
+                   "add_clamp01, sub_clamp01, mul_clamp01, fma_clamp01, fma_relu)");
 }
 
 ExactResult exact_op(Op op, std::span<const ExactValue> x, Rounding mode) {
@@ -135,6 +166,9 @@ ExactResult exact_op(Op op, std::span<const ExactValue> x, Rounding mode) {
     throw InputError(std::string(to_string(op)) + " takes " + std::to_string(arity(op)) + " operand(s)");
   if (op == Op::Minimum || op == Op::Maximum || op == Op::MinimumNumber || op == Op::MaximumNumber)
     return min_max(op, x[0], x[1]);
+  if (op == Op::AddClamp01 || op == Op::SubClamp01 || op == Op::MulClamp01 || op == Op::FmaClamp01)
+    return clamp01(exact_op(unclamped(op), x, mode));
+  if (op == Op::FmaRelu) return relu(exact_op(Op::Fma, x, mode));
   for (const ExactValue& v : x)
     if (v.is_nan()) return {ExactValue::nan(), 0};
   switch (op) {
@@ -144,6 +178,8 @@ ExactResult exact_op(Op op, std::span<const ExactValue> x, Rounding mode) {
     case Op::Div: return div(x[0], x[1]);
     case Op::Fma: return fma(x[0], x[1], x[2], mode);
     case Op::Sqrt: return sqrt(x[0]);
+    case Op::Abs: return {x[0].is_zero() ? ExactValue::zero(false) : (x[0].negative ? x[0].negated() : x[0]), 0};
+    case Op::Rcp: return div(ExactValue::dyadic(false, 1, 0), x[0]);
     default: break;
   }
   throw std::logic_error("exact_op: unhandled op");

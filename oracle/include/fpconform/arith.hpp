@@ -10,7 +10,20 @@
 
 namespace fpc {
 
-enum class Op { Add, Sub, Mul, Div, Fma, Sqrt, Minimum, Maximum, MinimumNumber, MaximumNumber };
+// The IEEE 754-2019 operations, plus the fused clamps GPU instruction sets offer (CUDA's _sat and
+// _relu intrinsics, PTX .sat/.relu), pinned so that a subject declaring them can be checked:
+//  * abs, rcp: |x| (IEEE 5.5.1) and 1/x, rounded once into the output format (rcp = div(1, x)).
+//  * add_clamp01, sub_clamp01, mul_clamp01, fma_clamp01: the op's exact result clamped to [0, 1]
+//    before the single rounding: NaN -> +0, -0 -> +0, below 0 -> +0, above 1 -> 1 (CUDA: "clamps
+//    the result to range [0.0, 1.0]. NaN results are flushed to +0.0"). Clamping the exact value
+//    and clamping the rounded one give the same code (0 and 1 are representable, rounding is
+//    monotone); flags are those of rounding the clamped value.
+//  * fma_relu: maximum(fma(a, b, c), +0): NaN stays NaN, -0 and negative results -> +0 (CUDA:
+//    "negative result is clamped to 0. NaN result is converted to canonical NaN").
+enum class Op {
+  Add, Sub, Mul, Div, Fma, Sqrt, Minimum, Maximum, MinimumNumber, MaximumNumber,
+  Abs, Rcp, AddClamp01, SubClamp01, MulClamp01, FmaClamp01, FmaRelu
+};
 
 std::string_view to_string(Op op);
 Op op_by_name(std::string_view name);  // "add" "sub" "mul" "div" "fma" "sqrt" "minimum" ...
