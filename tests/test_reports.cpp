@@ -183,22 +183,26 @@ TEST(ReportSchema, CompiledInSchemaIsTheOneInTheSourceTree) {
 
 // ---- acceptance ----------------------------------------------------------------------------------
 
-// (a) The quick suite, restricted to the CUDA host path, passes and its report validates.
+// (a) The quick suite, restricted to the CUDA host path, passes -- but for the two checks that
+// catch a real CUDA 13 host-path deviation (bfloat16 __hmax_nan/__hmin_nan order -0 and +0 by
+// operand position, docs/cuda.md) -- and its report validates.
 TEST(Reports, QuickRunWritesAValidPassingReport) {
   TempDir dir;
   const std::string path = dir / "quick.json";
   Outcome o = cli({"run", "--subject", "cuda_host", "--report", path, "--threads", "2"});
-  ASSERT_EQ(o.status, 0) << o.out << o.err;
+  const std::set<std::string> known_deviations = {"cuda_host/bfloat16_max_nan/boundary",
+                                                  "cuda_host/bfloat16_min_nan/boundary"};
+  ASSERT_EQ(o.status, 1) << o.out << o.err;
   expect_valid(path);
   json r = read_json(path);
   EXPECT_EQ(r["schema"], "fpconform.report/1");
-  EXPECT_EQ(r["verdict"], "pass");
+  EXPECT_EQ(r["verdict"], "fail");
   EXPECT_EQ(r["suite"], "quick");
   ASSERT_GE(r["checks"].size(), 30u);
-  EXPECT_EQ(r["summary"]["passed"], r["checks"].size());
+  EXPECT_EQ(r["summary"]["passed"], r["checks"].size() - known_deviations.size());
   std::set<std::string> kinds;
   for (const json& c : r["checks"]) {
-    EXPECT_EQ(c["status"], "pass") << c["id"];
+    EXPECT_EQ(c["status"], known_deviations.count(c["id"].get<std::string>()) ? "fail" : "pass") << c["id"];
     EXPECT_EQ(c["subject"], "cuda_host");
     kinds.insert(c["cases"]["kind"].get<std::string>());
   }

@@ -186,26 +186,48 @@ std::vector<uint64_t> field_patterns(int w) {
 // sticky patterns is generated — the exact midpoints and the codes one ulp either side of them
 // included — plus a few random significands per binade, both signs, and the specials: ±0, ±inf,
 // NaNs with several payloads, ±max, ±min normal, ±min and ±max subnormal.
+std::vector<uint64_t> source_boundary_cases(const Format& source, const Format& target);
 std::vector<uint64_t> float32_boundary_cases(const Format& target) {
+  return source_boundary_cases(fpc::format_by_name("float32"), target);
+}
+
+// The same construction for any IEEE-layout source (float32, float64). For float64 only the
+// binades that can matter are generated: those from below the target's smallest subnormal's
+// half-ulp to above its largest finite value, those around float32's range ends (CUDA's double
+// paths go through float32 for some targets), and the extreme binades of the source itself.
+std::vector<uint64_t> source_boundary_cases(const Format& source, const Format& target) {
   std::set<uint64_t> out;
   const int mt = target.man_bits;
   const int emin_t = target.emin();
+  const int m = source.man_bits;
+  const int bias = static_cast<int>(source.bias);
+  const int max_field = (1 << source.exp_bits) - 2;
+  const uint64_t sign_bit = uint64_t{1} << (source.bits() - 1);
+  const uint64_t mag_mask = sign_bit - 1;
+  const bool all_binades = source.bits() <= 32;
   uint64_t seed = 0xC0FFEE ^ static_cast<uint64_t>(mt * 131 + emin_t);
   auto add = [&](uint64_t mag) {
-    out.insert(mag & 0x7FFFFFFFu);
-    out.insert((mag & 0x7FFFFFFFu) | 0x80000000u);
+    out.insert(mag & mag_mask);
+    out.insert((mag & mag_mask) | sign_bit);
+  };
+  auto wanted = [&](int e) {
+    if (all_binades) return true;
+    auto near = [e](int lo, int hi) { return e >= lo && e <= hi; };
+    return near(emin_t - mt - 3, target.emax() + 3) || near(-152, -124) || near(125, 130) ||
+           near(1 - bias - m, 4 - bias - m) || near(1 - bias, 3 - bias) || near(max_field - bias - 2, max_field - bias);
   };
   // Binades: (leading bit's exponent e, number of fraction bits below it w, how to build a code).
-  for (int field = 0; field <= 254; ++field) {
-    const int leads = field == 0 ? 23 : 1;  // subnormals: one binade per leading-bit position
+  for (int field = 0; field <= max_field; ++field) {
+    const int leads = field == 0 ? m : 1;  // subnormals: one binade per leading-bit position
     for (int L = 0; L < leads; ++L) {
-      const int w = field == 0 ? L : 23;          // bits below the leading bit
-      const int e = field == 0 ? L - 149 : field - 127;
+      const int w = field == 0 ? L : m;           // bits below the leading bit
+      const int e = field == 0 ? L - (bias - 1 + m) : field - bias;
+      if (!wanted(e)) continue;
       const int lsb_exp = e - w;
       const int q = std::max(e, emin_t) - mt;     // exponent of the target's last kept bit
       const int d = q - lsb_exp;                  // dropped bits (of the w + leading bit)
       auto make = [&](uint64_t below) {           // below: the w bits under the leading bit
-        return field == 0 ? ((uint64_t{1} << L) | below) : (uint64_t(field) << 23) | below;
+        return field == 0 ? ((uint64_t{1} << L) | below) : (uint64_t(field) << m) | below;
       };
       if (d <= 0) {
         for (uint64_t p : field_patterns(w)) add(make(p));
@@ -221,8 +243,10 @@ std::vector<uint64_t> float32_boundary_cases(const Format& target) {
       for (int i = 0; i < 6; ++i) add(make(splitmix(seed) & ((uint64_t{1} << w) - 1)));
     }
   }
-  for (uint64_t s : {0x00000000u, 0x7F800000u, 0x7F7FFFFFu, 0x00800000u, 0x00000001u, 0x007FFFFFu}) add(s);
-  for (uint64_t nan : {0x7FC00000u, 0x7FC00001u, 0x7F800001u, 0x7FBFFFFFu, 0x7FFFFFFFu, 0x7FA5A5A5u}) add(nan);
+  const uint64_t inf = uint64_t(max_field + 1) << m, quiet = uint64_t{1} << (m - 1), frac = (uint64_t{1} << m) - 1;
+  for (uint64_t c : {uint64_t{0}, inf, inf - 1, uint64_t{1} << m, uint64_t{1}, frac}) add(c);
+  for (uint64_t nan : {inf | quiet, inf | quiet | 1, inf | 1, inf | (frac >> 1), inf | frac, inf | (uint64_t{0xA5A5A5A5A5A5A5A5} & frac)})
+    add(nan);
   return {out.begin(), out.end()};
 }
 
@@ -267,6 +291,7 @@ const SubjectOp& op_named(const Subject& s, const std::string& name) {
   throw std::runtime_error("no op " + name + " in " + s.name);
 }
 
+// The first cuda_host ops (names reports refer to; they must not change).
 const std::vector<std::string> kCudaHostOps = {
     "float32_to_e4m3_satfinite",        "float32_to_e4m3_nosat",
     "float32_to_e5m2_satfinite",        "float32_to_e5m2_nosat",
@@ -327,7 +352,12 @@ TEST(CudaHostSubject, AvailableWithTheExpectedOps) {
 #endif
   std::vector<std::string> names;
   for (const SubjectOp& op : s.ops) names.push_back(op.name);
-  EXPECT_EQ(names, kCudaHostOps);
+  // 48 fp8 (4 sources x E4M3/E5M2 x SATFINITE/NOSAT x scalar/lo/hi), 10 bf16/half, 72 fp6/fp4
+  // (4 sources x 6 target/rounding pairs x 3), 36 e8m0 (3 sources x 2 roundings x 2 x 3), 18
+  // widenings (6 x 3), 2 to float32, 30 half/bfloat16 arithmetic (15 x 2).
+  EXPECT_EQ(names.size(), 216u);
+  for (const std::string& name : kCudaHostOps)
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   // Declared semantics, spot-checked against the CUDA documentation.
   EXPECT_EQ(op_named(s, "float32_to_e4m3_satfinite").semantics.describe(), "convert float32->float8_e4m3fn rne sat");
   EXPECT_EQ(op_named(s, "float32_to_e5m2_nosat").semantics.describe(), "convert float32->float8_e5m2 rne");
@@ -340,7 +370,7 @@ TEST(CudaHostSubject, AvailableWithTheExpectedOps) {
 
 TEST(CudaDeviceSubject, ListedUnavailableAndNeverFakesResults) {
   const Subject& dev = fpc::subject_by_name("cuda_device");
-  EXPECT_FALSE(dev.available);
+  if (dev.available) GTEST_SKIP() << "a CUDA device is present: " << dev.description;
   EXPECT_EQ(dev.unavailable_reason, "skipped: no CUDA device");
   // Every host op is listed for the device with the same semantics (plus the device-only fma).
   const Subject& host = fpc::subject_by_name("cuda_host");
@@ -353,6 +383,54 @@ TEST(CudaDeviceSubject, ListedUnavailableAndNeverFakesResults) {
   const uint64_t* ptrs[3] = {in.data(), in.data() + 1, in.data() + 2};
   for (const SubjectOp& op : dev.ops) EXPECT_THROW(op.run(ptrs, out.data(), 1), std::logic_error) << op.name;
   EXPECT_EQ(out[0], 0u);
+}
+
+// Device-only ops, with the semantics they declare (docs/cuda.md says where each comes from).
+TEST(CudaDeviceSubject, ListsTheDeviceOnlyOps) {
+  const Subject& dev = fpc::subject_by_name("cuda_device");
+  EXPECT_EQ(dev.ops.size(), 316u);  // the 216 host-capable ops + 100 device-only ones
+  const std::pair<const char*, const char*> expected[] = {
+      {"float16_fma_sat", "fma_clamp01 float16->float16 rne"},
+      {"bfloat16_fma_relu", "fma_relu bfloat16->bfloat16 rne"},
+      {"float16_sqrt", "sqrt float16->float16 rne"},
+      {"bfloat16_rcp", "rcp bfloat16->bfloat16 rne"},
+      {"float32_fma_rz", "fma float32->float32 rtz"},
+      {"float32_div_ru_ftz", "div float32->float32 rup ftz daz"},
+      {"float64_sqrt_rd", "sqrt float64->float64 rdn"},
+      {"float64_rcp_rn", "rcp float64->float64 rne"},
+      {"float32_to_tf32_rna", "convert float32->tf32 rna"},
+      {"float32_to_tf32_rz_satfinite", "convert float32->tf32 rtz sat"},
+  };
+  for (const auto& [name, describe] : expected) EXPECT_EQ(op_named(dev, name).semantics.describe(), describe) << name;
+}
+
+// On a machine with a GPU: every device op against the oracle (the host tests' cases; random
+// triples for the ternary ops). Skipped, and said so, without a device.
+TEST(CudaDeviceSubject, EveryOpMatchesTheOracleOnAGpu) {
+  const Subject& dev = fpc::subject_by_name("cuda_device");
+  if (!dev.available) GTEST_SKIP() << dev.unavailable_reason;
+  uint64_t seed = 0x5EED;
+  size_t failing = 0;
+  for (const SubjectOp& op : dev.ops) {
+    const OpSemantics& sem = op.semantics;
+    Operands in;
+    if (sem.arity() == 1) {
+      in = {sem.in->bits() <= 16 ? all_codes(*sem.in) : source_boundary_cases(*sem.in, *sem.out)};
+    } else if (sem.arity() == 2 && sem.in->bits() == 16) {
+      in = pairs16(*sem.in, 16411);
+    } else {
+      in.assign(static_cast<size_t>(sem.arity()), {});
+      for (int i = 0; i < 200000; ++i)
+        for (auto& operand : in) operand.push_back(splitmix(seed) & sem.in->code_mask());
+    }
+    const Comparison c = compare_with_oracle(sem, op.run, in);
+    print_summary("device " + op.name, c);
+    if (c.mismatches != 0) {
+      ++failing;
+      std::printf("%s", c.describe(*sem.in, *sem.out).c_str());
+    }
+  }
+  EXPECT_EQ(failing, 0u) << "device ops that differ from their declared semantics (see the log)";
 }
 
 #if defined(FPC_KERNELS_HAVE_CUDA_HOST)
@@ -419,6 +497,145 @@ TEST(CudaHostSubject, SatfiniteInfinitiesGoToMaxNotNaN) {
     std::set<uint64_t> inputs{c.first[0].in[0], c.first[1].in[0]};
     EXPECT_EQ(inputs, (std::set<uint64_t>{0x7F800000u, 0xFF800000u})) << name;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the CUDA 13 headers' host path: double/halfraw/bfloat16raw -> fp8, fp6, fp4, e8m0,
+// the widenings (scalar and x2), double -> bf16/half, and the half/bfloat16 _rn/_sat/max/min/abs.
+
+// Operands for one unary op: every code of a <=16-bit source, the boundary-dense sample otherwise.
+std::vector<uint64_t> unary_cases(const OpSemantics& sem) {
+  if (sem.in->bits() <= 16) return all_codes(*sem.in);
+  return source_boundary_cases(*sem.in, *sem.out);
+}
+
+bool covered_by_the_first_tests(const SubjectOp& op) {
+  if (op.semantics.op == "convert" && op.semantics.in->name == "float32") return true;
+  for (const char* name : {"e4m3_to_float16", "e5m2_to_float16", "bfloat16_to_float32", "float16_to_float32"})
+    if (op.name == name) return true;
+  return false;
+}
+
+TEST(CudaHostSubject, EveryOtherUnaryOpMatchesTheOracle) {
+  const Subject& s = fpc::subject_by_name("cuda_host");
+  size_t checked = 0;
+  for (const SubjectOp& op : s.ops) {
+    if (op.semantics.arity() != 1 || covered_by_the_first_tests(op)) continue;
+    const std::vector<uint64_t> cases = unary_cases(op.semantics);
+    const Comparison c = compare_with_oracle(op.semantics, op.run, {cases});
+    print_summary(op.name, c);
+    EXPECT_GT(c.cases, op.semantics.in->bits() <= 16 ? (op.semantics.in->code_count() - 1) : 1500u) << op.name;
+    EXPECT_EQ(c.mismatches, 0u) << op.name << " (" << op.semantics.describe() << ")\n"
+                                << c.describe(*op.semantics.in, *op.semantics.out);
+    ++checked;
+  }
+  // 216 host ops less 28 binary ones, the 38 float32 conversions and the 4 narrow ones above.
+  EXPECT_EQ(checked, 146u);
+}
+
+// Fewer pairs than check_arith (the ops below share their arithmetic with __hadd & co., already
+// checked on 4M pairs): a coarse stride through all pairs, plus every 13th code and every
+// special paired both ways with the specials (so every special x special pair is in).
+Operands light_pairs16(const Format& f) {
+  Operands out(2);
+  auto add = [&](uint64_t a, uint64_t b) {
+    out[0].push_back(a);
+    out[1].push_back(b);
+  };
+  for (uint64_t k = 0; k < (uint64_t{1} << 32); k += 32771) add(k >> 16, k & 0xFFFF);
+  std::vector<uint64_t> specials;
+  for (uint64_t c : {f.zero_code(false), f.min_positive_code(), f.min_normal_code() - 1, f.min_normal_code(),
+                     f.max_finite_code(), f.inf_code(false), f.nan_code(), uint64_t{(f.exp_bits == 5) ? 0x3C00u : 0x3F80u}}) {
+    specials.push_back(c);
+    specials.push_back(c ^ 0x8000);
+  }
+  std::vector<uint64_t> firsts = specials;
+  for (uint64_t x = 0; x < 0x10000; x += 13) firsts.push_back(x);
+  for (uint64_t x : firsts)
+    for (uint64_t sp : specials) {
+      add(x, sp);
+      add(sp, x);
+    }
+  return out;
+}
+
+TEST(CudaHostSubject, RoundedSaturatedAndMinMaxVariantsMatchTheOracleOnPairs) {
+  const Subject& s = fpc::subject_by_name("cuda_host");
+  size_t checked = 0;
+  for (const char* type : {"float16", "bfloat16"}) {
+    const Operands pairs = light_pairs16(fpc::format_by_name(type));
+    for (const char* suffix : {"add_rn", "sub_rn", "mul_rn", "add_sat", "sub_sat", "mul_sat", "max", "min", "max_nan", "min_nan"}) {
+      const SubjectOp& op = op_named(s, std::string(type) + "_" + suffix);
+      const Comparison c = compare_with_oracle(op.semantics, op.run, pairs, 1000);
+      print_summary(op.name, c);
+      EXPECT_GT(c.cases, 250000u);
+      ++checked;
+      if (op.name == "bfloat16_max_nan" || op.name == "bfloat16_min_nan") {
+        // Finding (docs/cuda.md): the bfloat16 host path of __hmax_nan/__hmin_nan returns its first
+        // operand when the two compare equal, so max(-0, +0) is -0 and min(+0, -0) is +0, against
+        // the documented "+0.0 > -0.0" (which float16's host path and bfloat16's __hmax honour).
+        const uint64_t first = op.name == "bfloat16_max_nan" ? 0x8000 : 0x0000;
+        EXPECT_GT(c.mismatches, 0u) << op.name << ": the CUDA 13 host-path deviation is gone";
+        for (const Mismatch& m : c.first) {
+          EXPECT_EQ(m.in[0], first) << op.name;
+          EXPECT_EQ(m.in[1], first ^ 0x8000) << op.name;
+          EXPECT_EQ(m.got, first) << op.name;
+        }
+        continue;
+      }
+      EXPECT_EQ(c.mismatches, 0u) << op.name << " (" << op.semantics.describe() << ")\n"
+                                  << c.describe(*op.semantics.in, *op.semantics.out);
+    }
+  }
+  EXPECT_EQ(checked, 20u);
+  // Declared semantics, from cuda_fp16.h's documentation (docs/cuda.md).
+  EXPECT_EQ(op_named(s, "float16_max").semantics.describe(), "maximumNumber float16->float16 rne");
+  EXPECT_EQ(op_named(s, "bfloat16_min_nan").semantics.describe(), "minimum bfloat16->bfloat16 rne");
+  EXPECT_EQ(op_named(s, "float16_add_sat").semantics.describe(), "add_clamp01 float16->float16 rne");
+}
+
+// The declared NaN policy of the FP6/FP4 conversions is load-bearing: CUDA documents "NaN input
+// values result in positive MAXNORM"; declared with ml_dtypes' NaN -> -0 instead, they fail on
+// exactly the NaN inputs. And with the policy pinned, nothing is implementation-defined.
+TEST(CudaHostSubject, Fp6Fp4NaNGoesToPositiveMax) {
+  const Subject& s = fpc::subject_by_name("cuda_host");
+  size_t checked = 0;
+  for (const SubjectOp& op : s.ops) {
+    if (op.semantics.out->bits() > 6 || op.semantics.in->bits() != 16) continue;
+    EXPECT_EQ(op.semantics.policy.nan_into_no_nan, fpc::NanIntoNoNan::PositiveMax) << op.name;
+    OpSemantics as_ml_dtypes = op.semantics;
+    as_ml_dtypes.policy.nan_into_no_nan = fpc::NanIntoNoNan::NegativeZero;
+    const std::vector<uint64_t> cases = all_codes(*op.semantics.in);
+    const Comparison c = compare_with_oracle(as_ml_dtypes, op.run, {cases}, 4096);
+    size_t nan_inputs = 0;
+    for (uint64_t x : cases) nan_inputs += is_nan_code(*op.semantics.in, x) ? 1 : 0;
+    EXPECT_EQ(c.mismatches, nan_inputs) << op.name;
+    for (const Mismatch& m : c.first) EXPECT_TRUE(is_nan_code(*op.semantics.in, m.in[0])) << op.name;
+    const uint64_t nan = op.semantics.in->nan_code();
+    EXPECT_FALSE(fpc::oracle_case(op.semantics, &nan).implementation_defined) << op.name;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 36u);  // {half, bf16} x (E2M3, E3M2, E2M1) x (rn, rz) x (scalar, lo, hi)
+}
+
+// CUDA's e8m0 conversions round |x| (documented), so they are declared as abs into E8M0. Declared
+// as a plain conversion (negative -> NaN, the oracle's reading of an unsigned format), they fail
+// on exactly the negative non-zero numbers.
+TEST(CudaHostSubject, E8m0ConversionsTakeTheMagnitude) {
+  const Subject& s = fpc::subject_by_name("cuda_host");
+  const SubjectOp& op = op_named(s, "bfloat16_to_e8m0_rz_satfinite");
+  EXPECT_EQ(op.semantics.describe(), "abs bfloat16->float8_e8m0fnu rtz sat");
+  OpSemantics as_convert = op.semantics;
+  as_convert.op = "convert";
+  const std::vector<uint64_t> cases = all_codes(*op.semantics.in);
+  const Comparison c = compare_with_oracle(as_convert, op.run, {cases}, 1 << 16);
+  size_t negative_numbers = 0;
+  for (uint64_t x : cases) {
+    const fpc::Decoded d = fpc::decode(*op.semantics.in, x);
+    negative_numbers += (d.cls != fpc::CodeClass::NaN && d.cls != fpc::CodeClass::Zero && d.value.negative) ? 1 : 0;
+  }
+  EXPECT_EQ(c.mismatches, negative_numbers);
+  for (const Mismatch& m : c.first) EXPECT_NE(m.in[0] & 0x8000, 0u);
 }
 
 #endif  // FPC_KERNELS_HAVE_CUDA_HOST

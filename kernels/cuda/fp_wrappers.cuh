@@ -1,20 +1,27 @@
-// Thin wrappers over NVIDIA's cuda_fp16.h / cuda_bf16.h / cuda_fp8.h, taking and returning raw
-// codes (the bit patterns of the formats as unsigned integers), never host floats.
+// Thin wrappers over NVIDIA's cuda_fp16.h / cuda_bf16.h / cuda_fp8.h / cuda_fp6.h / cuda_fp4.h and
+// the float32/float64 rounding intrinsics, taking and returning raw codes (the bit patterns of the
+// formats as unsigned integers, zero-extended to 64 bits), never host floats.
 //
 // One source, compiled twice:
 //   * by a plain C++ compiler (g++ with the CUDA include directory): the headers' HOST PATH,
-//     i.e. the bit-twiddling / float-emulation code NVIDIA ships for __host__ callers;
-//   * by nvcc for the device (issue 4): the same wrappers then reach the PTX cvt / f16 / bf16
-//     instructions the headers select under __CUDA_ARCH__.
-// Where the CUDA API itself takes a float (float -> fp8/bf16/half), the wrapper builds that float
-// from the code bits with memcpy inside, so no float value ever crosses this interface.
+//     i.e. the bit-twiddling / float-emulation code NVIDIA ships for __host__ callers
+//     (kernels/cuda/host_subjects.cpp);
+//   * by nvcc for the device (kernels/cuda/device_runner.cu): the same wrappers then reach the PTX
+//     cvt / f16 / bf16 instructions the headers select under __CUDA_ARCH__.
+// Where a CUDA API takes a float/double (float -> fp8, ...), the wrapper builds it from the code
+// bits with memcpy inside, so no floating-point value ever crosses this interface.
 //
-// Entry points that exist only for the device (the headers declare __hfma for nvcc only) are
-// wrapped under __CUDACC__ as __device__ functions.
+// Every wrapper has the shape `code f(code...)` (one code per operand). The x2 APIs are checked one
+// lane at a time by lane_lo/lane_hi: the case goes into the lane under test and its bitwise
+// complement into the other, so a swapped packing order or one lane leaking into the other shows
+// up as mismatches. Entry points the headers declare for nvcc only (__hfma, hsqrt, hrcp, the
+// __f*_r?/__d*_r? intrinsics, PTX tf32 cvt) are defined under __CUDACC__ as __device__ functions.
 #pragma once
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <cuda_fp4.h>
+#include <cuda_fp6.h>
 #include <cuda_fp8.h>
 
 #include <cstdint>
@@ -29,81 +36,288 @@
 
 namespace fpc::cudaw {
 
+using code = uint64_t;
+
 // --- code <-> CUDA type plumbing (bit copies only) ---
-FPC_CUDA_HD float f32_from_code(uint32_t code) {
-  float f;
-  memcpy(&f, &code, sizeof f);
-  return f;
+template <typename To, typename From>
+FPC_CUDA_HD To bits_as(From from) {
+  static_assert(sizeof(To) == sizeof(From));
+  To to;
+  memcpy(&to, &from, sizeof to);
+  return to;
 }
-FPC_CUDA_HD uint32_t code_from_f32(float f) {
-  uint32_t code;
-  memcpy(&code, &f, sizeof code);
-  return code;
-}
-FPC_CUDA_HD __half half_from_code(uint16_t code) {
+FPC_CUDA_HD float f32_of(code c) { return bits_as<float>(static_cast<uint32_t>(c)); }
+FPC_CUDA_HD double f64_of(code c) { return bits_as<double>(c); }
+FPC_CUDA_HD __half_raw hraw_of(code c) {
   __half_raw r;
-  r.x = code;
-  return __half(r);
+  r.x = static_cast<unsigned short>(c);
+  return r;
 }
-FPC_CUDA_HD uint16_t code_from_half(__half h) { return static_cast<__half_raw>(h).x; }
-FPC_CUDA_HD __nv_bfloat16 bf16_from_code(uint16_t code) {
+FPC_CUDA_HD __nv_bfloat16_raw braw_of(code c) {
   __nv_bfloat16_raw r;
-  r.x = code;
-  return __nv_bfloat16(r);
+  r.x = static_cast<unsigned short>(c);
+  return r;
 }
-FPC_CUDA_HD uint16_t code_from_bf16(__nv_bfloat16 h) { return static_cast<__nv_bfloat16_raw>(h).x; }
+FPC_CUDA_HD __half half_of(code c) { return __half(hraw_of(c)); }
+FPC_CUDA_HD __nv_bfloat16 bf16_of(code c) { return __nv_bfloat16(braw_of(c)); }
 
-// --- cuda_fp8.h: float -> fp8 (scalar and x2), fp8 -> halfraw ---
-template <__nv_fp8_interpretation_t Interp, __nv_saturation_t Sat>
-FPC_CUDA_HD uint8_t f32_to_fp8(uint32_t x) {
-  return static_cast<uint8_t>(__nv_cvt_float_to_fp8(f32_from_code(x), Sat, Interp));
+FPC_CUDA_HD code code_of(float f) { return bits_as<uint32_t>(f); }
+FPC_CUDA_HD code code_of(double d) { return bits_as<uint64_t>(d); }
+FPC_CUDA_HD code code_of(__half_raw h) { return h.x; }
+FPC_CUDA_HD code code_of(__nv_bfloat16_raw h) { return h.x; }
+FPC_CUDA_HD code code_of(__half h) { return static_cast<__half_raw>(h).x; }
+FPC_CUDA_HD code code_of(__nv_bfloat16 h) { return static_cast<__nv_bfloat16_raw>(h).x; }
+FPC_CUDA_HD code code_of(__half2_raw h) { return code{h.x} | (code{h.y} << 16); }
+FPC_CUDA_HD code code_of(__nv_bfloat162_raw h) { return code{h.x} | (code{h.y} << 16); }
+
+// Source formats of the narrowing conversions: one value, or a pair (lo -> .x, hi -> .y).
+struct F64 {
+  static constexpr int bits = 64;
+  FPC_CUDA_HD static double one(code c) { return f64_of(c); }
+  FPC_CUDA_HD static double2 two(code lo, code hi) {
+    double2 v;
+    v.x = f64_of(lo);
+    v.y = f64_of(hi);
+    return v;
+  }
+};
+struct F32 {
+  static constexpr int bits = 32;
+  FPC_CUDA_HD static float one(code c) { return f32_of(c); }
+  FPC_CUDA_HD static float2 two(code lo, code hi) {
+    float2 v;
+    v.x = f32_of(lo);
+    v.y = f32_of(hi);
+    return v;
+  }
+};
+struct F16 {
+  static constexpr int bits = 16;
+  FPC_CUDA_HD static __half_raw one(code c) { return hraw_of(c); }
+  FPC_CUDA_HD static __half2_raw two(code lo, code hi) {
+    __half2_raw v;
+    v.x = static_cast<unsigned short>(lo);
+    v.y = static_cast<unsigned short>(hi);
+    return v;
+  }
+};
+struct BF16 {
+  static constexpr int bits = 16;
+  FPC_CUDA_HD static __nv_bfloat16_raw one(code c) { return braw_of(c); }
+  FPC_CUDA_HD static __nv_bfloat162_raw two(code lo, code hi) {
+    __nv_bfloat162_raw v;
+    v.x = static_cast<unsigned short>(lo);
+    v.y = static_cast<unsigned short>(hi);
+    return v;
+  }
+};
+
+// --- one overload set per target family, so the templates below can name the API by source type ---
+using Interp8 = __nv_fp8_interpretation_t;
+using Interp6 = __nv_fp6_interpretation_t;
+using Sat = __nv_saturation_t;
+using Round = cudaRoundMode;
+
+FPC_CUDA_HD unsigned to_fp8(double x, Sat s, Interp8 i) { return __nv_cvt_double_to_fp8(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8(float x, Sat s, Interp8 i) { return __nv_cvt_float_to_fp8(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8(__half_raw x, Sat s, Interp8 i) { return __nv_cvt_halfraw_to_fp8(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8(__nv_bfloat16_raw x, Sat s, Interp8 i) { return __nv_cvt_bfloat16raw_to_fp8(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8x2(double2 x, Sat s, Interp8 i) { return __nv_cvt_double2_to_fp8x2(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8x2(float2 x, Sat s, Interp8 i) { return __nv_cvt_float2_to_fp8x2(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8x2(__half2_raw x, Sat s, Interp8 i) { return __nv_cvt_halfraw2_to_fp8x2(x, s, i); }
+FPC_CUDA_HD unsigned to_fp8x2(__nv_bfloat162_raw x, Sat s, Interp8 i) {
+  return __nv_cvt_bfloat16raw2_to_fp8x2(x, s, i);
 }
-// x2: lo goes into float2.x, hi into float2.y; returns the packed 16-bit storage as the header
-// produces it (documented: .x in the low byte, .y in the high byte).
-template <__nv_fp8_interpretation_t Interp, __nv_saturation_t Sat>
-FPC_CUDA_HD uint16_t f32x2_to_fp8x2(uint32_t lo, uint32_t hi) {
-  float2 v;
-  v.x = f32_from_code(lo);
-  v.y = f32_from_code(hi);
-  return static_cast<uint16_t>(__nv_cvt_float2_to_fp8x2(v, Sat, Interp));
-}
-template <__nv_fp8_interpretation_t Interp>
-FPC_CUDA_HD uint16_t fp8_to_f16(uint8_t x) {
-  return static_cast<uint16_t>(__nv_cvt_fp8_to_halfraw(static_cast<__nv_fp8_storage_t>(x), Interp).x);
+
+FPC_CUDA_HD unsigned to_fp6(double x, Interp6 i, Round r) { return __nv_cvt_double_to_fp6(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6(float x, Interp6 i, Round r) { return __nv_cvt_float_to_fp6(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6(__half_raw x, Interp6 i, Round r) { return __nv_cvt_halfraw_to_fp6(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6(__nv_bfloat16_raw x, Interp6 i, Round r) { return __nv_cvt_bfloat16raw_to_fp6(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6x2(double2 x, Interp6 i, Round r) { return __nv_cvt_double2_to_fp6x2(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6x2(float2 x, Interp6 i, Round r) { return __nv_cvt_float2_to_fp6x2(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6x2(__half2_raw x, Interp6 i, Round r) { return __nv_cvt_halfraw2_to_fp6x2(x, i, r); }
+FPC_CUDA_HD unsigned to_fp6x2(__nv_bfloat162_raw x, Interp6 i, Round r) {
+  return __nv_cvt_bfloat16raw2_to_fp6x2(x, i, r);
 }
 
-// --- cuda_bf16.h: float -> bfloat16 in four modes, bfloat16 -> float, arithmetic ---
-FPC_CUDA_HD uint16_t f32_to_bf16_rn(uint32_t x) { return code_from_bf16(__float2bfloat16_rn(f32_from_code(x))); }
-FPC_CUDA_HD uint16_t f32_to_bf16_rz(uint32_t x) { return code_from_bf16(__float2bfloat16_rz(f32_from_code(x))); }
-FPC_CUDA_HD uint16_t f32_to_bf16_ru(uint32_t x) { return code_from_bf16(__float2bfloat16_ru(f32_from_code(x))); }
-FPC_CUDA_HD uint16_t f32_to_bf16_rd(uint32_t x) { return code_from_bf16(__float2bfloat16_rd(f32_from_code(x))); }
-FPC_CUDA_HD uint32_t bf16_to_f32(uint16_t x) { return code_from_f32(__bfloat162float(bf16_from_code(x))); }
+FPC_CUDA_HD unsigned to_fp4(double x, Round r) { return __nv_cvt_double_to_fp4(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4(float x, Round r) { return __nv_cvt_float_to_fp4(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4(__half_raw x, Round r) { return __nv_cvt_halfraw_to_fp4(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4(__nv_bfloat16_raw x, Round r) { return __nv_cvt_bfloat16raw_to_fp4(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4x2(double2 x, Round r) { return __nv_cvt_double2_to_fp4x2(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4x2(float2 x, Round r) { return __nv_cvt_float2_to_fp4x2(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4x2(__half2_raw x, Round r) { return __nv_cvt_halfraw2_to_fp4x2(x, __NV_E2M1, r); }
+FPC_CUDA_HD unsigned to_fp4x2(__nv_bfloat162_raw x, Round r) { return __nv_cvt_bfloat16raw2_to_fp4x2(x, __NV_E2M1, r); }
 
-FPC_CUDA_HD uint16_t bf16_add(uint16_t a, uint16_t b) { return code_from_bf16(__hadd(bf16_from_code(a), bf16_from_code(b))); }
-FPC_CUDA_HD uint16_t bf16_sub(uint16_t a, uint16_t b) { return code_from_bf16(__hsub(bf16_from_code(a), bf16_from_code(b))); }
-FPC_CUDA_HD uint16_t bf16_mul(uint16_t a, uint16_t b) { return code_from_bf16(__hmul(bf16_from_code(a), bf16_from_code(b))); }
-FPC_CUDA_HD uint16_t bf16_div(uint16_t a, uint16_t b) { return code_from_bf16(__hdiv(bf16_from_code(a), bf16_from_code(b))); }
+FPC_CUDA_HD unsigned to_e8m0(double x, Sat s, Round r) { return __nv_cvt_double_to_e8m0(x, s, r); }
+FPC_CUDA_HD unsigned to_e8m0(float x, Sat s, Round r) { return __nv_cvt_float_to_e8m0(x, s, r); }
+FPC_CUDA_HD unsigned to_e8m0(__nv_bfloat16_raw x, Sat s, Round r) { return __nv_cvt_bfloat16raw_to_e8m0(x, s, r); }
+FPC_CUDA_HD unsigned to_e8m0x2(double2 x, Sat s, Round r) { return __nv_cvt_double2_to_e8m0x2(x, s, r); }
+FPC_CUDA_HD unsigned to_e8m0x2(float2 x, Sat s, Round r) { return __nv_cvt_float2_to_e8m0x2(x, s, r); }
+FPC_CUDA_HD unsigned to_e8m0x2(__nv_bfloat162_raw x, Sat s, Round r) {
+  return __nv_cvt_bfloat162raw_to_e8m0x2(x, s, r);
+}
 
-// --- cuda_fp16.h: float -> half in four modes, half -> float, arithmetic ---
-FPC_CUDA_HD uint16_t f32_to_f16_rn(uint32_t x) { return code_from_half(__float2half_rn(f32_from_code(x))); }
-FPC_CUDA_HD uint16_t f32_to_f16_rz(uint32_t x) { return code_from_half(__float2half_rz(f32_from_code(x))); }
-FPC_CUDA_HD uint16_t f32_to_f16_ru(uint32_t x) { return code_from_half(__float2half_ru(f32_from_code(x))); }
-FPC_CUDA_HD uint16_t f32_to_f16_rd(uint32_t x) { return code_from_half(__float2half_rd(f32_from_code(x))); }
-FPC_CUDA_HD uint32_t f16_to_f32(uint16_t x) { return code_from_f32(__half2float(half_from_code(x))); }
+// --- the conversions, scalar and pair, as code -> code ---
+template <class Src, Interp8 I, Sat S>
+FPC_CUDA_HD code fp8(code x) { return to_fp8(Src::one(x), S, I); }
+template <class Src, Interp8 I, Sat S>
+FPC_CUDA_HD code fp8x2(code lo, code hi) { return to_fp8x2(Src::two(lo, hi), S, I); }
+template <class Src, Interp6 I, Round R>
+FPC_CUDA_HD code fp6(code x) { return to_fp6(Src::one(x), I, R); }
+template <class Src, Interp6 I, Round R>
+FPC_CUDA_HD code fp6x2(code lo, code hi) { return to_fp6x2(Src::two(lo, hi), I, R); }
+template <class Src, Round R>
+FPC_CUDA_HD code fp4(code x) { return to_fp4(Src::one(x), R); }
+template <class Src, Round R>
+FPC_CUDA_HD code fp4x2(code lo, code hi) { return to_fp4x2(Src::two(lo, hi), R); }
+template <class Src, Sat S, Round R>
+FPC_CUDA_HD code e8m0(code x) { return to_e8m0(Src::one(x), S, R); }
+template <class Src, Sat S, Round R>
+FPC_CUDA_HD code e8m0x2(code lo, code hi) { return to_e8m0x2(Src::two(lo, hi), S, R); }
 
-FPC_CUDA_HD uint16_t f16_add(uint16_t a, uint16_t b) { return code_from_half(__hadd(half_from_code(a), half_from_code(b))); }
-FPC_CUDA_HD uint16_t f16_sub(uint16_t a, uint16_t b) { return code_from_half(__hsub(half_from_code(a), half_from_code(b))); }
-FPC_CUDA_HD uint16_t f16_mul(uint16_t a, uint16_t b) { return code_from_half(__hmul(half_from_code(a), half_from_code(b))); }
-FPC_CUDA_HD uint16_t f16_div(uint16_t a, uint16_t b) { return code_from_half(__hdiv(half_from_code(a), half_from_code(b))); }
+template <Interp8 I>
+FPC_CUDA_HD code fp8_to_f16(code x) { return code_of(__nv_cvt_fp8_to_halfraw(static_cast<__nv_fp8_storage_t>(x), I)); }
+template <Interp8 I>
+FPC_CUDA_HD code fp8x2_to_f16x2(code lo, code hi) {
+  return code_of(__nv_cvt_fp8x2_to_halfraw2(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8)), I));
+}
+template <Interp6 I>
+FPC_CUDA_HD code fp6_to_f16(code x) { return code_of(__nv_cvt_fp6_to_halfraw(static_cast<__nv_fp6_storage_t>(x), I)); }
+template <Interp6 I>
+FPC_CUDA_HD code fp6x2_to_f16x2(code lo, code hi) {
+  return code_of(__nv_cvt_fp6x2_to_halfraw2(static_cast<__nv_fp6x2_storage_t>(lo | (hi << 8)), I));
+}
+FPC_CUDA_HD code fp4_to_f16(code x) { return code_of(__nv_cvt_fp4_to_halfraw(static_cast<__nv_fp4_storage_t>(x), __NV_E2M1)); }
+FPC_CUDA_HD code fp4x2_to_f16x2(code lo, code hi) {
+  return code_of(__nv_cvt_fp4x2_to_halfraw2(static_cast<__nv_fp4x2_storage_t>(lo | (hi << 4)), __NV_E2M1));
+}
+FPC_CUDA_HD code e8m0_to_bf16(code x) { return code_of(__nv_cvt_e8m0_to_bf16raw(static_cast<__nv_fp8_storage_t>(x))); }
+FPC_CUDA_HD code e8m0x2_to_bf16x2(code lo, code hi) {
+  return code_of(__nv_cvt_e8m0x2_to_bf162raw(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8))));
+}
+
+// One lane of a pair conversion F2(lo, hi): the case in the lane under test, its complement
+// (within the InBits of the source) in the other; the packed result's lanes are Slot bits wide.
+// The low lane is masked to its slot, the high lane is everything above it, so stray bits show
+// up as out-of-range codes.
+template <int Bits>
+inline constexpr code kLowMask = Bits >= 64 ? ~code{0} : (code{1} << (Bits % 64)) - 1;
+template <code (*F2)(code, code), int InBits, int Slot>
+FPC_CUDA_HD code lane_lo(code x) { return F2(x, ~x & kLowMask<InBits>) & kLowMask<Slot>; }
+template <code (*F2)(code, code), int InBits, int Slot>
+FPC_CUDA_HD code lane_hi(code x) { return F2(~x & kLowMask<InBits>, x) >> Slot; }
+
+// --- cuda_bf16.h / cuda_fp16.h conversions ---
+FPC_CUDA_HD code f32_to_bf16_rn(code x) { return code_of(__float2bfloat16_rn(f32_of(x))); }
+FPC_CUDA_HD code f32_to_bf16_rz(code x) { return code_of(__float2bfloat16_rz(f32_of(x))); }
+FPC_CUDA_HD code f32_to_bf16_ru(code x) { return code_of(__float2bfloat16_ru(f32_of(x))); }
+FPC_CUDA_HD code f32_to_bf16_rd(code x) { return code_of(__float2bfloat16_rd(f32_of(x))); }
+FPC_CUDA_HD code f64_to_bf16_rn(code x) { return code_of(__double2bfloat16(f64_of(x))); }
+FPC_CUDA_HD code bf16_to_f32(code x) { return code_of(__bfloat162float(bf16_of(x))); }
+
+FPC_CUDA_HD code f32_to_f16_rn(code x) { return code_of(__float2half_rn(f32_of(x))); }
+FPC_CUDA_HD code f32_to_f16_rz(code x) { return code_of(__float2half_rz(f32_of(x))); }
+FPC_CUDA_HD code f32_to_f16_ru(code x) { return code_of(__float2half_ru(f32_of(x))); }
+FPC_CUDA_HD code f32_to_f16_rd(code x) { return code_of(__float2half_rd(f32_of(x))); }
+FPC_CUDA_HD code f64_to_f16_rn(code x) { return code_of(__double2half(f64_of(x))); }
+FPC_CUDA_HD code f16_to_f32(code x) { return code_of(__half2float(half_of(x))); }
+
+// --- half / bfloat16 arithmetic: one wrapper per (function, type) ---
+#define FPC_CUDA_H_UNARY(QUAL, NAME, FN)                                    \
+  QUAL code f16_##NAME(code a) { return code_of(FN(half_of(a))); }          \
+  QUAL code bf16_##NAME(code a) { return code_of(FN(bf16_of(a))); }
+#define FPC_CUDA_H_BINARY(QUAL, NAME, FN)                                                      \
+  QUAL code f16_##NAME(code a, code b) { return code_of(FN(half_of(a), half_of(b))); }          \
+  QUAL code bf16_##NAME(code a, code b) { return code_of(FN(bf16_of(a), bf16_of(b))); }
+#define FPC_CUDA_H_TERNARY(QUAL, NAME, FN)                                                                 \
+  QUAL code f16_##NAME(code a, code b, code c) { return code_of(FN(half_of(a), half_of(b), half_of(c))); } \
+  QUAL code bf16_##NAME(code a, code b, code c) { return code_of(FN(bf16_of(a), bf16_of(b), bf16_of(c))); }
+
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, add, __hadd)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, sub, __hsub)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, mul, __hmul)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, div, __hdiv)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, add_rn, __hadd_rn)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, sub_rn, __hsub_rn)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, mul_rn, __hmul_rn)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, add_sat, __hadd_sat)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, sub_sat, __hsub_sat)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, mul_sat, __hmul_sat)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, max, __hmax)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, min, __hmin)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, max_nan, __hmax_nan)
+FPC_CUDA_H_BINARY(FPC_CUDA_HD, min_nan, __hmin_nan)
+FPC_CUDA_H_UNARY(FPC_CUDA_HD, abs, __habs)
 
 #if defined(__CUDACC__)
-// Device only: the headers declare __hfma for nvcc compilations alone (no host path).
-FPC_CUDA_D uint16_t f16_fma(uint16_t a, uint16_t b, uint16_t c) {
-  return code_from_half(__hfma(half_from_code(a), half_from_code(b), half_from_code(c)));
-}
-FPC_CUDA_D uint16_t bf16_fma(uint16_t a, uint16_t b, uint16_t c) {
-  return code_from_bf16(__hfma(bf16_from_code(a), bf16_from_code(b), bf16_from_code(c)));
-}
+// Device only: the headers declare these for nvcc compilations alone (no host path).
+FPC_CUDA_H_TERNARY(FPC_CUDA_D, fma, __hfma)
+FPC_CUDA_H_TERNARY(FPC_CUDA_D, fma_sat, __hfma_sat)
+FPC_CUDA_H_TERNARY(FPC_CUDA_D, fma_relu, __hfma_relu)
+FPC_CUDA_H_UNARY(FPC_CUDA_D, sqrt, hsqrt)
+FPC_CUDA_H_UNARY(FPC_CUDA_D, rcp, hrcp)
+
+// float32 / float64 with explicit rounding (CUDA math API intrinsics; device only).
+#define FPC_CUDAW_ROUNDED(NAME, FN_F, FN_D, ARGS, CALL_F, CALL_D)                       \
+  FPC_CUDA_D code f32_##NAME##_rn ARGS { return code_of(FN_F##_rn CALL_F); }           \
+  FPC_CUDA_D code f32_##NAME##_rz ARGS { return code_of(FN_F##_rz CALL_F); }           \
+  FPC_CUDA_D code f32_##NAME##_ru ARGS { return code_of(FN_F##_ru CALL_F); }           \
+  FPC_CUDA_D code f32_##NAME##_rd ARGS { return code_of(FN_F##_rd CALL_F); }           \
+  FPC_CUDA_D code f64_##NAME##_rn ARGS { return code_of(FN_D##_rn CALL_D); }           \
+  FPC_CUDA_D code f64_##NAME##_rz ARGS { return code_of(FN_D##_rz CALL_D); }           \
+  FPC_CUDA_D code f64_##NAME##_ru ARGS { return code_of(FN_D##_ru CALL_D); }           \
+  FPC_CUDA_D code f64_##NAME##_rd ARGS { return code_of(FN_D##_rd CALL_D); }
+#define FPC_CUDA_ARGS1 (code a)
+#define FPC_CUDA_ARGS2 (code a, code b)
+#define FPC_CUDA_ARGS3 (code a, code b, code c)
+FPC_CUDAW_ROUNDED(add, __fadd, __dadd, FPC_CUDA_ARGS2, (f32_of(a), f32_of(b)), (f64_of(a), f64_of(b)))
+FPC_CUDAW_ROUNDED(sub, __fsub, __dsub, FPC_CUDA_ARGS2, (f32_of(a), f32_of(b)), (f64_of(a), f64_of(b)))
+FPC_CUDAW_ROUNDED(mul, __fmul, __dmul, FPC_CUDA_ARGS2, (f32_of(a), f32_of(b)), (f64_of(a), f64_of(b)))
+FPC_CUDAW_ROUNDED(div, __fdiv, __ddiv, FPC_CUDA_ARGS2, (f32_of(a), f32_of(b)), (f64_of(a), f64_of(b)))
+FPC_CUDAW_ROUNDED(fma, __fmaf, __fma, FPC_CUDA_ARGS3, (f32_of(a), f32_of(b), f32_of(c)),
+                 (f64_of(a), f64_of(b), f64_of(c)))
+FPC_CUDAW_ROUNDED(sqrt, __fsqrt, __dsqrt, FPC_CUDA_ARGS1, (f32_of(a)), (f64_of(a)))
+FPC_CUDAW_ROUNDED(rcp, __frcp, __drcp, FPC_CUDA_ARGS1, (f32_of(a)), (f64_of(a)))
+
+// float32 -> tf32 through PTX cvt (the result is a float32 bit pattern whose low 13 bits must be
+// zero; the tf32 code is the top 19 bits). Low bits that are not zero come back as an
+// out-of-range code (bit 32 set) rather than being shifted away.
+FPC_CUDA_D code tf32_code(uint32_t r) { return (r & 0x1FFFu) != 0 ? (code{1} << 32) | r : code{r >> 13}; }
+// One wrapper per cvt variant, defined where the target architecture has the instruction
+// (ptxas and LLVM NVPTX: rna and rna.satfinite from sm_80, rn/rz from sm_90, .satfinite on
+// rn/rz from sm_100) and trapping
+// elsewhere (the names must exist in every compilation pass; no value is ever made up).
+#define FPC_CUDAW_TF32(NAME, INSTR, MIN_ARCH)                                 \
+  FPC_CUDA_D code NAME(code x) {                                             \
+    if constexpr (kCudaArch >= MIN_ARCH) {                                   \
+      uint32_t r;                                                            \
+      asm(INSTR " %0, %1;" : "=r"(r) : "f"(f32_of(x)));                      \
+      return tf32_code(r);                                                   \
+    } else {                                                                 \
+      __trap();                                                              \
+      return 0;                                                              \
+    }                                                                        \
+  }
+#if defined(__CUDA_ARCH__)
+inline constexpr int kCudaArch = __CUDA_ARCH__;
+#else
+inline constexpr int kCudaArch = 0;
 #endif
+FPC_CUDAW_TF32(f32_to_tf32_rna, "cvt.rna.tf32.f32", 800)
+FPC_CUDAW_TF32(f32_to_tf32_rna_satfinite, "cvt.rna.satfinite.tf32.f32", 800)
+FPC_CUDAW_TF32(f32_to_tf32_rn, "cvt.rn.tf32.f32", 900)
+FPC_CUDAW_TF32(f32_to_tf32_rz, "cvt.rz.tf32.f32", 900)
+FPC_CUDAW_TF32(f32_to_tf32_rn_satfinite, "cvt.rn.satfinite.tf32.f32", 1000)
+FPC_CUDAW_TF32(f32_to_tf32_rz_satfinite, "cvt.rz.satfinite.tf32.f32", 1000)
+#undef FPC_CUDAW_TF32
+#undef FPC_CUDAW_ROUNDED
+#undef FPC_CUDA_ARGS1
+#undef FPC_CUDA_ARGS2
+#undef FPC_CUDA_ARGS3
+#endif  // __CUDACC__
+#undef FPC_CUDA_H_UNARY
+#undef FPC_CUDA_H_BINARY
+#undef FPC_CUDA_H_TERNARY
 
 }  // namespace fpc::cudaw

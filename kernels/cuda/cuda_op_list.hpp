@@ -1,0 +1,193 @@
+// The CUDA subjects' operations, one row each: the single list that cuda_ops.cpp (declared
+// semantics, no CUDA header needed), host_subjects.cpp (host path) and device_runner.cu (device
+// path) expand, so an op's name, entry point, semantics and wrapper are written in one place.
+//
+//   X(NAME, ENTRY, OP, IN, OUT, ROUNDING, SATURATE, NAN, WHERE, FN)
+//     NAME      the op's name in the subject; ENTRY the CUDA call under test
+//     OP        "convert" or an oracle op (fpconform/arith.hpp); IN/OUT canonical format names
+//     ROUNDING  kRne kRna kRtz kRup kRdn;  SATURATE true/false (±inf inputs saturate too: CUDA's
+//               __NV_SATFINITE and .satfinite send ±inf to ±max)
+//     NAN       kNanUnpinned, or kNanMax where the header documents "NaN -> positive MAXNORM"
+//     WHERE     Host: the header has a host path (checked by cuda_host and cuda_device);
+//               Device: device only; DeviceFtz: device only, built with -ftz=true (declared
+//               ftz + daz)
+//     FN        the wrapper in fp_wrappers.cuh (parenthesized), code(code...) with one code per
+//               operand
+// The x2 rows check one lane of a pair conversion each (lane_lo/lane_hi in fp_wrappers.cuh).
+#pragma once
+
+// clang-format off
+
+// --- cuda_fp8.h: {double, float, halfraw, bfloat16raw} -> fp8 ---
+#define FPC_CUDA_FP8_ROW(X, SRC, SNAME, API, I, INAME, FMT, S, SNAME2, SATB)                              \
+  X(#SNAME "_to_" #INAME "_" #SNAME2, API "(x, __NV_" #S ", __NV_" #I ")", "convert", #SNAME, #FMT, kRne, \
+    SATB, kNanUnpinned, Host, (fp8<SRC, __NV_##I, __NV_##S>))
+#define FPC_CUDA_FP8X2_ROWS(X, SRC, SNAME, API2, I, INAME, FMT, S, SNAME2, SATB)                             \
+  X(#SNAME "x2_to_" #INAME "x2_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", __NV_" #I ") & 0xFF",     \
+    "convert", #SNAME, #FMT, kRne, SATB, kNanUnpinned, Host, (lane_lo<fp8x2<SRC, __NV_##I, __NV_##S>, SRC::bits, 8>)) \
+  X(#SNAME "x2_to_" #INAME "x2_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", __NV_" #I ") >> 8",       \
+    "convert", #SNAME, #FMT, kRne, SATB, kNanUnpinned, Host, (lane_hi<fp8x2<SRC, __NV_##I, __NV_##S>, SRC::bits, 8>))
+#define FPC_CUDA_FP8_FROM(X, SRC, SNAME, API, API2)                                                     \
+  FPC_CUDA_FP8_ROW(X, SRC, SNAME, API, E4M3, e4m3, float8_e4m3fn, SATFINITE, satfinite, true)          \
+  FPC_CUDA_FP8_ROW(X, SRC, SNAME, API, E4M3, e4m3, float8_e4m3fn, NOSAT, nosat, false)                 \
+  FPC_CUDA_FP8_ROW(X, SRC, SNAME, API, E5M2, e5m2, float8_e5m2, SATFINITE, satfinite, true)            \
+  FPC_CUDA_FP8_ROW(X, SRC, SNAME, API, E5M2, e5m2, float8_e5m2, NOSAT, nosat, false)                   \
+  FPC_CUDA_FP8X2_ROWS(X, SRC, SNAME, API2, E4M3, e4m3, float8_e4m3fn, SATFINITE, satfinite, true)      \
+  FPC_CUDA_FP8X2_ROWS(X, SRC, SNAME, API2, E4M3, e4m3, float8_e4m3fn, NOSAT, nosat, false)             \
+  FPC_CUDA_FP8X2_ROWS(X, SRC, SNAME, API2, E5M2, e5m2, float8_e5m2, SATFINITE, satfinite, true)        \
+  FPC_CUDA_FP8X2_ROWS(X, SRC, SNAME, API2, E5M2, e5m2, float8_e5m2, NOSAT, nosat, false)
+
+// --- cuda_fp6.h / cuda_fp4.h: {double, float, halfraw, bfloat16raw} -> E2M3, E3M2, E2M1 ---
+// Saturating by definition ("Large out-of-range values saturate to MAXNORM of the same sign"),
+// NaN -> +MAXNORM as documented ("NaN input values result in positive MAXNORM").
+#define FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API, API2, I, INAME, FMT, R, RNAME, RND)                                   \
+  X(#SNAME "_to_" #INAME "_" #RNAME, API "(x, __NV_" #I ", " #R ")", "convert", #SNAME, #FMT, RND, true, kNanMax,   \
+    Host, (fp6<SRC, __NV_##I, R>))                                                                                 \
+  X(#SNAME "x2_to_" #INAME "x2_" #RNAME "_lo", API2 "({.x=x, .y=~x}, __NV_" #I ", " #R ") & 0xFF", "convert",       \
+    #SNAME, #FMT, RND, true, kNanMax, Host, (lane_lo<fp6x2<SRC, __NV_##I, R>, SRC::bits, 8>))                      \
+  X(#SNAME "x2_to_" #INAME "x2_" #RNAME "_hi", API2 "({.x=~x, .y=x}, __NV_" #I ", " #R ") >> 8", "convert",         \
+    #SNAME, #FMT, RND, true, kNanMax, Host, (lane_hi<fp6x2<SRC, __NV_##I, R>, SRC::bits, 8>))
+#define FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API, API2, R, RNAME, RND)                                                  \
+  X(#SNAME "_to_e2m1_" #RNAME, API "(x, __NV_E2M1, " #R ")", "convert", #SNAME, "float4_e2m1fn", RND, true,         \
+    kNanMax, Host, (fp4<SRC, R>))                                                                                  \
+  X(#SNAME "x2_to_e2m1x2_" #RNAME "_lo", API2 "({.x=x, .y=~x}, __NV_E2M1, " #R ") & 0xF", "convert", #SNAME,       \
+    "float4_e2m1fn", RND, true, kNanMax, Host, (lane_lo<fp4x2<SRC, R>, SRC::bits, 4>))                             \
+  X(#SNAME "x2_to_e2m1x2_" #RNAME "_hi", API2 "({.x=~x, .y=x}, __NV_E2M1, " #R ") >> 4", "convert", #SNAME,        \
+    "float4_e2m1fn", RND, true, kNanMax, Host, (lane_hi<fp4x2<SRC, R>, SRC::bits, 4>))
+#define FPC_CUDA_FP6_FP4_FROM(X, SRC, SNAME, API6, API6X2, API4, API4X2)                                   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E2M3, e2m3, float6_e2m3fn, cudaRoundNearest, rn, kRne)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E2M3, e2m3, float6_e2m3fn, cudaRoundZero, rz, kRtz)      \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E3M2, e3m2, float6_e3m2fn, cudaRoundNearest, rn, kRne)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E3M2, e3m2, float6_e3m2fn, cudaRoundZero, rz, kRtz)      \
+  FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundNearest, rn, kRne)                              \
+  FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundZero, rz, kRtz)
+
+// --- cuda_fp8.h: {double, float, bfloat16raw} -> e8m0 ---
+// CUDA rounds |x| ("Input number's absolute value is rounded to the closest power of two"), so the
+// op is abs; only cudaRoundZero and cudaRoundPosInf are accepted.
+#define FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, R, RNAME, RND, S, SNAME2, SATB)                               \
+  X(#SNAME "_to_e8m0_" #RNAME "_" #SNAME2, API "(x, __NV_" #S ", " #R ")", "abs", #SNAME, "float8_e8m0fnu", RND,   \
+    SATB, kNanUnpinned, Host, (e8m0<SRC, __NV_##S, R>))                                                           \
+  X(#SNAME "x2_to_e8m0x2_" #RNAME "_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", " #R ") & 0xFF", "abs",    \
+    #SNAME, "float8_e8m0fnu", RND, SATB, kNanUnpinned, Host, (lane_lo<e8m0x2<SRC, __NV_##S, R>, SRC::bits, 8>))    \
+  X(#SNAME "x2_to_e8m0x2_" #RNAME "_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", " #R ") >> 8", "abs",      \
+    #SNAME, "float8_e8m0fnu", RND, SATB, kNanUnpinned, Host, (lane_hi<e8m0x2<SRC, __NV_##S, R>, SRC::bits, 8>))
+#define FPC_CUDA_E8M0_FROM(X, SRC, SNAME, API, API2)                                                      \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, SATFINITE, satfinite, true)      \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, NOSAT, nosat, false)             \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, SATFINITE, satfinite, true)    \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, NOSAT, nosat, false)
+
+// --- widening conversions to halfraw / bfloat16raw, scalar and pair (exact) ---
+#define FPC_CUDA_WIDEN_ROWS(X, NAME, API, API2, ARGS, IN, OUT, SCALAR_FN, PAIR_FN, INBITS, SLOT_NAME)               \
+  X(NAME, API "(x" ARGS ")", "convert", IN, OUT, kRne, false, kNanUnpinned, Host, (SCALAR_FN))                      \
+  X(NAME "_x2_lo", API2 "(x | ~x << " SLOT_NAME ARGS ").x", "convert", IN, OUT, kRne, false, kNanUnpinned, Host,   \
+    (lane_lo<PAIR_FN, INBITS, 16>))                                                                                 \
+  X(NAME "_x2_hi", API2 "(~x | x << " SLOT_NAME ARGS ").y", "convert", IN, OUT, kRne, false, kNanUnpinned, Host,   \
+    (lane_hi<PAIR_FN, INBITS, 16>))
+
+// --- half / bfloat16 arithmetic, both types ---
+#define FPC_CUDA_H_ROWS(X, NAME, FN, OP, WHERE)                                                                 \
+  X("float16_" #NAME, FN " [__half]", OP, "float16", "float16", kRne, false, kNanUnpinned, WHERE, (f16_##NAME)) \
+  X("bfloat16_" #NAME, FN " [__nv_bfloat16]", OP, "bfloat16", "bfloat16", kRne, false, kNanUnpinned, WHERE,     \
+    (bf16_##NAME))
+
+// --- float32 / float64 with explicit rounding (device only), and the -ftz=true build ---
+#define FPC_CUDA_F_ROW(X, T, TNAME, NAME, FN, OP, M, RND, WHERE, SUFFIX) \
+  X(#TNAME "_" #NAME "_" #M SUFFIX, FN "_" #M, OP, #TNAME, #TNAME, RND, false, kNanUnpinned, WHERE, (T##_##NAME##_##M))
+#define FPC_CUDA_F_MODES(X, T, TNAME, NAME, FN, OP, WHERE, SUFFIX)  \
+  FPC_CUDA_F_ROW(X, T, TNAME, NAME, FN, OP, rn, kRne, WHERE, SUFFIX) \
+  FPC_CUDA_F_ROW(X, T, TNAME, NAME, FN, OP, rz, kRtz, WHERE, SUFFIX) \
+  FPC_CUDA_F_ROW(X, T, TNAME, NAME, FN, OP, ru, kRup, WHERE, SUFFIX) \
+  FPC_CUDA_F_ROW(X, T, TNAME, NAME, FN, OP, rd, kRdn, WHERE, SUFFIX)
+#define FPC_CUDA_F32_OPS(X, WHERE, SUFFIX)                                       \
+  FPC_CUDA_F_MODES(X, f32, float32, add, "__fadd", "add", WHERE, SUFFIX)       \
+  FPC_CUDA_F_MODES(X, f32, float32, sub, "__fsub", "sub", WHERE, SUFFIX)       \
+  FPC_CUDA_F_MODES(X, f32, float32, mul, "__fmul", "mul", WHERE, SUFFIX)       \
+  FPC_CUDA_F_MODES(X, f32, float32, div, "__fdiv", "div", WHERE, SUFFIX)       \
+  FPC_CUDA_F_MODES(X, f32, float32, fma, "__fmaf", "fma", WHERE, SUFFIX)       \
+  FPC_CUDA_F_MODES(X, f32, float32, sqrt, "__fsqrt", "sqrt", WHERE, SUFFIX)    \
+  FPC_CUDA_F_MODES(X, f32, float32, rcp, "__frcp", "rcp", WHERE, SUFFIX)
+#define FPC_CUDA_F64_OPS(X)                                                      \
+  FPC_CUDA_F_MODES(X, f64, float64, add, "__dadd", "add", Device, "")          \
+  FPC_CUDA_F_MODES(X, f64, float64, sub, "__dsub", "sub", Device, "")          \
+  FPC_CUDA_F_MODES(X, f64, float64, mul, "__dmul", "mul", Device, "")          \
+  FPC_CUDA_F_MODES(X, f64, float64, div, "__ddiv", "div", Device, "")          \
+  FPC_CUDA_F_MODES(X, f64, float64, fma, "__fma", "fma", Device, "")           \
+  FPC_CUDA_F_MODES(X, f64, float64, sqrt, "__dsqrt", "sqrt", Device, "")       \
+  FPC_CUDA_F_MODES(X, f64, float64, rcp, "__drcp", "rcp", Device, "")
+
+#define FPC_CUDA_OPS(X)                                                                                           \
+  FPC_CUDA_FP8_FROM(X, F32, float32, "__nv_cvt_float_to_fp8", "__nv_cvt_float2_to_fp8x2")                        \
+  FPC_CUDA_FP8_FROM(X, F64, float64, "__nv_cvt_double_to_fp8", "__nv_cvt_double2_to_fp8x2")                      \
+  FPC_CUDA_FP8_FROM(X, F16, float16, "__nv_cvt_halfraw_to_fp8", "__nv_cvt_halfraw2_to_fp8x2")                    \
+  FPC_CUDA_FP8_FROM(X, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_fp8", "__nv_cvt_bfloat16raw2_to_fp8x2")          \
+  X("float32_to_bfloat16_rn", "__float2bfloat16_rn(x)", "convert", "float32", "bfloat16", kRne, false, kNanUnpinned, Host, (f32_to_bf16_rn)) \
+  X("float32_to_bfloat16_rz", "__float2bfloat16_rz(x)", "convert", "float32", "bfloat16", kRtz, false, kNanUnpinned, Host, (f32_to_bf16_rz)) \
+  X("float32_to_bfloat16_ru", "__float2bfloat16_ru(x)", "convert", "float32", "bfloat16", kRup, false, kNanUnpinned, Host, (f32_to_bf16_ru)) \
+  X("float32_to_bfloat16_rd", "__float2bfloat16_rd(x)", "convert", "float32", "bfloat16", kRdn, false, kNanUnpinned, Host, (f32_to_bf16_rd)) \
+  X("float64_to_bfloat16_rn", "__double2bfloat16(x)", "convert", "float64", "bfloat16", kRne, false, kNanUnpinned, Host, (f64_to_bf16_rn))  \
+  X("float32_to_float16_rn", "__float2half_rn(x)", "convert", "float32", "float16", kRne, false, kNanUnpinned, Host, (f32_to_f16_rn))        \
+  X("float32_to_float16_rz", "__float2half_rz(x)", "convert", "float32", "float16", kRtz, false, kNanUnpinned, Host, (f32_to_f16_rz))        \
+  X("float32_to_float16_ru", "__float2half_ru(x)", "convert", "float32", "float16", kRup, false, kNanUnpinned, Host, (f32_to_f16_ru))        \
+  X("float32_to_float16_rd", "__float2half_rd(x)", "convert", "float32", "float16", kRdn, false, kNanUnpinned, Host, (f32_to_f16_rd))        \
+  X("float64_to_float16_rn", "__double2half(x)", "convert", "float64", "float16", kRne, false, kNanUnpinned, Host, (f64_to_f16_rn))          \
+  FPC_CUDA_FP6_FP4_FROM(X, F32, float32, "__nv_cvt_float_to_fp6", "__nv_cvt_float2_to_fp6x2", "__nv_cvt_float_to_fp4",                        \
+                        "__nv_cvt_float2_to_fp4x2")                                                                                          \
+  FPC_CUDA_FP6_FP4_FROM(X, F64, float64, "__nv_cvt_double_to_fp6", "__nv_cvt_double2_to_fp6x2", "__nv_cvt_double_to_fp4",                     \
+                        "__nv_cvt_double2_to_fp4x2")                                                                                         \
+  FPC_CUDA_FP6_FP4_FROM(X, F16, float16, "__nv_cvt_halfraw_to_fp6", "__nv_cvt_halfraw2_to_fp6x2", "__nv_cvt_halfraw_to_fp4",                  \
+                        "__nv_cvt_halfraw2_to_fp4x2")                                                                                        \
+  FPC_CUDA_FP6_FP4_FROM(X, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_fp6", "__nv_cvt_bfloat16raw2_to_fp6x2",                                   \
+                        "__nv_cvt_bfloat16raw_to_fp4", "__nv_cvt_bfloat16raw2_to_fp4x2")                                                     \
+  FPC_CUDA_E8M0_FROM(X, F32, float32, "__nv_cvt_float_to_e8m0", "__nv_cvt_float2_to_e8m0x2")                                                 \
+  FPC_CUDA_E8M0_FROM(X, F64, float64, "__nv_cvt_double_to_e8m0", "__nv_cvt_double2_to_e8m0x2")                                               \
+  FPC_CUDA_E8M0_FROM(X, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_e8m0", "__nv_cvt_bfloat162raw_to_e8m0x2")                                   \
+  FPC_CUDA_WIDEN_ROWS(X, "e4m3_to_float16", "__nv_cvt_fp8_to_halfraw", "__nv_cvt_fp8x2_to_halfraw2", ", __NV_E4M3", "float8_e4m3fn",          \
+                      "float16", fp8_to_f16<__NV_E4M3>, fp8x2_to_f16x2<__NV_E4M3>, 8, "8")                                                     \
+  FPC_CUDA_WIDEN_ROWS(X, "e5m2_to_float16", "__nv_cvt_fp8_to_halfraw", "__nv_cvt_fp8x2_to_halfraw2", ", __NV_E5M2", "float8_e5m2",            \
+                      "float16", fp8_to_f16<__NV_E5M2>, fp8x2_to_f16x2<__NV_E5M2>, 8, "8")                                                     \
+  FPC_CUDA_WIDEN_ROWS(X, "e2m3_to_float16", "__nv_cvt_fp6_to_halfraw", "__nv_cvt_fp6x2_to_halfraw2", ", __NV_E2M3", "float6_e2m3fn",          \
+                      "float16", fp6_to_f16<__NV_E2M3>, fp6x2_to_f16x2<__NV_E2M3>, 6, "8")                                                     \
+  FPC_CUDA_WIDEN_ROWS(X, "e3m2_to_float16", "__nv_cvt_fp6_to_halfraw", "__nv_cvt_fp6x2_to_halfraw2", ", __NV_E3M2", "float6_e3m2fn",          \
+                      "float16", fp6_to_f16<__NV_E3M2>, fp6x2_to_f16x2<__NV_E3M2>, 6, "8")                                                     \
+  FPC_CUDA_WIDEN_ROWS(X, "e2m1_to_float16", "__nv_cvt_fp4_to_halfraw", "__nv_cvt_fp4x2_to_halfraw2", ", __NV_E2M1", "float4_e2m1fn",          \
+                      "float16", fp4_to_f16, fp4x2_to_f16x2, 4, "4")                                                                           \
+  FPC_CUDA_WIDEN_ROWS(X, "e8m0_to_bfloat16", "__nv_cvt_e8m0_to_bf16raw", "__nv_cvt_e8m0x2_to_bf162raw", "", "float8_e8m0fnu", "bfloat16",     \
+                      e8m0_to_bf16, e8m0x2_to_bf16x2, 8, "8")                                                                                  \
+  X("bfloat16_to_float32", "__bfloat162float(x)", "convert", "bfloat16", "float32", kRne, false, kNanUnpinned, Host, (bf16_to_f32))          \
+  X("float16_to_float32", "__half2float(x)", "convert", "float16", "float32", kRne, false, kNanUnpinned, Host, (f16_to_f32))                 \
+  FPC_CUDA_H_ROWS(X, add, "__hadd(a, b)", "add", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X, sub, "__hsub(a, b)", "sub", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X, mul, "__hmul(a, b)", "mul", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X, div, "__hdiv(a, b)", "div", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X, add_rn, "__hadd_rn(a, b)", "add", Host)                                                                               \
+  FPC_CUDA_H_ROWS(X, sub_rn, "__hsub_rn(a, b)", "sub", Host)                                                                               \
+  FPC_CUDA_H_ROWS(X, mul_rn, "__hmul_rn(a, b)", "mul", Host)                                                                               \
+  FPC_CUDA_H_ROWS(X, add_sat, "__hadd_sat(a, b)", "add_clamp01", Host)                                                                     \
+  FPC_CUDA_H_ROWS(X, sub_sat, "__hsub_sat(a, b)", "sub_clamp01", Host)                                                                     \
+  FPC_CUDA_H_ROWS(X, mul_sat, "__hmul_sat(a, b)", "mul_clamp01", Host)                                                                     \
+  FPC_CUDA_H_ROWS(X, max, "__hmax(a, b)", "maximumNumber", Host)                                                                           \
+  FPC_CUDA_H_ROWS(X, min, "__hmin(a, b)", "minimumNumber", Host)                                                                           \
+  FPC_CUDA_H_ROWS(X, max_nan, "__hmax_nan(a, b)", "maximum", Host)                                                                         \
+  FPC_CUDA_H_ROWS(X, min_nan, "__hmin_nan(a, b)", "minimum", Host)                                                                         \
+  FPC_CUDA_H_ROWS(X, abs, "__habs(a)", "abs", Host)                                                                                        \
+  FPC_CUDA_H_ROWS(X, fma, "__hfma(a, b, c)", "fma", Device)                                                                                \
+  FPC_CUDA_H_ROWS(X, fma_sat, "__hfma_sat(a, b, c)", "fma_clamp01", Device)                                                                \
+  FPC_CUDA_H_ROWS(X, fma_relu, "__hfma_relu(a, b, c)", "fma_relu", Device)                                                                 \
+  FPC_CUDA_H_ROWS(X, sqrt, "hsqrt(a)", "sqrt", Device)                                                                                     \
+  FPC_CUDA_H_ROWS(X, rcp, "hrcp(a)", "rcp", Device)                                                                                        \
+  FPC_CUDA_F32_OPS(X, Device, "")                                                                                                            \
+  FPC_CUDA_F32_OPS(X, DeviceFtz, "_ftz")                                                                                                     \
+  FPC_CUDA_F64_OPS(X)                                                                                                                        \
+  X("float32_to_tf32_rna", "cvt.rna.tf32.f32", "convert", "float32", "tf32", kRna, false, kNanUnpinned, Device, (f32_to_tf32_rna))           \
+  X("float32_to_tf32_rna_satfinite", "cvt.rna.satfinite.tf32.f32", "convert", "float32", "tf32", kRna, true, kNanUnpinned, Device,           \
+    (f32_to_tf32_rna_satfinite))                                                                                                             \
+  X("float32_to_tf32_rn", "cvt.rn.tf32.f32 (sm_90+)", "convert", "float32", "tf32", kRne, false, kNanUnpinned, Device, (f32_to_tf32_rn))      \
+  X("float32_to_tf32_rz", "cvt.rz.tf32.f32 (sm_90+)", "convert", "float32", "tf32", kRtz, false, kNanUnpinned, Device, (f32_to_tf32_rz))      \
+  X("float32_to_tf32_rn_satfinite", "cvt.rn.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRne, true, kNanUnpinned, Device,     \
+    (f32_to_tf32_rn_satfinite))                                                                                                              \
+  X("float32_to_tf32_rz_satfinite", "cvt.rz.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRtz, true, kNanUnpinned, Device,     \
+    (f32_to_tf32_rz_satfinite))
+
+// clang-format on
