@@ -55,15 +55,23 @@ int run_batch(Kernel kernel, const uint64_t* const* in, uint64_t* out, size_t n,
     if (e == cudaSuccess) e = cudaMemcpy(operand[k], in[k], bytes, cudaMemcpyHostToDevice);
   }
   code* result = buf + size_t(Arity) * n;
+  const unsigned zero = 0;
+  if (e == cudaSuccess) e = cudaMemcpyToSymbol(cudaw::g_unsupported_instruction, &zero, sizeof zero);
   if (e == cudaSuccess) {
     constexpr unsigned kThreads = 256;
     kernel<<<static_cast<unsigned>((n + kThreads - 1) / kThreads), kThreads>>>(operand[0], operand[1], operand[2], result, n);
     e = cudaGetLastError();
   }
   if (e == cudaSuccess) e = cudaMemcpy(out, result, bytes, cudaMemcpyDeviceToHost);
+  unsigned unsupported = 0;
+  if (e == cudaSuccess) e = cudaMemcpyFromSymbol(&unsupported, cudaw::g_unsupported_instruction, sizeof unsupported);
   const cudaError_t freed = cudaFree(buf);
   if (e != cudaSuccess) return fail(e, "kernel launch or copy", err, len);
   if (freed != cudaSuccess) return fail(freed, "cudaFree", err, len);
+  if (unsupported != 0) {
+    std::snprintf(err, len, "the instruction under test does not exist on this GPU's architecture");
+    return 1;
+  }
   return 0;
 }
 

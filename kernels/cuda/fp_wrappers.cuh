@@ -284,10 +284,12 @@ FPC_CUDAW_ROUNDED(rcp, __frcp, __drcp, FPC_CUDA_ARGS1, (f32_of(a)), (f64_of(a)))
 // zero; the tf32 code is the top 19 bits). Low bits that are not zero come back as an
 // out-of-range code (bit 32 set) rather than being shifted away.
 FPC_CUDA_D code tf32_code(uint32_t r) { return (r & 0x1FFFu) != 0 ? (code{1} << 32) | r : code{r >> 13}; }
-// One wrapper per cvt variant, defined where the target architecture has the instruction
+// One wrapper per cvt variant, executing the instruction where the target architecture has it
 // (ptxas and LLVM NVPTX: rna and rna.satfinite from sm_80, rn/rz from sm_90, .satfinite on
-// rn/rz from sm_100) and trapping
-// elsewhere (the names must exist in every compilation pass; no value is ever made up).
+// rn/rz from sm_100). Elsewhere it raises g_unsupported_instruction, which the device runner
+// turns into an error for the whole batch: no value is made up, and (unlike __trap) the CUDA
+// context survives for the next op.
+static __device__ unsigned g_unsupported_instruction;
 #define FPC_CUDAW_TF32(NAME, INSTR, MIN_ARCH)                                 \
   FPC_CUDA_D code NAME(code x) {                                             \
     if constexpr (kCudaArch >= MIN_ARCH) {                                   \
@@ -295,7 +297,7 @@ FPC_CUDA_D code tf32_code(uint32_t r) { return (r & 0x1FFFu) != 0 ? (code{1} << 
       asm(INSTR " %0, %1;" : "=r"(r) : "f"(f32_of(x)));                      \
       return tf32_code(r);                                                   \
     } else {                                                                 \
-      __trap();                                                              \
+      g_unsupported_instruction = 1;                                         \
       return 0;                                                              \
     }                                                                        \
   }
