@@ -154,6 +154,7 @@ std::string CaseSource::label() const {
     case CaseKind::Exhaustive: return "exhaustive";
     case CaseKind::Boundary: return "boundary";
     case CaseKind::Random: return "random:" + std::to_string(count_);
+    case CaseKind::Listed: return "listed:" + std::to_string(count_);
   }
   return "?";
 }
@@ -217,6 +218,17 @@ CaseSource CaseSource::random(const OpSemantics& s, uint64_t count, uint64_t see
   return c;
 }
 
+CaseSource CaseSource::listed(const OpSemantics& s, std::vector<uint64_t> flat) {
+  CaseSource c(CaseKind::Listed, s);
+  const auto arrays = static_cast<size_t>(c.operand_arrays());
+  if (flat.size() % arrays != 0)
+    throw InputError("listed cases of " + s.describe() + ": " + std::to_string(flat.size()) +
+                     " codes is not a whole number of cases");
+  c.count_ = flat.size() / arrays;
+  c.table_ = std::make_shared<const std::vector<uint64_t>>(std::move(flat));
+  return c;
+}
+
 CaseSource CaseSource::parse(const OpSemantics& s, const std::string& spec, uint64_t seed) {
   if (spec == "exhaustive") return exhaustive(s);
   if (spec == "boundary") return boundary(s);
@@ -269,6 +281,12 @@ void CaseSource::fill(uint64_t begin, size_t n, uint64_t* const* ops) const {
         }
       }
       break;
+    }
+    case CaseKind::Listed: {
+      const auto arrays = static_cast<uint64_t>(operand_arrays());
+      for (size_t j = 0; j < n; ++j)
+        for (uint64_t k = 0; k < arrays; ++k) ops[k][j] = (*table_)[(begin + j) * arrays + k];
+      return;  // the random bits are listed too
     }
   }
   if (stochastic_) {

@@ -12,12 +12,12 @@
 
 namespace fpc {
 
-enum class CaseKind { Exhaustive, Boundary, Random };
+enum class CaseKind { Exhaustive, Boundary, Random, Listed };
 
 class CaseSource {
  public:
   CaseKind kind() const { return kind_; }
-  std::string label() const;  // "exhaustive", "boundary", "random:65536"
+  std::string label() const;  // "exhaustive", "boundary", "random:65536", "listed:3"
   uint64_t count() const { return count_; }
   uint64_t seed() const { return seed_; }
   int operand_arrays() const { return arity_ + (stochastic_ ? 1 : 0); }
@@ -30,6 +30,9 @@ class CaseSource {
   static CaseSource exhaustive(const OpSemantics& s);  // InputError when the domain exceeds 2^32
   static CaseSource boundary(const OpSemantics& s);
   static CaseSource random(const OpSemantics& s, uint64_t count, uint64_t seed);
+  // Given cases (a fuzzer's, a replayed counterexample's): operand_arrays() codes per case, the
+  // random bits last for stochastic rounding. InputError unless the size is a whole number of cases.
+  static CaseSource listed(const OpSemantics& s, std::vector<uint64_t> flat);
   // "exhaustive" | "boundary" | "random:N"
   static CaseSource parse(const OpSemantics& s, const std::string& spec, uint64_t seed);
 
@@ -46,7 +49,7 @@ class CaseSource {
   const Format* in_ = nullptr;
   const Format* out_ = nullptr;
   uint64_t field_lo_ = 0, field_hi_ = 0;  // random: exponent fields of log-uniform values
-  std::shared_ptr<const std::vector<uint64_t>> table_;  // boundary: arity codes per case, flattened
+  std::shared_ptr<const std::vector<uint64_t>> table_;  // boundary: arity codes per case; listed: operand_arrays()
 };
 
 // SplitMix64: the case generators' only source of randomness.

@@ -5,6 +5,7 @@
 #include "report_schema_text.hpp"  // generated from reports/schema/report.schema.json
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -550,6 +551,13 @@ std::string markdown_summary(const LoadedReport& loaded) {
     if (c.status == "fail") md += "```text\n" + counterexample_block(c, r.max_examples) + "```\n";
   }
   return md;
+}
+
+std::string check_failure_text(const CheckRecord& c, size_t max_examples) {
+  std::string status = c.status;
+  std::transform(status.begin(), status.end(), status.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  return status + "  " + c.id() + "\n" + semantics_line(c) + " · subject " + c.entry + " · reference " + c.reference + "\n" +
+         finding(c) + "\n" + (c.status == "fail" ? counterexample_block(c, max_examples) : "");
 }
 
 std::string junit_xml(const LoadedReport& loaded) {

@@ -42,6 +42,10 @@ LoadedReport load_report(const std::string& path);
 std::string markdown_summary(const LoadedReport& r);
 std::string junit_xml(const LoadedReport& r);
 
+// One failing check as the summary shows it: "FAIL id", the semantics, what it found, then the
+// counterexamples TestFloat style (the fuzz targets print their findings with it).
+std::string check_failure_text(const CheckRecord& c, size_t max_examples);
+
 }  // namespace fpc
 
 namespace fpc::cli {

@@ -86,6 +86,11 @@ Subject load_plugin(const std::string& path) {
   if (version != FPC_PLUGIN_ABI_VERSION)
     fail("fpc_plugin_v1 returned " + std::to_string(version) + ", not ABI version " +
          std::to_string(FPC_PLUGIN_ABI_VERSION));
+  return plugin_subject(path, ops, count);
+}
+
+Subject plugin_subject(const std::string& path, const fpc_op* ops, size_t count) {
+  auto fail = [&path](const std::string& problem) { fail_at(path, problem); };
   if (count == 0) fail("declares no ops");
   if (count > kMaxOps) fail("declares " + std::to_string(count) + " ops (at most " + std::to_string(kMaxOps) + ")");
   if (!ops) fail("fpc_plugin_v1 set a null ops array");

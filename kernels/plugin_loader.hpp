@@ -1,6 +1,7 @@
 // Loads an fpconform plugin (fpconform/plugin.h, ABI version 1) as a subject.
 #pragma once
 
+#include "fpconform/plugin.h"
 #include "fpconform/subject.hpp"
 
 #include <string>
@@ -15,5 +16,11 @@ namespace fpc {
 // Any load or declaration problem is an InputError: one line naming the file and the problem.
 // The library stays loaded for the life of the process.
 Subject load_plugin(const std::string& path);
+
+// The declaration checks of load_plugin on an fpc_op table already in memory (what
+// fpc_plugin_v1 returned for the library at `path`): the subject, or an InputError naming
+// `path` and the first problem. Reads only the `count` entries of `ops`, and each string up to
+// its terminating NUL.
+Subject plugin_subject(const std::string& path, const fpc_op* ops, size_t count);
 
 }  // namespace fpc

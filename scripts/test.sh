@@ -6,3 +6,9 @@ cd "$(dirname "$0")/.."
 preset="${FPC_TEST_PRESET:-ci}"
 dir="$(./scripts/build.sh "$preset")"
 ctest --test-dir "$dir" --output-on-failure -j "${FPC_JOBS:-$(nproc)}"
+# Fuzzing (docs/fuzzing.md): the fuzz targets built with clang + libFuzzer + ASan/UBSan, each fuzzed
+# briefly from corpus/, the corpus replayed, and the planted bug found (FPC_TEST_FUZZ=0 skips it).
+if [ "${FPC_TEST_FUZZ:-1}" != 0 ]; then
+  fuzz_dir="$(./scripts/build.sh fuzz)"
+  ctest --test-dir "$fuzz_dir" -L fuzz --output-on-failure -j "${FPC_JOBS:-$(nproc)}"
+fi

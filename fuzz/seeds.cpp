@@ -1,0 +1,240 @@
+// The seed writer: fpc_fuzz_seeds OUTDIR writes the seeds of every fuzz target to
+// OUTDIR/<target>/seed-*, deterministically (scripts/fuzz-seeds.sh writes them into corpus/).
+// Seeds: every special code of every format an op reads and the conformance suite's boundary
+// cases (differential, oracle_fast), every format name and valid and invalid specs (format_spec),
+// the exact values of each format's extremes and malformed numbers (value), valid and invalid
+// suite files and reports, and plugin declaration tables.
+#include "cases.hpp"
+#include "cli.hpp"
+#include "fpconform/subject.hpp"
+#include "fuzz_input.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace fpc;
+using Bytes = std::vector<uint8_t>;
+
+namespace {
+
+fs::path out_dir;
+
+void write(const std::string& target, const std::string& name, const Bytes& bytes) {
+  const fs::path dir = out_dir / target;
+  fs::create_directories(dir);
+  std::ofstream(dir / ("seed-" + name), std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                                  static_cast<std::streamsize>(bytes.size()));
+}
+void write_text(const std::string& target, const std::string& name, const std::string& text) {
+  write(target, name, Bytes(text.begin(), text.end()));
+}
+
+std::string file_safe(std::string s) {
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') c = '_';
+  return s;
+}
+
+void push_u16(Bytes& b, unsigned v) {
+  b.push_back(static_cast<uint8_t>(v));
+  b.push_back(static_cast<uint8_t>(v >> 8));
+}
+
+// Up to 64 cases: the first operand walks `codes`, the others walk it from the other end.
+void append_cases(Bytes& b, const std::vector<uint64_t>& codes, int arity, bool stochastic) {
+  const size_t n = std::min<size_t>(codes.size(), 64);
+  for (size_t i = 0; i < n; ++i) {
+    for (int k = 0; k < arity; ++k) fuzz::append_raw_code(b, codes[k == 0 ? i : codes.size() - 1 - (i * 7 + k) % codes.size()]);
+    if (stochastic)
+      for (int j = 0; j < 8; ++j) b.push_back(static_cast<uint8_t>(i * 37 + static_cast<size_t>(j)));
+  }
+}
+
+void differential_seeds() {
+  unsigned index = 0;
+  for (const Subject& s : all_subjects()) {
+    if (!s.available || s.test_only) continue;
+    for (const SubjectOp& op : s.ops) {
+      const OpSemantics& sem = op.semantics;
+      const bool stochastic = sem.rounding == Rounding::Stochastic;
+      Bytes specials;
+      push_u16(specials, index);
+      append_cases(specials, fuzz::special_codes(*sem.in), sem.arity(), stochastic);
+      write("differential", file_safe(s.name + "-" + op.name + "-special"), specials);
+      // The suite's boundary cases, 64 of them spread over the whole list.
+      const CaseSource boundary = CaseSource::boundary(sem);
+      const uint64_t count = boundary.count(), take = std::min<uint64_t>(count, 64);
+      std::vector<std::vector<uint64_t>> ops(static_cast<size_t>(boundary.operand_arrays()), std::vector<uint64_t>(1));
+      std::vector<uint64_t*> ptrs;
+      for (auto& v : ops) ptrs.push_back(v.data());
+      Bytes cases;
+      push_u16(cases, index);
+      for (uint64_t i = 0; i < take; ++i) {
+        boundary.fill(i * count / take, 1, ptrs.data());
+        for (int k = 0; k < sem.arity(); ++k) fuzz::append_raw_code(cases, ops[static_cast<size_t>(k)][0]);
+        if (stochastic)
+          for (int j = 0; j < 8; ++j) cases.push_back(static_cast<uint8_t>(ops.back()[0] >> (8 * j)));
+      }
+      write("differential", file_safe(s.name + "-" + op.name + "-boundary"), cases);
+      ++index;
+    }
+  }
+}
+
+void oracle_fast_seeds() {
+  const char* ops[] = {"convert", "add", "sub", "mul", "div", "fma", "sqrt"};  // target_oracle_fast.cpp's order
+  const std::vector<const Format*>& formats = fuzz::fuzz_formats();
+  for (int in64 = 0; in64 < 2; ++in64) {
+    const Format& in = format_by_name(in64 ? "float64" : "float32");
+    for (size_t op = 0; op < std::size(ops); ++op) {
+      for (const char* out_name : {"bfloat16", "float8_e4m3fn", "float16", "float32"}) {
+        size_t out = 0;
+        while (formats[out]->name != out_name) ++out;
+        Bytes b = {static_cast<uint8_t>(op), static_cast<uint8_t>(in64), static_cast<uint8_t>(out), 0, 0};
+        const int arity = op == 0 || op == 6 ? 1 : op == 5 ? 3 : 2;
+        append_cases(b, fuzz::special_codes(in), arity, false);
+        write("oracle_fast", std::string(in.name) + "-" + ops[op] + "-" + out_name, b);
+      }
+    }
+  }
+}
+
+void format_spec_seeds() {
+  for (const Format& f : builtin_formats()) write_text("format_spec", file_safe(f.name), f.name);
+  const char* specs[] = {"fp64", "double", "fp32", "float", "fp16", "half", "bf16", "e5m2", "e4m3", "e5m2:bias=16:nan=fnuz",
+                         "e4m3:nan=fn", "e3m2:nan=none", "e2m1:nan=none:unsigned", "e8m0:nan=fn", "e4m3:subnormals=off",
+                         "e11m52", "e15m48", "e1m0:nan=none", "e8m23:bias=-100000",
+                         // invalid
+                         "", "e", "e0m3", "e16m2", "e5m63", "e5m2:bias=", "e5m2:bias=1e3", "e5m2:nan=maybe",
+                         "e5m2:bias=1:bias=2", "e1m3", "e5m0", "e2m1:nan=fnuz:unsigned", "e5m2:", "e05m2", "e+5m2",
+                         "e15m62", "float33", "E5M2", "e5m2:unsigned=1"};
+  int i = 0;
+  for (const char* s : specs) write_text("format_spec", "spec" + std::to_string(i++), s);
+}
+
+void value_seeds() {
+  for (const Format& f : builtin_formats()) {
+    for (uint64_t code : {f.max_finite_code(), f.min_positive_code()})
+      write_text("value", file_safe(f.name) + "-" + std::to_string(code), to_exact_string(decode(f, code).value));
+  }
+  const char* texts[] = {"0", "-0", "1", "-1.5", ".5", "3.14", "1e-40", "6.02E23", "1e40000", "-1e-40001",
+                         "0x1.8p3", "-0x.4p-2", "0x1p-149", "0x1.fffffep127", "0x1p140001", "1/3", "-7/2", "inf",
+                         "-Infinity", "nan", "NaN", "+inf",
+                         // invalid
+                         "", "-", "1e", "0x1.8", "1/0", "1/-3", "..5", "1e+", "infinit", "0x", "1.5.5", " 1", "1 "};
+  int i = 0;
+  for (const char* t : texts) write_text("value", "text" + std::to_string(i++), t);
+}
+
+void suite_seeds() {
+  std::vector<std::string> docs;
+  for (const Subject& s : all_subjects()) {
+    if (!s.available || s.ops.empty()) continue;
+    const std::string& op = s.ops.front().name;
+    docs.push_back(R"({"name": "mine", "checks": [{"subject": ")" + s.name + R"(", "op": ")" + op +
+                   R"(", "cases": "boundary"}, {"subject": ")" + s.name + R"(", "op": ")" + op +
+                   R"(", "cases": "random:100", "seed": 7}]})");
+  }
+  for (const char* doc : {R"({"checks": []})", R"({"checks": [{"subject": "cpu_bits"}]})", R"({"checks": 1})", "[]", "",
+                          R"({"checks": [{"subject": "nope", "op": "x"}]})",
+                          R"({"checks": [{"subject": "planted_bugs", "op": "float32_to_bfloat16_truncate", "cases": "random:0"}]})",
+                          R"({"checks": [{"subject": "planted_bugs", "op": "float32_to_bfloat16_truncate", "seed": -1}]})",
+                          R"({"checks": [{"subject": "planted_bugs", "op": "float32_to_bfloat16_truncate", "cases": "exhaustive"}]})"})
+    docs.push_back(doc);
+  for (size_t i = 0; i < docs.size(); ++i) write_text("suite", "suite" + std::to_string(i), docs[i]);
+}
+
+// A real report (a failing and a passing check), then broken variants of it.
+void report_seeds(const fs::path& scratch) {
+  const std::string suite = (scratch / "seed-suite.json").string(), report = (scratch / "seed-report.json").string();
+  std::ofstream(suite) << R"({"name": "seeds", "checks": [
+    {"subject": "planted_bugs", "op": "float32_to_bfloat16_ties_away", "cases": "random:300", "seed": 3},
+    {"subject": "planted_bugs", "op": "float32_to_e4m3_clamp_first", "cases": "random:40", "seed": 4}]})";
+  std::ostringstream out, err;
+  const int rc = cli::run({"run", "--suite", suite, "--subject", "planted_bugs", "--report", report, "--threads", "1"}, out, err);
+  if (rc != 1) throw std::runtime_error("seed report: run exited " + std::to_string(rc) + ": " + err.str());
+  std::ifstream in(report);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  write_text("report", "valid", text);
+  auto variant = [&](const std::string& name, const std::string& from, const std::string& to) {
+    std::string t = text;
+    const size_t at = t.find(from);
+    if (at == std::string::npos) throw std::runtime_error("seed report: no '" + from + "' in the report");
+    t.replace(at, from.size(), to);
+    write_text("report", name, t);
+  };
+  variant("schema", "fpconform.report/1", "fpconform.report/2");
+  variant("status", "\"fail\"", "\"pass\"");
+  variant("truncated", text.substr(text.size() / 2), "");
+  variant("shard", "\"count\": 1", "\"count\": 0");
+  write_text("report", "empty", "");
+  write_text("report", "not-object", "[1, 2, 3]");
+}
+
+void plugin_decl_seeds() {
+  // target_plugin_decl.cpp: count, [0xFF: null array], per op 5 string selectors (0 null, 1..127
+  // plausible, >= 128 raw: length byte + bytes), saturate, sr_bits, run.
+  auto op = [](Bytes& b, uint8_t name, uint8_t opn, uint8_t in, uint8_t out, uint8_t rnd, uint8_t sat, uint8_t sr, uint8_t run) {
+    b.insert(b.end(), {name, opn, in, out, rnd, sat, sr, run});
+  };
+  // plausible indices: convert 28 (0 is null), add 1, fma 5, pow 7, float32 8, bfloat16 9, float16 10, float8_e4m3fn 11,
+  // fp32 12, e5m2 13, e5m2:bias=16:nan=fnuz 14, rne 16, sr 22, "op" 23.
+  Bytes good = {1};
+  op(good, 23, 28, 8, 9, 16, 0, 0, 1);
+  write("plugin_decl", "good", good);
+  Bytes two = {2};
+  op(two, 23, 1, 9, 9, 16, 1, 0, 1);
+  op(two, 24, 5, 14, 14, 22, 0, 8, 1);  // "op" twice: a duplicate name
+  write("plugin_decl", "duplicate", two);
+  Bytes alias = {1};
+  op(alias, 23, 28, 12, 9, 16, 0, 0, 1);
+  write("plugin_decl", "alias", alias);
+  Bytes pow = {1};
+  op(pow, 23, 7, 8, 9, 16, 0, 0, 1);
+  write("plugin_decl", "pow", pow);
+  Bytes nulls = {1, 0};
+  op(nulls, 0, 0, 0, 0, 0, 0, 0, 0);
+  write("plugin_decl", "nulls", nulls);
+  Bytes raw = {1, 128, 3, 'a', 'b', 'c', 28, 8, 9, 16, 0, 0, 1};
+  write("plugin_decl", "raw-name", raw);
+  write("plugin_decl", "none", {0});
+  write("plugin_decl", "null-array", {1, 0xFF});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: fpc_fuzz_seeds OUTDIR\n";
+    return 2;
+  }
+  out_dir = argv[1];
+  const fs::path scratch = fs::temp_directory_path() / ("fpc_fuzz_seeds_" + std::to_string(::getpid()));
+  fs::create_directories(scratch);
+  try {
+    differential_seeds();
+    oracle_fast_seeds();
+    format_spec_seeds();
+    value_seeds();
+    suite_seeds();
+    report_seeds(scratch);
+    plugin_decl_seeds();
+  } catch (const std::exception& e) {
+    std::cerr << "fpc_fuzz_seeds: " << e.what() << "\n";
+    fs::remove_all(scratch);
+    return 1;
+  }
+  fs::remove_all(scratch);
+  return 0;
+}

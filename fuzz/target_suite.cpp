@@ -1,0 +1,32 @@
+// Fuzz target "suite": suite files (harness/suite.hpp), read by 'fpconform run --suite FILE'. The
+// input is the file. Any input must give checks or an InputError; every check it gives names a
+// subject op whose case spec the run then parses (CaseSource::parse), which must also give cases
+// or an InputError.
+#include "cases.hpp"
+#include "fpconform/subject.hpp"
+#include "fuzz_input.hpp"
+#include "suite.hpp"
+#include "temp_file.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace fpc;
+  const std::string path = fuzz::write_temp_file("suite", ".json", data, size);
+  std::vector<CheckSpec> checks;
+  try {
+    checks = suite_checks(path, {}, 1);
+  } catch (const InputError&) {
+    return 0;
+  }
+  for (const CheckSpec& c : checks) {
+    const Subject& s = subject_by_name(c.subject);  // suite_checks checked it exists
+    for (const SubjectOp& op : s.ops) {
+      if (op.name != c.op) continue;
+      try {
+        const CaseSource cases = CaseSource::parse(op.semantics, c.cases, c.seed);
+        if (cases.count() == 0) fuzz::finding("suite: check " + c.subject + "/" + c.op + "/" + c.cases + " has no cases");
+      } catch (const InputError&) {
+      }
+    }
+  }
+  return 0;
+}
