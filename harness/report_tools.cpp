@@ -487,7 +487,7 @@ LoadedReport load_report(const std::string& path) {
   r.path = path;
   try {
     r.json = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers such as 1e400
     std::string what = e.what();
     if (what.rfind("[json.exception", 0) == 0 && what.find("] ") != std::string::npos) what = what.substr(what.find("] ") + 2);
     throw InputError("report " + name + " is not valid JSON (" + one_line(clip(what, 200)) + ")");

@@ -5,11 +5,13 @@
 #include "../kernels/plugin_loader.hpp"
 #include "report.hpp"
 #include "report_tools.hpp"
+#include "test_support.hpp"
 
 #include "fpconform/subject.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,19 @@ TEST(PluginSubject, ChecksATableInMemory) {
   const fpc_op alias[] = {{"mine", "convert", "fp32", "bfloat16", "rne", 0, 0, &run_nothing, nullptr}};
   EXPECT_THROW(fpc::plugin_subject("/x/libmine.so", alias, 1), fpc::InputError);
   EXPECT_THROW(fpc::plugin_subject("/x/libmine.so", nullptr, 1), fpc::InputError);
+}
+
+// Found by the report fuzz target (corpus/report/regressions/json-number-overflow-1e400): a
+// number beyond double's range made nlohmann::json throw out_of_range, which escaped as
+// "internal error" (exit 3) instead of a bad-input error (exit 2).
+TEST(ReportReader, NumberOutOfRangeIsBadInput) {
+  using fpc::testing_support::expect_input_error;
+  using fpc::testing_support::TempDir;
+  TempDir dir;
+  const std::string path = dir / "r.json";
+  std::ofstream(path) << "{\"schema\": 1e400}";
+  expect_input_error({"report", "validate", path});
+  expect_input_error({"report", "summary", path});
 }
 
 }  // namespace
