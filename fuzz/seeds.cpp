@@ -7,6 +7,7 @@
 #include "cases.hpp"
 #include "cli.hpp"
 #include "fpconform/subject.hpp"
+#include "file_protocol.hpp"
 #include "fuzz_input.hpp"
 
 #include <algorithm>
@@ -212,6 +213,70 @@ void plugin_decl_seeds() {
   write("plugin_decl", "null-array", {1, 0xFF});
 }
 
+// Cases directories as 'fpconform cases' writes them, with a right and a wrong out.bin, packed as
+// target_file_protocol.cpp reads them: u16 length + cases.json, then per file (in0, in1, in2,
+// random, out) a byte (1: present) and u16 length + bytes.
+void file_protocol_seeds(const fs::path& scratch) {
+  struct Spec {
+    const char* name;
+    const char* op;
+    const char* from;
+    const char* to;
+    Rounding rounding;
+    int sr_bits;
+    const char* cases;
+  };
+  const Spec specs[] = {{"convert-f32-bf16", "convert", "float32", "bfloat16", Rounding::NearestEven, 0, "random:40"},
+                        {"convert-f32-bf16-sr", "convert", "float32", "bfloat16", Rounding::Stochastic, 8, "random:20"},
+                        {"add-e4m3", "add", "float8_e4m3fn", "float8_e4m3fn", Rounding::NearestEven, 0, "random:100"},
+                        {"fma-f16", "fma", "float16", "float16", Rounding::TowardZero, 0, "random:20"},
+                        {"convert-e2m1-exhaustive", "convert", "float4_e2m1fn", "float32", Rounding::NearestEven, 0, "exhaustive"}};
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (const Spec& sp : specs) {
+    OpSemantics s;
+    s.op = sp.op;
+    s.in = &format_by_name(sp.from);
+    s.out = &format_by_name(sp.to);
+    s.rounding = sp.rounding;
+    s.sr_bits = sp.sr_bits;
+    const CaseSource cases = CaseSource::parse(s, sp.cases, 1);
+    const fs::path dir = scratch / sp.name;
+    write_cases(dir.string(), s, cases);
+    // The right results, from the oracle.
+    const size_t n = cases.count(), arrays = static_cast<size_t>(cases.operand_arrays());
+    std::vector<std::vector<uint64_t>> ops(arrays, std::vector<uint64_t>(n));
+    std::vector<uint64_t*> ptrs;
+    for (auto& v : ops) ptrs.push_back(v.data());
+    cases.fill(0, n, ptrs.data());
+    std::vector<const uint64_t*> cptrs(ptrs.begin(), ptrs.end());
+    std::vector<uint64_t> out(n);
+    exact_reference(s)(cptrs.data(), out.data(), n);
+    for (int wrong = 0; wrong < 2; ++wrong) {
+      if (wrong) out[n / 2] ^= 1;
+      write_code_file((dir / "out.bin").string(), out.data(), n, code_width(s.out->bits()));
+      Bytes b;
+      const std::string sidecar = slurp(dir / "cases.json");
+      push_u16(b, static_cast<unsigned>(sidecar.size()));
+      b.insert(b.end(), sidecar.begin(), sidecar.end());
+      for (const char* file : {"in0.bin", "in1.bin", "in2.bin", "random.bin", "out.bin"}) {
+        if (!fs::exists(dir / file)) {
+          b.push_back(0);
+          continue;
+        }
+        const std::string bytes = slurp(dir / file);
+        if (bytes.size() > 0xFFFF) throw std::runtime_error(std::string("file protocol seed: ") + file + " is too big");
+        b.push_back(1);
+        push_u16(b, static_cast<unsigned>(bytes.size()));
+        b.insert(b.end(), bytes.begin(), bytes.end());
+      }
+      write("file_protocol", std::string(sp.name) + (wrong ? "-wrong" : ""), b);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -230,6 +295,7 @@ int main(int argc, char** argv) {
     suite_seeds();
     report_seeds(scratch);
     plugin_decl_seeds();
+    file_protocol_seeds(scratch);
   } catch (const std::exception& e) {
     std::cerr << "fpc_fuzz_seeds: " << e.what() << "\n";
     fs::remove_all(scratch);

@@ -182,7 +182,7 @@ class Classifier {
         up_(with_rounding(without_saturation(s), Rounding::TowardPositive)),
         ftz_(with_ftz(s)),
         daz_(with_daz(s)),
-        arrays_(s.arity()) {}
+        arrays_(s.arity() + (s.rounding == Rounding::Stochastic ? 1 : 0)) {}  // ftz_, daz_ keep sr
 
   MismatchClass classify(const uint64_t* operands, uint64_t expected, uint64_t actual) const {
     const Format& out = *s_.out;

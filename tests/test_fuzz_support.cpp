@@ -92,4 +92,26 @@ TEST(ReportReader, NumberOutOfRangeIsBadInput) {
   expect_input_error({"report", "summary", path});
 }
 
+// Found by the file_protocol fuzz target's seeds (corpus/file_protocol/regressions/): the
+// classifier of a failing stochastic-rounding case called its ftz/daz references without the
+// random bits' array and crashed (segmentation fault in 'fpconform run' and 'fpconform check').
+TEST(Checker, ClassifiesFailingStochasticRoundingCases) {
+  fpc::SubjectOp op;
+  op.name = "float32_to_bfloat16_sr_truncates";
+  op.semantics.in = &fpc::format_by_name("float32");
+  op.semantics.out = &fpc::format_by_name("bfloat16");
+  op.semantics.rounding = fpc::Rounding::Stochastic;
+  op.semantics.sr_bits = 8;
+  op.run = [](const uint64_t* const* in, uint64_t* out, size_t n) {  // never rounds up
+    for (size_t i = 0; i < n; ++i) out[i] = (in[0][i] >> 16) & 0xFFFF;
+  };
+  // 0x3f80ff00: bfloat16 1.0 plus 255/256 of an ulp; with 8 random bits r it must round up unless
+  // floor(255/256 * 256) + r = 255 + r < 256, i.e. for r = 0 only.
+  const fpc::CaseSource cases = fpc::CaseSource::listed(op.semantics, {0x3f80ff00, 0, 0x3f80ff00, 1, 0x3f80ff00, 200});
+  const fpc::CheckOutcome o = fpc::run_check(op, cases, 0, cases.count(), fpc::CheckOptions{});
+  EXPECT_EQ(o.passed, 1u);
+  EXPECT_EQ(o.failed, 2u);
+  EXPECT_EQ(o.failed_by_class[static_cast<size_t>(fpc::MismatchClass::RoundingDirection)], 2u);
+}
+
 }  // namespace
