@@ -18,7 +18,8 @@
 #include "machine_ops.hpp"
 #include "machine_subjects.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+// GCC only: clang 14 has neither the AVX512-FP16 intrinsics nor __builtin_cpu_supports("f16c").
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #include <immintrin.h>
 #define FPC_HAVE_X86 1
 #endif
