@@ -62,7 +62,9 @@ commands:
            [--rounding MODE] [--double-quant] [--tensor-amax V] VALUE... | --input FILE
                                   block/code-table quantization (bnb FP4/NF4, LLM.int8, int4
                                   groups, OCP MX, NVFP4): packed codes, scales, dequantized
-                                  values, max abs/RMS/SQNR error; 'quantize --list' lists schemes
+                                  values, max abs/RMS/SQNR error; 'quantize --list' lists schemes;
+                                  'quantize --check SUBJECT|all [--blocks N] [--seed S]' checks
+                                  block quantizers against the ideal and faithful references
   version
 
 common options:

@@ -1,6 +1,7 @@
 #include "quantize_command.hpp"
 
 #include "args.hpp"
+#include "block_check.hpp"
 #include "describe.hpp"
 #include "fpconform/quantize.hpp"
 
@@ -235,11 +236,58 @@ int list_schemes(bool as_json, std::ostream& out) {
   return 0;
 }
 
+// fpconform quantize --check NAME|all: block checks of block subjects (exit 1 on a failure).
+int check_block_subjects(const Args& a, std::ostream& out) {
+  if (!a.positional().empty() || a.value("scheme")) throw InputError("--check takes no scheme or values");
+  const std::string which = *a.value("check");
+  const size_t random_blocks = a.value("blocks") ? Args::parse_unsigned("blocks", *a.value("blocks"), 100000) : 64;
+  const uint64_t seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
+  std::vector<const BlockSubject*> subjects;
+  if (which == "all") {
+    for (const BlockSubject& s : block_subjects())
+      if (!s.test_only) subjects.push_back(&s);
+  } else {
+    subjects.push_back(&block_subject_by_name(which));
+  }
+  bool all_passed = true;
+  json results = json::array();
+  for (const BlockSubject* s : subjects) {
+    BlockCheckResult r = run_block_check(*s, random_blocks, seed);
+    all_passed = all_passed && r.passed;
+    if (!a.flag("json")) {
+      out << summary_line(r) << "\n";
+      continue;
+    }
+    json distances = json::array();
+    for (const BlockDistance& d : r.distances)
+      distances.push_back({{"reference", d.reference},
+                           {"blocks", d.blocks},
+                           {"blocks_differing", d.blocks_differing},
+                           {"values_differing", d.values_differing},
+                           {"scales_differing", d.scales_differing},
+                           {"first", d.first}});
+    results.push_back({{"subject", r.subject},
+                       {"scheme", r.claims.scheme},
+                       {"claimed_reference", r.claims.reference},
+                       {"status", r.passed ? "pass" : (r.error.empty() ? "fail" : "error")},
+                       {"blocks", r.blocks},
+                       {"values", r.values},
+                       {"distances", distances},
+                       {"error", r.error}});
+  }
+  if (a.flag("json")) out << json{{"seed", seed}, {"random_blocks", random_blocks}, {"checks", results}}.dump(2) << "\n";
+  return all_passed ? 0 : 1;
+}
+
 }  // namespace
 
 int cmd_quantize(const std::vector<std::string>& args, std::ostream& out) {
-  Args a(args, {"scheme", "reference", "faithful", "blocksize", "cols", "scale-rule", "rounding", "tensor-amax", "input"},
+  Args a(args,
+         {"scheme", "reference", "faithful", "blocksize", "cols", "scale-rule", "rounding", "tensor-amax", "input", "check",
+          "blocks", "seed"},
          {"list", "json", "double-quant"});
+  if (a.value("check")) return check_block_subjects(a, out);
+  if (a.value("blocks") || a.value("seed")) throw InputError("--blocks and --seed go with --check");
   if (a.flag("list")) {
     if (!a.positional().empty() || a.value("scheme")) throw InputError("--list takes no scheme or values");
     return list_schemes(a.flag("json"), out);

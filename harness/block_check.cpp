@@ -1,0 +1,249 @@
+#include "block_check.hpp"
+
+#include "describe.hpp"
+#include "fpconform/arith.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace fpc {
+
+namespace {
+
+const Format& f32() { return format_by_name("float32"); }
+
+uint32_t bits_of(const ExactValue& v) {
+  return static_cast<uint32_t>(round_to_format(v, f32(), Rounding::NearestEven).code);
+}
+
+struct Rng {  // splitmix64
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  // A float32 with a random sign and mantissa and an exponent in [lo, hi].
+  uint32_t normal(int lo, int hi) {
+    uint64_t r = next();
+    uint32_t exponent = static_cast<uint32_t>(127 + lo + static_cast<int>(r % static_cast<uint64_t>(hi - lo + 1)));
+    return static_cast<uint32_t>(((r >> 8) & 1u) << 31) | (exponent << 23) | static_cast<uint32_t>((r >> 9) & 0x7fffff);
+  }
+};
+
+// The finite values an element takes before scaling (ascending, one zero), and the block amax
+// that makes the scale 1 (so the decision boundaries are exercised unscaled).
+struct ElementGrid {
+  std::vector<ExactValue> values;
+  ExactValue unit_amax;
+};
+
+ElementGrid element_grid(const QuantOptions& o) {
+  ElementGrid g;
+  const std::string& s = o.scheme;
+  auto from_format = [&](const Format& f) {
+    for (uint64_t c = 0; c < f.code_count(); ++c) {
+      Decoded d = decode(f, c);
+      if (d.cls != CodeClass::NaN && d.cls != CodeClass::Infinity) g.values.push_back(d.value);
+    }
+    std::sort(g.values.begin(), g.values.end(), [](const ExactValue& a, const ExactValue& b) { return compare(a, b) < 0; });
+    g.values.erase(std::unique(g.values.begin(), g.values.end(),
+                               [](const ExactValue& a, const ExactValue& b) { return compare(a, b) == 0; }),
+                   g.values.end());
+  };
+  if (s == "bnb_fp4" || s == "bnb_nf4") {
+    from_format(format_by_name(s == "bnb_fp4" ? "bnb_fp4" : "nf4"));
+    g.unit_amax = ExactValue::rational(false, 1);
+  } else if (s == "nvfp4" || s == "mxfp4") {
+    from_format(format_by_name("float4_e2m1fn"));
+    g.unit_amax = ExactValue::rational(false, 6);
+  } else if (s.rfind("mx", 0) == 0 && s != "mxint8") {
+    static const std::pair<const char*, const char*> kElements[] = {{"mxfp8_e4m3", "float8_e4m3fn"},
+                                                                    {"mxfp8_e5m2", "float8_e5m2"},
+                                                                    {"mxfp6_e2m3", "float6_e2m3fn"},
+                                                                    {"mxfp6_e3m2", "float6_e3m2fn"}};
+    for (const auto& [scheme, element] : kElements)
+      if (s == scheme) from_format(format_by_name(element));
+    if (!g.values.empty()) g.unit_amax = g.values.back();
+  }
+  return g;
+}
+
+// Values on and around every midpoint of consecutive grid values: the float32 rounding of the
+// midpoint and its neighbours within 6 ulps (toward and away from zero), so decimal thresholds a
+// few ulps off the midpoint are exercised too.
+std::vector<uint32_t> tie_values(const ElementGrid& g) {
+  std::vector<uint32_t> v;
+  for (size_t i = 0; i + 1 < g.values.size() && v.size() < 4096; ++i) {
+    const ExactValue two = ExactValue::rational(false, 2);
+    const ExactValue operands[2] = {g.values[i], g.values[i + 1]};
+    ExactValue sum = exact_op(Op::Add, operands, Rounding::NearestEven).value;
+    const ExactValue halves[2] = {sum, two};
+    uint32_t m = bits_of(exact_op(Op::Div, halves, Rounding::NearestEven).value);
+    if ((m & 0x7fffffffu) < 8) continue;  // a midpoint at zero: its neighbours are the zeros' business
+    for (int k = -6; k <= 6; ++k) v.push_back(m + static_cast<uint32_t>(k));
+  }
+  return v;
+}
+
+std::vector<uint32_t> random_block(Rng& rng, size_t n, int lo, int hi) {
+  std::vector<uint32_t> b(n);
+  for (uint32_t& x : b) x = rng.normal(lo, hi);
+  return b;
+}
+
+std::string hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace
+
+std::vector<BlockCase> block_cases(const QuantOptions& options, size_t random_blocks, uint64_t seed) {
+  const QuantSchemeInfo& info = quant_scheme_by_name(options.scheme);
+  const size_t n = options.blocksize ? options.blocksize : info.default_blocksize;
+  if (n == 0 || n == kWholeRow) throw InputError("block checks need a fixed block size");
+  Rng rng{seed ^ 0x51a7e5b10c4ull};
+  std::vector<BlockCase> cases;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<uint32_t> b = random_block(rng, n, -10, 0);
+    b[rng.next() % n] = rng.normal(10, 12);
+    cases.push_back({"one_outlier", b});
+  }
+  for (uint32_t sign : {0u, 0x80000000u}) cases.push_back({"all_equal", std::vector<uint32_t>(n, rng.normal(-4, 4) | sign)});
+  std::vector<uint32_t> zeros(n, 0);
+  for (size_t i = 0; i < n; i += 3) zeros[i] = 0x80000000u;
+  cases.push_back({"all_zero", zeros});
+  std::vector<uint32_t> sub(n);
+  for (uint32_t& x : sub) x = static_cast<uint32_t>(rng.next() & 0x807fffffu) | 1u;
+  cases.push_back({"subnormal_only", sub});
+  ElementGrid grid = element_grid(options);
+  if (!grid.values.empty()) {
+    std::vector<uint32_t> ties = tie_values(grid);
+    const uint32_t amax = bits_of(grid.unit_amax);
+    for (size_t start = 0; start < ties.size() && cases.size() < 64; start += n - 1) {
+      std::vector<uint32_t> b(n, 0);
+      b[0] = amax;
+      for (size_t i = 1; i < n && start + i - 1 < ties.size(); ++i) b[i] = ties[start + i - 1];
+      cases.push_back({"ties", b});
+    }
+  }
+  std::vector<uint32_t> special = random_block(rng, n, -4, 4);
+  special[n > 1 ? 1 : 0] = 0x7fc00000u;
+  if (n > 2) special[2] = 0x7f800000u;
+  cases.push_back({"nan_inf", special});
+  for (size_t i = 0; i < random_blocks; ++i) cases.push_back({"random", random_block(rng, n, -12, 12)});
+  return cases;
+}
+
+namespace {
+
+std::vector<std::string> references_to_compare(const QuantOptions& claims) {
+  std::vector<std::string> refs = {claims.reference};
+  for (const std::string& r : quant_scheme_by_name(claims.scheme).references)
+    if (r != claims.reference) refs.push_back(r);
+  return refs;
+}
+
+uint64_t expected_scale_code(const Quantized& q) {
+  if (q.scale_format) return q.blocks[0].scale_code;
+  return round_to_format(q.blocks[0].scale, f32(), Rounding::NearestEven).code;  // exact scale as float32
+}
+
+void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValue>& values, const BlockOutput& got,
+                   const Quantized& want, BlockDistance& d) {
+  ++d.blocks;
+  const bool nan_scale = want.blocks[0].scale.is_nan() && want.options.scheme.rfind("mx", 0) == 0;
+  uint64_t differing = 0;
+  std::string first;
+  if (!nan_scale)  // under an MX NaN scale the element codes carry no meaning
+    for (size_t i = 0; i < values.size(); ++i)
+      if (got.codes[i] != want.codes[i]) {
+        if (differing++ == 0)
+          first = "value[" + std::to_string(i) + "] = " + to_exact_string(values[i]) + ": expected " +
+                  cli::code_hex(*want.element, want.codes[i]) + ", got " + cli::code_hex(*want.element, got.codes[i]);
+      }
+  const uint64_t scale = expected_scale_code(want);
+  const bool scale_differs = got.scale_codes[0] != scale;
+  if (!differing && !scale_differs) return;
+  ++d.blocks_differing;
+  d.values_differing += differing;
+  if (scale_differs) ++d.scales_differing;
+  if (d.first.empty()) {
+    d.first = c.kind + " block " + std::to_string(index) + ": ";
+    if (scale_differs) d.first += "scale expected " + hex(scale) + ", got " + hex(got.scale_codes[0]) + (first.empty() ? "" : "; ");
+    d.first += first;
+  }
+}
+
+std::string distance_text(const BlockDistance& d) {
+  if (d.blocks == 0) return d.reference + ": no defined block";
+  if (d.blocks_differing == 0) return d.reference + ": identical on " + std::to_string(d.blocks) + " blocks";
+  return d.reference + ": " + std::to_string(d.blocks_differing) + "/" + std::to_string(d.blocks) + " blocks differ (" +
+         std::to_string(d.values_differing) + " values, " + std::to_string(d.scales_differing) + " scales)";
+}
+
+}  // namespace
+
+BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed) {
+  BlockCheckResult r;
+  r.subject = subject.name;
+  r.claims = subject.claims;
+  std::vector<std::string> refs = references_to_compare(subject.claims);
+  for (const std::string& ref : refs) {
+    BlockDistance d;
+    d.reference = ref;
+    r.distances.push_back(d);
+  }
+  std::vector<BlockCase> cases = block_cases(subject.claims, random_blocks, seed);
+  for (size_t index = 0; index < cases.size(); ++index) {
+    const BlockCase& c = cases[index];
+    std::vector<ExactValue> values;
+    for (uint32_t b : c.bits) values.push_back(decode(f32(), b).value);
+    BlockOutput got;
+    try {
+      got = subject.run(c.bits);
+    } catch (const std::exception& e) {
+      r.error = c.kind + " block " + std::to_string(index) + ": the subject threw: " + e.what();
+      return r;
+    }
+    if (got.codes.size() != values.size() || got.scale_codes.size() != 1) {
+      r.error = c.kind + " block " + std::to_string(index) + ": the subject returned " + std::to_string(got.codes.size()) +
+                " codes and " + std::to_string(got.scale_codes.size()) + " scales for one block of " +
+                std::to_string(values.size());
+      return r;
+    }
+    ++r.blocks;
+    r.values += values.size();
+    for (size_t k = 0; k < refs.size(); ++k) {
+      QuantOptions o = subject.claims;
+      o.reference = refs[k];
+      Quantized want;
+      try {
+        want = quantize(values, o);
+      } catch (const InputError&) {
+        continue;  // this reference has no rule for the block (e.g. NaN in the ideal bnb reference)
+      }
+      compare_block(c, index, values, got, want, r.distances[k]);
+    }
+  }
+  const BlockDistance& claimed = r.distances.front();
+  r.passed = r.error.empty() && claimed.blocks > 0 && claimed.blocks_differing == 0;
+  return r;
+}
+
+std::string summary_line(const BlockCheckResult& r) {
+  std::string s = std::string(r.passed ? "PASS" : "FAIL") + "  " + r.subject + "  " + r.claims.scheme + "[" +
+                  r.claims.reference + "]  " + std::to_string(r.blocks) + " blocks, " + std::to_string(r.values) + " values";
+  if (!r.error.empty()) return s + "; error: " + r.error;
+  for (size_t k = 0; k < r.distances.size(); ++k)
+    s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.distances[k]);
+  const BlockDistance& claimed = r.distances.front();
+  if (!claimed.first.empty()) s += "\n      first difference from " + claimed.reference + ": " + claimed.first;
+  return s;
+}
+
+}  // namespace fpc
