@@ -20,6 +20,7 @@ void showValue(const Policy& p, std::ostream& os) {
      << (p.inf_under_saturation == InfUnderSaturation::Max ? "max" : "nan") << ", nan_into_no_nan "
      << static_cast<int>(p.nan_into_no_nan) << ", ftz " << p.ftz << ", daz " << p.daz << "}";
 }
+void showValue(InfUnderSaturation s, std::ostream& os) { os << (s == InfUnderSaturation::Max ? "max" : "nan"); }
 void showValue(const RandomBits& b, std::ostream& os) { os << "{k " << b.k << ", r " << b.r << "}"; }
 
 }  // namespace fpc

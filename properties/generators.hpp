@@ -27,6 +27,7 @@ namespace fpc {
 void showValue(const ExactValue& v, std::ostream& os);
 void showValue(Rounding r, std::ostream& os);
 void showValue(const Policy& p, std::ostream& os);
+void showValue(InfUnderSaturation s, std::ostream& os);
 void showValue(const RandomBits& b, std::ostream& os);
 }  // namespace fpc
 

@@ -158,5 +158,48 @@ TEST(RoundingLaws, StochasticRoundingRoundsUpFloorF2kTimes) {
   });
 }
 
+// Saturation replaces exactly the overflowing results: with saturate on, a finite x gives the
+// unsaturated result where that is finite, else (x beyond max or below lowest) the nearest end of
+// the range. Negative values in unsigned formats are not overflows: not this law's business.
+TEST(PolicyLaws, SaturationClampsExactlyTheOverflows) {
+  for_every_format_and_mode("Saturation", 40, [](const Format& f, Rounding m) {
+    const ExactValue x = *gen::value_for(f);
+    const RandomBits b = bits_for(m);
+    Policy sat;
+    sat.saturate = true;
+    sat.inf_under_saturation = *rc::gen::element(InfUnderSaturation::Max, InfUnderSaturation::NaN);
+    const RoundResult plain = round(x, f, m, b), clamped = round_to_format(x, f, m, sat, b);
+    const CodeClass pc = decode(f, plain.code).cls;
+    RC_LOG() << "unsaturated " << plain.code << " saturated " << clamped.code;
+    const bool plain_finite = pc != CodeClass::Infinity && pc != CodeClass::NaN && !plain.implementation_defined;
+    if (plain_finite) {
+      RC_ASSERT(clamped.code == plain.code);
+    } else if (compare(x, gen::value_of(f, f.max_finite_code())) > 0) {
+      RC_ASSERT(clamped.code == f.max_finite_code());
+    } else {
+      RC_PRE(f.has_sign && compare(x, gen::value_of(f, f.lowest_finite_code())) < 0);
+      RC_ASSERT(clamped.code == f.lowest_finite_code());
+    }
+  });
+}
+
+// ftz replaces exactly the subnormal results: by the zero of the same sign.
+TEST(PolicyLaws, FlushToZeroReplacesExactlyTheSubnormalResults) {
+  for (const Format* fp : gen::float_formats())
+    for (Rounding m : kAllRoundings)
+      prop::check("FlushToZero/" + fp->name + "/" + std::string(short_name(m)), 40, [&f = *fp, m] {
+        const ExactValue x = *gen::value_for(f);
+        const RandomBits b = bits_for(m);
+        Policy ftz;
+        ftz.ftz = true;
+        const RoundResult plain = round(x, f, m, b), flushed = round_to_format(x, f, m, ftz, b);
+        RC_LOG() << "without ftz " << plain.code << " with ftz " << flushed.code;
+        if (decode(f, plain.code).cls == CodeClass::Subnormal)
+          RC_ASSERT(flushed.code == f.zero_code(x.negative && f.has_negative_zero()));
+        else
+          RC_ASSERT(flushed.code == plain.code);
+      });
+}
+
 }  // namespace
 }  // namespace fpc::laws
