@@ -78,7 +78,12 @@ auto op_property(const std::string& subject, const SubjectOp& op, std::vector<ui
 
 void check_every_op(const Subject& s) {
   ASSERT_FALSE(s.ops.empty()) << s.name << " has no ops";
-  for (const SubjectOp& op : s.ops) prop::check(s.name + "/" + op.name, kCasesPerOp, op_property(s.name, op));
+  for (const SubjectOp& op : s.ops) {
+    // Ops that only look stored results up by case index (run_cases, the file protocol) cannot
+    // compute a generated case.
+    if (!op.run) continue;
+    prop::check(s.name + "/" + op.name, kCasesPerOp, op_property(s.name, op));
+  }
 }
 
 // Every subject of the registry but the deliberately wrong test-only ones; unavailable ones skip.
