@@ -412,8 +412,6 @@ void check_keywords(const json& s, const std::string& at) {
 
 }  // namespace
 
-std::string counterexamples_text(const CheckRecord& c, size_t max_examples) { return counterexample_block(c, max_examples); }
-
 std::vector<std::string> validate_json(const json& instance, const json& schema, size_t max_errors, size_t* total_errors) {
   check_keywords(schema, "#");
   SchemaValidator v(schema, max_errors);

@@ -40,9 +40,6 @@ LoadedReport load_report(const std::string& path);
 // The Markdown summary (a table of checks, then each failing check's counterexamples) and the
 // JUnit XML rendering (one testsuite per subject, one testcase per check).
 std::string markdown_summary(const LoadedReport& r);
-// A check's counterexamples as the summary prints them, class by class (TestFloat style): the
-// operands => got, expected, ulp line, then every code with its fields and exact value.
-std::string counterexamples_text(const CheckRecord& c, size_t max_examples);
 std::string junit_xml(const LoadedReport& r);
 
 // One failing check as the summary shows it: "FAIL id", the semantics, what it found, then the
