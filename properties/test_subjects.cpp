@@ -49,18 +49,11 @@ std::string mismatch_text(const std::string& subject, const SubjectOp& op, const
   record.semantics = s;
   const CaseSource cases = CaseSource::listed(s, operands);
   record.case_label = cases.label();
+  record.reference = "exact";
   record.outcome = run_check(op, cases, 0, 1, options);
   finalize(record);
   if (record.status == "pass") return "";
-  std::string text = record.id() + ": " + s.describe() + "  [" + op.entry + "]\n";
-  if (record.status == "error") return text + "error: " + record.outcome.error + "\n";
-  text += counterexamples_text(record, options.max_examples);
-  if (!record.diagnosis.empty()) {
-    text += "alternatives consistent with this case:";
-    for (const std::string& d : record.diagnosis) text += " " + d;
-    text += "\n";
-  }
-  return text;
+  return check_failure_text(record, options.max_examples);
 }
 
 // The property for one op: generated cases pass. `last_failure`, when given, receives the operands
