@@ -454,7 +454,7 @@ rc::Gen<std::vector<uint64_t>> operands(const Format& f, Op op) {
           {independent(f, 2), rc::gen::map(any_code(f), [&f](uint64_t a) {
              return std::vector<uint64_t>{a, a ^ sign_bit(f)};
            })});
-    case Op::Div: return independent(f, 2);
+    default: break;  // div and the rest: independent codes of every class
   }
   return independent(f, n);
 }

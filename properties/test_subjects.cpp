@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -69,13 +70,31 @@ auto op_property(const std::string& subject, const SubjectOp& op, std::vector<ui
   };
 }
 
+// Deviations of registry subjects found and documented elsewhere (docs/cuda.md: CUDA 13's
+// bfloat16 __hmax_nan/__hmin_nan host path returns its first operand for -0 against +0). For these
+// ops the property must fail, with a counterexample of the named mismatch class; it fails the test
+// when the deviation disappears, so that the entry is removed.
+const std::map<std::string, std::string> kKnownDeviations = {
+    {"cuda_host/bfloat16_max_nan", "signed_zero"},
+    {"cuda_host/bfloat16_min_nan", "signed_zero"},
+};
+
 void check_every_op(const Subject& s) {
   ASSERT_FALSE(s.ops.empty()) << s.name << " has no ops";
   for (const SubjectOp& op : s.ops) {
     // Ops that only look stored results up by case index (run_cases, the file protocol) cannot
     // compute a generated case.
     if (!op.run) continue;
-    prop::check(s.name + "/" + op.name, kCasesPerOp, op_property(s.name, op));
+    const std::string id = s.name + "/" + op.name;
+    const auto known = kKnownDeviations.find(id);
+    if (known == kKnownDeviations.end()) {
+      prop::check(id, kCasesPerOp, op_property(s.name, op));
+      continue;
+    }
+    const rc::detail::TestResult result = prop::run(id, kCasesPerOp, op_property(s.name, op));
+    ASSERT_TRUE(result.is<rc::detail::FailureResult>()) << id << ": the known deviation is gone";
+    const std::string& text = result.get<rc::detail::FailureResult>().description;
+    EXPECT_NE(text.find(known->second + ": 1 failed"), std::string::npos) << text;
   }
 }
 
