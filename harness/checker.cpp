@@ -427,6 +427,17 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   const OpSemantics& s = op.semantics;
   const Format& out_format = *s.out;
   const uint64_t out_mask = out_format.code_mask();
+  // Which codes of the output are NaN, where it has at most 2^16 codes: a sweep's NaN results
+  // that differ only in payload (a NaN matching a NaN) then pass in the hot loop, without
+  // the per-case path — they are 6 % of all float16 pairs.
+  std::vector<uint8_t> nan_codes;
+  if (!options.strict_nan && out_format.bits() <= 16) {
+    nan_codes.resize(size_t{1} << out_format.bits());
+    for (uint64_t c = 0; c < nan_codes.size(); ++c) nan_codes[c] = code_class(out_format, c) == CodeClass::NaN;
+  }
+  auto both_nan = [&](uint64_t actual, uint64_t expected) {
+    return !nan_codes.empty() && actual <= out_mask && expected <= out_mask && nan_codes[actual] && nan_codes[expected];
+  };
   const BatchFn reference = reference_for(s);
   const Classifier classifier(s);
   const std::vector<Alternative> alts = alternatives_for(s);
@@ -536,7 +547,7 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     for (uint64_t blocks = differing_blocks(actual, expected, n); blocks != 0; blocks &= blocks - 1) {
       const size_t j0 = static_cast<size_t>(std::countr_zero(blocks)) * kScanBlock;
       for (size_t j = j0; j < std::min(n, j0 + kScanBlock); ++j)
-        if (actual[j] != expected[j] && !mismatch(w, first + j, j)) ++not_passed;
+        if (actual[j] != expected[j] && !both_nan(actual[j], expected[j]) && !mismatch(w, first + j, j)) ++not_passed;
     }
     local.passed += n - not_passed;
     sample_pass.collect(first, n, w.sampled);
