@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "quant_test_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -16,13 +18,8 @@ using fpc::ExactValue;
 using fpc::QuantOptions;
 using fpc::Quantized;
 
-ExactValue val(const char* t) { return fpc::parse_value(t); }
-
-std::vector<ExactValue> values(std::initializer_list<const char*> texts) {
-  std::vector<ExactValue> v;
-  for (const char* t : texts) v.push_back(val(t));
-  return v;
-}
+using quant_test::val;
+using quant_test::values;
 
 Quantized quantize(const char* scheme, const char* reference, const std::vector<ExactValue>& in, size_t blocksize = 64) {
   QuantOptions o;
@@ -31,9 +28,6 @@ Quantized quantize(const char* scheme, const char* reference, const std::vector<
   o.blocksize = blocksize;
   return fpc::quantize(in, o);
 }
-
-#define EXPECT_IDENTICAL(a, b) \
-  EXPECT_TRUE(fpc::identical((a), (b))) << "  got " << fpc::to_exact_string(a) << "\n  want " << fpc::to_exact_string(b)
 
 // SEEDS: quantize_fp4([1, 2, 3, 4]) -> bytes [117, 35], absmax 4, in every reference: x/4 = 0.25,
 // 0.5, 0.75, 1 lie on table entries or (0.75) strictly between 0.5833 and 0.8333.

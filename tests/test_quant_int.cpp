@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "quant_test_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -14,13 +16,8 @@ using fpc::ExactValue;
 using fpc::QuantOptions;
 using fpc::Quantized;
 
-ExactValue val(const char* t) { return fpc::parse_value(t); }
-
-std::vector<ExactValue> values(std::initializer_list<const char*> texts) {
-  std::vector<ExactValue> v;
-  for (const char* t : texts) v.push_back(val(t));
-  return v;
-}
+using quant_test::val;
+using quant_test::values;
 
 Quantized quantize(const char* scheme, const char* reference, const std::vector<ExactValue>& in, size_t cols = 0,
                    size_t blocksize = 0) {
@@ -40,9 +37,6 @@ std::vector<int64_t> int8s(const Quantized& q) {
   for (uint64_t c : q.codes) v.push_back(int8_of(c));
   return v;
 }
-
-#define EXPECT_IDENTICAL(a, b) \
-  EXPECT_TRUE(fpc::identical((a), (b))) << "  got " << fpc::to_exact_string(a) << "\n  want " << fpc::to_exact_string(b)
 
 // Row [1, -2, 0.5, 4]: absmax 4, x * 127/4 = 31.75, -63.5 (tie -> -64), 15.875, 127; the zero row
 // stays 0.

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "quant_test_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -16,13 +18,8 @@ using fpc::MxScaleRule;
 using fpc::QuantOptions;
 using fpc::Quantized;
 
-ExactValue val(const char* t) { return fpc::parse_value(t); }
-
-std::vector<ExactValue> values(std::initializer_list<const char*> texts) {
-  std::vector<ExactValue> v;
-  for (const char* t : texts) v.push_back(val(t));
-  return v;
-}
+using quant_test::val;
+using quant_test::values;
 
 Quantized mx(const char* scheme, const std::vector<ExactValue>& in, MxScaleRule rule = MxScaleRule::Floor,
              fpc::Rounding rounding = fpc::Rounding::NearestEven) {
@@ -32,9 +29,6 @@ Quantized mx(const char* scheme, const std::vector<ExactValue>& in, MxScaleRule 
   o.element_rounding = rounding;
   return fpc::quantize(in, o);
 }
-
-#define EXPECT_IDENTICAL(a, b) \
-  EXPECT_TRUE(fpc::identical((a), (b))) << "  got " << fpc::to_exact_string(a) << "\n  want " << fpc::to_exact_string(b)
 
 // amax 6: floor(log2 6) - 2 = 0, X = 1: E2M1 codes 1 -> 0x2, 2 -> 0x4, 3 -> 0x5, 6 -> 0x7; E8M0 code
 // 127; two codes a byte, first element in the low nibble.
