@@ -55,7 +55,6 @@ FPC_AVX512 inline __m512i table_key(__m512i v, __m128i shift, __m512i low) {
 struct InRange {
   __m512i low, half, half_minus_1, unbias, lo_field, field_span, limit, sign_bit;
   __m128i shift;
-  int mode;
 };
 
 FPC_AVX512 InRange in_range_constants(const RoundInRange& g) {
@@ -71,43 +70,61 @@ FPC_AVX512 InRange in_range_constants(const RoundInRange& g) {
   c.field_span = _mm512_set1_epi32(static_cast<int>(g.field_ones) - 2);
   c.limit = _mm512_set1_epi32(static_cast<int>(g.field_ones << g.man_bits));  // the inf pattern
   c.sign_bit = _mm512_set1_epi32(static_cast<int>(g.sign_bit));
-  c.mode = g.mode;
   return c;
 }
 
+// The mode is a template parameter: a switch on it inside the row's loop cost a tenth of the lane.
+template <Rounding Mode>
 FPC_AVX512 inline __m512i round_in_range(__m512i v, const InRange& c, __mmask16& ok) {
   const __m512i mag = _mm512_and_si512(v, _mm512_set1_epi32(0x7FFFFFFF));
   const __mmask16 neg = _mm512_movepi32_mask(v);
   const __m512i field = _mm512_srli_epi32(mag, 23);
   const __mmask16 normal = _mm512_cmple_epu32_mask(_mm512_sub_epi32(field, c.lo_field), c.field_span);
-  __m512i r;
-  switch (static_cast<Rounding>(c.mode)) {
-    case Rounding::NearestEven: {
-      const __m512i parity = _mm512_and_si512(_mm512_srl_epi32(mag, c.shift), _mm512_set1_epi32(1));
-      r = _mm512_add_epi32(mag, _mm512_add_epi32(c.half_minus_1, parity));
-      break;
-    }
-    case Rounding::NearestAway: r = _mm512_add_epi32(mag, c.half); break;
-    case Rounding::TowardPositive: r = _mm512_mask_add_epi32(mag, static_cast<__mmask16>(~neg), mag, c.low); break;
-    case Rounding::TowardNegative: r = _mm512_mask_add_epi32(mag, neg, mag, c.low); break;
-    default: r = mag; break;  // TowardZero, ToOdd
+  __m512i r = mag;  // TowardZero, ToOdd
+  if constexpr (Mode == Rounding::NearestEven) {
+    const __m512i parity = _mm512_and_si512(_mm512_srl_epi32(mag, c.shift), _mm512_set1_epi32(1));
+    r = _mm512_add_epi32(mag, _mm512_add_epi32(c.half_minus_1, parity));
+  } else if constexpr (Mode == Rounding::NearestAway) {
+    r = _mm512_add_epi32(mag, c.half);
+  } else if constexpr (Mode == Rounding::TowardPositive) {
+    r = _mm512_mask_add_epi32(mag, static_cast<__mmask16>(~neg), mag, c.low);
+  } else if constexpr (Mode == Rounding::TowardNegative) {
+    r = _mm512_mask_add_epi32(mag, neg, mag, c.low);
   }
   r = _mm512_srl_epi32(r, c.shift);
-  if (static_cast<Rounding>(c.mode) == Rounding::ToOdd)
+  if constexpr (Mode == Rounding::ToOdd)
     r = _mm512_mask_or_epi32(r, _mm512_test_epi32_mask(mag, c.low), r, _mm512_set1_epi32(1));
   r = _mm512_sub_epi32(r, c.unbias);
   ok = normal & _mm512_cmplt_epu32_mask(r, c.limit);
   return _mm512_mask_or_epi32(r, neg, r, c.sign_bit);
 }
 
-template <int Bytes>
+// VCVTPS2PH's rounding immediate for a hardware mode (RoundInRange::binary16_hardware).
+template <Rounding Mode>
+constexpr int binary16_immediate() {
+  if constexpr (Mode == Rounding::TowardZero) return _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC;
+  if constexpr (Mode == Rounding::TowardPositive) return _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC;
+  if constexpr (Mode == Rounding::TowardNegative) return _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC;
+  return _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+}
+
+// Every finite v into binary16 by the hardware; `ok` gets the finite lanes.
+template <Rounding Mode>
+FPC_AVX512 inline __m512i round_binary16(__m512i v, __mmask16& ok) {
+  ok = _mm512_cmplt_epu32_mask(_mm512_and_si512(v, _mm512_set1_epi32(0x7FFFFFFF)), _mm512_set1_epi32(0x7F800000));
+  return _mm512_cvtepu16_epi32(_mm512_cvtps_ph(_mm512_castsi512_ps(v), binary16_immediate<Mode>()));
+}
+
+enum class InRangeBy { Table, Arithmetic, Binary16Hardware };
+
+// By: how lanes are rounded before the table takes the rest (Mode is unused with Table).
+template <int Bytes, InRangeBy By, Rounding Mode>
 FPC_AVX512 void lane_row(const LaneRow& r) {
   const __m512 x = _mm512_set1_ps(r.x);
   const __m128i shift = _mm_cvtsi32_si128(r.shift);
   const __m512i low = _mm512_set1_epi32(static_cast<int>((uint32_t{1} << r.shift) - 1));
   const __m512i entry_mask = _mm512_set1_epi32(Bytes == 4 ? -1 : (1 << (8 * Bytes)) - 1);
-  const bool arith = r.in_range.valid;
-  const InRange c = in_range_constants(arith ? r.in_range : RoundInRange{true, 0, 1, 15, 31, 0x8000});
+  const InRange c = in_range_constants(By == InRangeBy::Arithmetic ? r.in_range : RoundInRange{true, 0, 1, 15, 31, 0x8000});
   const LaneOp op = r.op;
   const uint32_t* y_bits = r.y_bits;
   const void* table = r.table;
@@ -118,7 +135,9 @@ FPC_AVX512 void lane_row(const LaneRow& r) {
     const __m512 y = _mm512_castsi512_ps(_mm512_maskz_loadu_epi32(m, y_bits + i));
     const __m512i v = lane_value(x, y, op);
     __mmask16 ok = 0;
-    __m512i res = arith ? round_in_range(v, c, ok) : _mm512_setzero_si512();
+    __m512i res = _mm512_setzero_si512();
+    if constexpr (By == InRangeBy::Arithmetic) res = round_in_range<Mode>(v, c, ok);
+    if constexpr (By == InRangeBy::Binary16Hardware) res = round_binary16<Mode>(v, ok);
     const __mmask16 from_table = m & static_cast<__mmask16>(~ok);
     if (from_table) {
       // Tables are padded (build_table), so the 4-byte reads of 1- and 2-byte entries stay inside.
@@ -131,13 +150,39 @@ FPC_AVX512 void lane_row(const LaneRow& r) {
   }
 }
 
+template <int Bytes, InRangeBy By>
+void lane_row_for_mode(const LaneRow& r) {
+  switch (static_cast<Rounding>(r.in_range.mode)) {
+    case Rounding::NearestEven: return lane_row<Bytes, By, Rounding::NearestEven>(r);
+    case Rounding::TowardPositive: return lane_row<Bytes, By, Rounding::TowardPositive>(r);
+    case Rounding::TowardNegative: return lane_row<Bytes, By, Rounding::TowardNegative>(r);
+    case Rounding::TowardZero: return lane_row<Bytes, By, Rounding::TowardZero>(r);
+    default: break;
+  }
+  if constexpr (By == InRangeBy::Arithmetic) {
+    switch (static_cast<Rounding>(r.in_range.mode)) {
+      case Rounding::NearestAway: return lane_row<Bytes, By, Rounding::NearestAway>(r);
+      case Rounding::ToOdd: return lane_row<Bytes, By, Rounding::ToOdd>(r);
+      default: break;
+    }
+  }
+  lane_row<Bytes, InRangeBy::Table, Rounding::TowardZero>(r);  // stochastic: never in_range.valid
+}
+
+template <int Bytes>
+void lane_row_for_output(const LaneRow& r) {
+  if (!r.in_range.valid) return lane_row<Bytes, InRangeBy::Table, Rounding::TowardZero>(r);
+  if (r.in_range.binary16_hardware) return lane_row_for_mode<Bytes, InRangeBy::Binary16Hardware>(r);
+  lane_row_for_mode<Bytes, InRangeBy::Arithmetic>(r);
+}
+
 }  // namespace
 
 void lane_row_avx512(const LaneRow& r) {
   switch (r.entry_bytes) {
-    case 1: return lane_row<1>(r);
-    case 2: return lane_row<2>(r);
-    default: return lane_row<4>(r);
+    case 1: return lane_row_for_output<1>(r);
+    case 2: return lane_row_for_output<2>(r);
+    default: return lane_row_for_output<4>(r);
   }
 }
 

@@ -6,6 +6,7 @@
 //   - where v lies in the output's normal range and the result stays finite, by integer
 //     arithmetic on v's bits (RoundInRange: an IEEE-style output with 1..21 mantissa bits; v has
 //     at least two bits more than the output, so rounding v once is rounding the exact result);
+//     into IEEE binary16 under rne/rtz/rup/rdn, every finite v by the hardware conversion;
 //   - everywhere else (subnormal or zero results, overflow, inf and NaN sums — the table's
 //     entries for +-inf and NaN are the oracle's results for them), by the keyed table.
 // Exact zero sums keep the hardware's sign (+0 unless both operands are -0): right for every mode
@@ -28,6 +29,11 @@ struct RoundInRange {
   int bias = 0;             // output exponent bias
   uint32_t field_ones = 0;  // output exponent field of inf/NaN (all ones)
   uint32_t sign_bit = 0;    // output sign bit (in the code)
+  // The output is IEEE binary16 with IEEE overflow and no flushing, and the mode is rne, rtz,
+  // rup or rdn: every finite v rounds by the hardware's float32 -> float16 conversion with that
+  // rounding immediate (VCVTPS2PH; v has 24 bits, at least 11 + 2, so rounding v once is rounding
+  // the exact result), and only NaN and infinite sums go to the table.
+  bool binary16_hardware = false;
 };
 
 struct LaneRow {
