@@ -40,8 +40,11 @@ commands:
                                   recompute the golden vectors (specs, SEEDS) and write a report
   run [--suite quick|full|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]
       [--shard i/N] [--threads N] [--seed S] [--strict-nan] [--max-examples K]
+      [--no-known-deviations]
                                   check subjects against the oracle; JSON report (exit 1 on
-                                  any failure)
+                                  any failure; a check failing only as a known deviation of
+                                  kernels/known_deviations.cpp does not fail the run unless
+                                  --no-known-deviations)
   subjects [--plugin PATH.so] [--json]
                                   every subject, its ops and whether it is available here
   report summary R.json [--junit] Markdown summary of a report (table of checks, then the

@@ -2,6 +2,7 @@
 
 #include "describe.hpp"
 #include "fpconform/arith.hpp"
+#include "fpconform/known_deviations.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -146,6 +147,10 @@ json check_to_json(const CheckRecord& r) {
                         {"cases_per_second", r.seconds > 0 ? static_cast<double>(r.outcome.cases) / r.seconds : 0.0}}}};
   if (r.status == "skipped") j["skipped_reason"] = r.skipped_reason;
   if (!r.outcome.error.empty()) j["error"] = r.outcome.error;
+  if (r.known_deviation)
+    j["known_deviation"] = {{"summary", r.known_deviation->summary},
+                            {"reference", r.known_deviation->reference},
+                            {"classes", r.known_deviation->classes}};
   return j;
 }
 
@@ -165,6 +170,12 @@ CheckRecord check_from_json(const json& j) {
   r.status = j.at("status").get<std::string>();
   if (j.contains("skipped_reason")) r.skipped_reason = j["skipped_reason"].get<std::string>();
   if (j.contains("error")) r.outcome.error = j["error"].get<std::string>();
+  if (j.contains("known_deviation")) {
+    const json& k = j["known_deviation"];
+    r.known_deviation = KnownDeviationNote{k.at("summary").get<std::string>(), k.at("reference").get<std::string>(),
+                                           k.at("classes").get<std::vector<std::string>>()};
+    for (const std::string& name : r.known_deviation->classes) (void)mismatch_class_by_name(name);  // InputError if unknown
+  }
   const json& n = j.at("counts");
   r.outcome.cases = n.at("cases").get<uint64_t>();
   r.outcome.passed = n.at("passed").get<uint64_t>();
@@ -200,21 +211,45 @@ bool Report::passed() const {
   return std::none_of(checks.begin(), checks.end(), [](const CheckRecord& c) { return c.status == "fail" || c.status == "error"; });
 }
 
+std::optional<KnownDeviationNote> known_deviation_note(const std::string& subject, const std::string& op) {
+  const KnownDeviation* d = find_known_deviation(subject, op);
+  if (!d) return std::nullopt;
+  return KnownDeviationNote{d->summary, d->reference, d->classes};
+}
+
+namespace {
+
+// Whether every mismatch of the outcome is of a class the known deviation names.
+bool only_known_classes(const CheckOutcome& o, const KnownDeviationNote& known) {
+  for (int i = 0; i < kMismatchClasses; ++i) {
+    const std::string name(to_string(static_cast<MismatchClass>(i)));
+    if (o.failed_by_class[static_cast<size_t>(i)] != 0 &&
+        std::find(known.classes.begin(), known.classes.end(), name) == known.classes.end())
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void finalize(CheckRecord& r) {
   if (r.status == "skipped") return;
   if (!r.outcome.error.empty()) r.status = "error";
-  else r.status = r.outcome.failed == 0 ? "pass" : "fail";
-  r.diagnosis = r.status == "fail" ? explaining_alternatives(r.outcome, r.semantics) : std::vector<std::string>{};
+  else if (r.outcome.failed == 0) r.status = "pass";
+  else r.status = r.known_deviation && only_known_classes(r.outcome, *r.known_deviation) ? "known_deviation" : "fail";
+  const bool mismatches = r.status == "fail" || r.status == "known_deviation";
+  r.diagnosis = mismatches ? explaining_alternatives(r.outcome, r.semantics) : std::vector<std::string>{};
 }
 
 json to_json(const Report& r) {
   json checks = json::array();
-  int passed = 0, failed = 0, skipped = 0, errors = 0;
+  int passed = 0, failed = 0, known = 0, skipped = 0, errors = 0;
   uint64_t cases = 0;
   for (const CheckRecord& c : r.checks) {
     checks.push_back(check_to_json(c));
     passed += c.status == "pass";
     failed += c.status == "fail";
+    known += c.status == "known_deviation";
     skipped += c.status == "skipped";
     errors += c.status == "error";
     cases += c.outcome.cases;
@@ -225,12 +260,14 @@ json to_json(const Report& r) {
           {"suite", r.suite},
           {"seed", r.seed},
           {"strict_nan", r.strict_nan},
+          {"known_deviations", r.known_deviations_applied ? "applied" : "ignored"},
           {"max_examples", r.max_examples},
           {"shard", {{"index", r.shard_index}, {"count", r.shard_count}}},
           {"checks", checks},
           {"summary", {{"checks", r.checks.size()},
                        {"passed", passed},
                        {"failed", failed},
+                       {"known_deviations", known},
                        {"skipped", skipped},
                        {"errors", errors},
                        {"cases", cases}}},
@@ -247,6 +284,13 @@ Report report_from_json(const json& j) {
     r.suite = j.at("suite").get<std::string>();
     r.seed = j.at("seed").get<uint64_t>();
     r.strict_nan = j.at("strict_nan").get<bool>();
+    // Absent in reports written before known deviations existed: they applied none.
+    r.known_deviations_applied = false;
+    if (j.contains("known_deviations")) {
+      const std::string k = j["known_deviations"].get<std::string>();
+      if (k != "applied" && k != "ignored") throw InputError("malformed report: known_deviations must be applied or ignored");
+      r.known_deviations_applied = k == "applied";
+    }
     r.max_examples = j.at("max_examples").get<size_t>();
     r.shard_index = j.at("shard").at("index").get<int>();
     r.shard_count = j.at("shard").at("count").get<int>();
@@ -287,8 +331,8 @@ Report merge_reports(const std::vector<Report>& shards) {
   std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>> ranges;
   for (const Report& s : shards) {
     if (s.suite != merged.suite || s.seed != merged.seed || s.strict_nan != merged.strict_nan ||
-        s.max_examples != merged.max_examples)
-      throw InputError("reports come from different runs (suite, seed or --strict-nan differ)");
+        s.max_examples != merged.max_examples || s.known_deviations_applied != merged.known_deviations_applied)
+      throw InputError("reports come from different runs (suite, seed, --strict-nan or --no-known-deviations differ)");
     if (s.tool_version != merged.tool_version || s.tool_revision != merged.tool_revision)
       throw InputError("reports come from different builds of fpconform (" + merged.tool_revision + " and " +
                        s.tool_revision + ")");

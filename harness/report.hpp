@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,17 +16,25 @@ namespace fpc {
 
 inline constexpr const char* kReportSchema = "fpconform.report/1";
 
+// The known deviation (fpconform/known_deviations.hpp) a check is matched against: when every
+// mismatch is of one of its classes, the check's status is "known_deviation", not "fail".
+struct KnownDeviationNote {
+  std::string summary, reference;
+  std::vector<std::string> classes;
+};
+
 struct CheckRecord {
   std::string subject, op_name, entry;
   OpSemantics semantics;
   std::string case_label;  // "exhaustive", "boundary", "random:N"
   uint64_t case_count = 0, seed = 0, range_begin = 0, range_end = 0;
-  std::string status;          // pass, fail, skipped, error
+  std::string status;          // pass, fail, known_deviation, skipped, error
   std::string skipped_reason;  // for skipped
   std::string reference;       // "exact" or "fast:..."
   CheckOutcome outcome;
   std::vector<std::string> diagnosis;  // alternatives explaining every mismatch
   double seconds = 0;
+  std::optional<KnownDeviationNote> known_deviation;  // its op's entry, when the run applies them
 
   std::string id() const { return subject + "/" + op_name + "/" + case_label; }
 };
@@ -40,12 +49,13 @@ struct Report {
   std::string suite;
   uint64_t seed = 0;
   bool strict_nan = false;
+  bool known_deviations_applied = true;  // false: --no-known-deviations (they fail like any check)
   size_t max_examples = 8;  // counterexamples kept per class
   int shard_index = 0, shard_count = 1;
   nlohmann::json environment;
   std::vector<CheckRecord> checks;
 
-  bool passed() const;  // no check failed or errored
+  bool passed() const;  // no check failed or errored (known deviations do not fail a run)
 };
 
 // A check's semantics as the report (and the file protocol's cases.json) writes them, and back.
@@ -53,6 +63,9 @@ struct Report {
 // nlohmann::json::exception for a missing field or a wrong type.
 nlohmann::json semantics_to_json(const OpSemantics& s);
 OpSemantics semantics_from_json(const nlohmann::json& j);
+
+// The note for (subject, op) from the known deviations table, or nothing.
+std::optional<KnownDeviationNote> known_deviation_note(const std::string& subject, const std::string& op);
 
 // Sets status from the outcome and computes the diagnosis (call after every merge).
 void finalize(CheckRecord& r);

@@ -244,6 +244,7 @@ std::string finding(const CheckRecord& c) {
   if (c.outcome.failed) s += " (" + classes_text(c.outcome) + ")";
   if (c.outcome.implementation_defined) s += ", " + std::to_string(c.outcome.implementation_defined) + " implementation-defined";
   if (!c.diagnosis.empty()) s += "; behaves exactly as: " + join(c.diagnosis, ", ");
+  if (c.status == "known_deviation") s += "; known deviation: " + c.known_deviation->summary + " (" + c.known_deviation->reference + ")";
   return s;
 }
 
@@ -342,6 +343,7 @@ std::string md_cell(const std::string& s, bool code_span = false) {
 std::string md_status(const std::string& status) {
   if (status == "fail") return "**FAIL**";
   if (status == "error") return "**ERROR**";
+  if (status == "known_deviation") return "known deviation";
   return status;
 }
 
@@ -431,7 +433,7 @@ std::vector<std::string> report_consistency_errors(const json& j) {
     if (!ok) errors.push_back(one_line(where + ": " + what));
   };
   const json& checks = j.at("checks");
-  uint64_t passed = 0, failed = 0, skipped = 0, errored = 0, cases = 0;
+  uint64_t passed = 0, failed = 0, known = 0, skipped = 0, errored = 0, cases = 0;
   for (size_t i = 0; i < checks.size(); ++i) {
     const json& c = checks[i];
     const std::string at = "/checks/" + std::to_string(i);
@@ -452,20 +454,30 @@ std::vector<std::string> report_consistency_errors(const json& j) {
     for (const auto& [name, v] : n["failed_by_class"].items()) by_class += v.get<uint64_t>();
     expect(by_class == n_failed, at + "/counts/failed_by_class", "does not add up to failed");
     expect(c["counterexamples"].size() <= n_failed, at + "/counterexamples", "more counterexamples than failed cases");
-    if (status == "pass" || status == "fail")
+    if (status == "pass" || status == "fail" || status == "known_deviation")
       expect(n_cases == end - begin, at + "/counts/cases", "differs from the size of the range");
     if (status == "pass") expect(n_failed == 0 && !c.contains("error"), at + "/status", "is pass with failures or an error");
     if (status == "fail") expect(n_failed > 0 && !c.contains("error"), at + "/status", "is fail without failures");
     if (status == "skipped") expect(n_cases == 0, at + "/status", "is skipped but cases ran");
+    if (status == "known_deviation") {
+      expect(n_failed > 0 && !c.contains("error"), at + "/status", "is known_deviation without failures");
+      bool only_known = c.contains("known_deviation");
+      for (const auto& [name, v] : n["failed_by_class"].items()) {
+        const json& listed = c.contains("known_deviation") ? c["known_deviation"]["classes"] : json::array();
+        if (v.get<uint64_t>() && std::find(listed.begin(), listed.end(), json(name)) == listed.end()) only_known = false;
+      }
+      expect(only_known, at + "/status", "is known_deviation with failures of a class its known_deviation does not list");
+    }
     passed += status == "pass";
     failed += status == "fail";
+    known += status == "known_deviation";
     skipped += status == "skipped";
     errored += status == "error";
     cases += n_cases;
   }
   const json& s = j.at("summary");
   expect(s["checks"] == checks.size() && s["passed"] == passed && s["failed"] == failed && s["skipped"] == skipped &&
-             s["errors"] == errored && s["cases"] == cases,
+             s["errors"] == errored && s["cases"] == cases && s.value("known_deviations", uint64_t{0}) == known,
          "/summary", "does not agree with the checks");
   expect(j["verdict"] == (failed + errored == 0 ? "pass" : "fail"), "/verdict", "does not agree with the checks");
   expect(j["shard"]["index"].get<uint64_t>() < j["shard"]["count"].get<uint64_t>(), "/shard", "index is not below count");
@@ -527,7 +539,9 @@ std::string markdown_summary(const LoadedReport& loaded) {
     md += "**Shard " + std::to_string(r.shard_index) + " of " + std::to_string(r.shard_count) +
           " (0-based): a part of a run. Merge the shards' reports (`fpconform report merge`) for the whole.**\n\n";
   md += std::to_string(sum["checks"].get<uint64_t>()) + " checks: " + std::to_string(sum["passed"].get<uint64_t>()) + " passed, " +
-        std::to_string(sum["failed"].get<uint64_t>()) + " failed, " + std::to_string(sum["skipped"].get<uint64_t>()) +
+        std::to_string(sum["failed"].get<uint64_t>()) + " failed, " +
+        (sum.contains("known_deviations") ? std::to_string(sum["known_deviations"].get<uint64_t>()) + " known deviations, " : "") +
+        std::to_string(sum["skipped"].get<uint64_t>()) +
         " skipped, " + std::to_string(sum["errors"].get<uint64_t>()) + " errors; " +
         std::to_string(sum["cases"].get<uint64_t>()) + " cases.\n\n";
   md += "| status | check | cases | failed | failed by class | implementation-defined | diagnosis | seconds |\n";
@@ -535,6 +549,7 @@ std::string markdown_summary(const LoadedReport& loaded) {
   for (const CheckRecord& c : r.checks) {
     std::string diagnosis;
     if (c.status == "fail") diagnosis = c.diagnosis.empty() ? "no single alternative explains it" : "behaves exactly as: " + join(c.diagnosis, ", ");
+    else if (c.status == "known_deviation") diagnosis = "known: " + c.known_deviation->summary + " (" + c.known_deviation->reference + ")";
     else if (c.status == "skipped") diagnosis = c.skipped_reason;
     else if (c.status == "error") diagnosis = c.outcome.error;
     md += "| " + md_status(c.status) + " | `" + md_cell(c.id(), true) + "` | " + std::to_string(c.outcome.cases) + " | " +
@@ -542,13 +557,13 @@ std::string markdown_summary(const LoadedReport& loaded) {
           std::to_string(c.outcome.implementation_defined) + " | " + md_cell(diagnosis) + " | " + fixed(c.seconds, 2) + " |\n";
   }
   for (const CheckRecord& c : r.checks) {
-    if (!failing(c.status)) continue;
+    if (!failing(c.status) && c.status != "known_deviation") continue;
     md += "\n### " + md_status(c.status) + " `" + md_cell(c.id(), true) + "`\n\n";
     md += md_cell(semantics_line(c)) + " · subject `" + md_cell(c.entry, true) + "` · reference " + md_cell(c.reference) + " · " +
           md_cell(c.case_label) + " cases " + std::to_string(c.range_begin) + ".." + std::to_string(c.range_end) + " of " +
           std::to_string(c.case_count) + " (seed " + std::to_string(c.seed) + ")\n\n";
     md += md_cell(finding(c)) + "\n\n";
-    if (c.status == "fail") md += "```text\n" + counterexample_block(c, r.max_examples) + "```\n";
+    if (c.outcome.failed) md += "```text\n" + counterexample_block(c, r.max_examples) + "```\n";
   }
   return md;
 }
@@ -557,7 +572,7 @@ std::string check_failure_text(const CheckRecord& c, size_t max_examples) {
   std::string status = c.status;
   std::transform(status.begin(), status.end(), status.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   return status + "  " + c.id() + "\n" + semantics_line(c) + " · subject " + c.entry + " · reference " + c.reference + "\n" +
-         finding(c) + "\n" + (c.status == "fail" ? counterexample_block(c, max_examples) : "");
+         finding(c) + "\n" + (c.outcome.failed ? counterexample_block(c, max_examples) : "");
 }
 
 std::string junit_xml(const LoadedReport& loaded) {
@@ -606,6 +621,11 @@ std::string junit_xml(const LoadedReport& loaded) {
            "\" time=\"" + fixed(c->seconds, 3) + "\"";
       if (c->status == "pass") {
         x += "/>\n";
+        continue;
+      }
+      if (c->status == "known_deviation") {  // passes; what it deviates in goes to the test's output
+        x += ">\n      <system-out>" + xml(finding(*c) + "\n" + counterexample_block(*c, r.max_examples), false) +
+             "</system-out>\n    </testcase>\n";
         continue;
       }
       x += ">\n";

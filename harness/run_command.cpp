@@ -116,6 +116,7 @@ std::string status_line(const CheckRecord& r) {
       tail += "; behaves exactly as: ";
       for (size_t i = 0; i < r.diagnosis.size(); ++i) tail += (i ? ", " : "") + r.diagnosis[i];
     }
+    if (r.status == "known_deviation") tail += "; known: " + r.known_deviation->summary + " (" + r.known_deviation->reference + ")";
   }
   std::string status = r.status;
   std::transform(status.begin(), status.end(), status.begin(), ::toupper);
@@ -123,12 +124,14 @@ std::string status_line(const CheckRecord& r) {
 }
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan"}, {"subject", "plugin"});
+  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan", "no-known-deviations"},
+         {"subject", "plugin"});
   if (!a.positional().empty()) throw InputError("run takes no positional arguments (did you mean --subject?)");
   Report report;
   report.suite = a.value("suite").value_or("quick");
   report.seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
   report.strict_nan = a.flag("strict-nan");
+  report.known_deviations_applied = !a.flag("no-known-deviations");
   if (auto m = a.value("max-examples")) report.max_examples = Args::parse_unsigned("max-examples", *m, 1000);
   Shard shard = a.value("shard") ? parse_shard(*a.value("shard")) : Shard{};
   report.shard_index = shard.index;
@@ -172,6 +175,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     rec.range_begin = cases.count() * static_cast<uint64_t>(shard.index) / static_cast<uint64_t>(shard.count);
     rec.range_end = cases.count() * static_cast<uint64_t>(shard.index + 1) / static_cast<uint64_t>(shard.count);
     (void)reference_for(op.semantics, &rec.reference);
+    if (report.known_deviations_applied) rec.known_deviation = known_deviation_note(subject.name, op.name);
     if (!subject.available) {
       rec.status = "skipped";
       rec.skipped_reason = subject.unavailable_reason;
@@ -194,7 +198,8 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
   write_report(report, report_path);
   nlohmann::json summary = to_json(report)["summary"];
   out << "fpconform run: " << summary["checks"] << " checks: " << summary["passed"] << " passed, " << summary["failed"]
-      << " failed, " << summary["skipped"] << " skipped, " << summary["errors"] << " errors; report " << report_path << "\n";
+      << " failed, " << summary["known_deviations"] << " known deviations, " << summary["skipped"] << " skipped, "
+      << summary["errors"] << " errors; report " << report_path << "\n";
   return report.passed() ? 0 : 1;
 }
 
