@@ -192,6 +192,10 @@ BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_bloc
   BlockCheckResult r;
   r.subject = subject.name;
   r.claims = subject.claims;
+  if (!subject.available) {
+    r.skipped = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
+    return r;
+  }
   std::vector<std::string> refs = references_to_compare(subject.claims);
   for (const std::string& ref : refs) {
     BlockDistance d;
@@ -236,8 +240,14 @@ BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_bloc
 }
 
 std::string summary_line(const BlockCheckResult& r) {
-  std::string s = std::string(r.passed ? "PASS" : "FAIL") + "  " + r.subject + "  " + r.claims.scheme + "[" +
-                  r.claims.reference + "]  " + std::to_string(r.blocks) + " blocks, " + std::to_string(r.values) + " values";
+  // "mxfp4[ideal]", or "mxfp4[ideal, roundup]" for an MX claim with another scale rule than the spec's.
+  std::string claim = r.claims.scheme + "[" + r.claims.reference;
+  if (r.claims.scheme.rfind("mx", 0) == 0 && r.claims.scale_rule != MxScaleRule::Floor)
+    claim += ", " + std::string(short_name(r.claims.scale_rule));
+  claim += "]";
+  if (!r.skipped.empty()) return "SKIP  " + r.subject + "  " + claim + "  " + r.skipped;
+  std::string s = std::string(r.passed ? "PASS" : "FAIL") + "  " + r.subject + "  " + claim + "  " +
+                  std::to_string(r.blocks) + " blocks, " + std::to_string(r.values) + " values";
   if (!r.error.empty()) return s + "; error: " + r.error;
   for (size_t k = 0; k < r.distances.size(); ++k)
     s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.distances[k]);

@@ -40,11 +40,13 @@ struct BlockCheckResult {
   std::vector<BlockDistance> distances;  // the claimed reference first, then the others
   bool passed = false;                   // claimed distance 0 over at least one defined block
   std::string error;                     // the subject threw
+  std::string skipped;                   // the subject cannot run here (its unavailable_reason); not a failure
 };
 
+// An unavailable subject is not run: the result is skipped (passed false, skipped set).
 BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed);
 
-// "PASS  name  scheme[reference]  N blocks: claimed: ...; ideal: ...; cpu: ..."
+// "PASS  name  scheme[reference]  N blocks: claimed: ...; ideal: ...; cpu: ..." (or "SKIP ...: why")
 std::string summary_line(const BlockCheckResult& r);
 
 }  // namespace fpc

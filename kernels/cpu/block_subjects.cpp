@@ -6,6 +6,9 @@
 // shared exponent comes from amax / 6 (a real bug shape, DESIGN "What real bugs look like").
 #include "fpconform/block_subject.hpp"
 
+#include "common/bnb_kernel.hpp"
+#include "cuda/quant_subjects.hpp"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -15,57 +18,21 @@ namespace fpc {
 
 namespace {
 
-float from_bits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
+float from_bits(uint32_t b) { return bnb_kernel::float_of(b); }
 
-// CUDA --use_fast_math: subnormal operands and results are flushed to zero of the same sign.
-float flush(float x) { return std::fpclassify(x) == FP_SUBNORMAL ? std::copysign(0.0f, x) : x; }
-
-unsigned char fp4_tree(float x) {
-  int sign = x < 0 ? 0b1000 : 0;
-  x = std::fabs(x);
-  if (x > 0.29166667f) {
-    if (x > 0.583333f) return static_cast<unsigned char>((x > 0.8333333f ? 0b0011 : 0b0010) + sign);
-    return static_cast<unsigned char>((x > 0.4166667f ? 0b101 : 0b100) + sign);
-  }
-  if (x > 0.0859375f) return static_cast<unsigned char>((x > 0.20833333f ? 0b0111 : 0b0110) + sign);
-  return static_cast<unsigned char>((x > 0.00260417f ? 0b0001 : 0b0000) + sign);
-}
-
-unsigned char nf4_tree(float x) {
-  if (x > 0.03979014977812767f) {
-    if (x > 0.3893125355243683f) {
-      if (x > 0.6427869200706482f) return x > 0.8614784181118011f ? 0b1111 : 0b1110;
-      return x > 0.5016634166240692f ? 0b1101 : 0b1100;
-    }
-    if (x > 0.2035212516784668f) return x > 0.2920137718319893f ? 0b1011 : 0b1010;
-    return x > 0.1202552504837513f ? 0b1001 : 0b1000;
-  }
-  if (x > -0.33967943489551544f) {
-    if (x > -0.13791173323988914f) return x > -0.045525018125772476f ? 0b0111 : 0b0110;
-    return x > -0.23460740596055984f ? 0b0101 : 0b0100;
-  }
-  if (x > -0.6106329262256622f) return x > -0.4599952697753906f ? 0b0011 : 0b0010;
-  return x > -0.8480964004993439f ? 0b0001 : 0b0000;
-}
-
+// The kernel's algorithm is written once, in kernels/common/bnb_kernel.hpp, for this port and
+// the CUDA kernels alike.
 BlockOutput bnb_cuda_port(std::span<const uint32_t> bits, size_t blocksize, bool fp4) {
   BlockOutput out;
+  out.codes.reserve(bits.size());
   for (size_t start = 0; start < bits.size(); start += blocksize) {
-    size_t end = std::min(bits.size(), start + blocksize);
-    float amax = -FLT_MAX;
-    for (size_t i = start; i < end; ++i) amax = std::fmax(amax, std::fabs(flush(from_bits(bits[i]))));
-    uint32_t amax_bits;
-    std::memcpy(&amax_bits, &amax, sizeof amax_bits);
-    out.scale_codes.push_back(amax_bits);
-    float r = flush(1.0f / amax);
-    for (size_t i = start; i < end; ++i) {
-      float s = flush(flush(from_bits(bits[i])) * r);
-      out.codes.push_back(fp4 ? fp4_tree(s) : nf4_tree(s));
-    }
+    const size_t n = std::min(bits.size() - start, blocksize);
+    std::vector<uint8_t> codes(n);
+    uint32_t absmax = 0;
+    if (fp4) bnb_kernel::quantize_block<true>(bits.data() + start, n, codes.data(), &absmax);
+    else bnb_kernel::quantize_block<false>(bits.data() + start, n, codes.data(), &absmax);
+    out.codes.insert(out.codes.end(), codes.begin(), codes.end());
+    out.scale_codes.push_back(absmax);
   }
   return out;
 }
@@ -147,6 +114,7 @@ std::vector<BlockSubject> make_subjects() {
   s.push_back({"planted_mxfp4_scale_from_amax_over_6", "MXFP4 with E = floor(log2(amax / 6)) (test only)",
                claim("mxfp4", "ideal", 32), true,
                [](std::span<const uint32_t> b) { return mxfp4(b, amax_over_6_rule); }});
+  for (BlockSubject& cuda : cuda_quant::block_subjects()) s.push_back(std::move(cuda));  // kernels/cuda/quant_kernels.cuh
   return s;
 }
 

@@ -23,6 +23,8 @@ struct BlockSubject {
   QuantOptions claims;      // scheme, reference and block size it claims to implement
   bool test_only = false;   // deliberately wrong (or wrongly labelled) subjects that test the check
   std::function<BlockOutput(std::span<const uint32_t> float32_bits)> run;
+  bool available = true;    // false: cannot run here (e.g. cuda_device_* without a GPU); run throws
+  std::string unavailable_reason = {};  // e.g. "skipped: no CUDA device"
 };
 
 // Every block subject of this build, in a fixed order.
