@@ -97,9 +97,32 @@ TEST(QuantBnb, AllZeroBlock) {
   EXPECT_EQ(quantize("bnb_fp4", "cuda", zeros).codes, (std::vector<uint64_t>{0, 0, 0, 0}));
   EXPECT_EQ(quantize("bnb_nf4", "ideal", zeros).codes, (std::vector<uint64_t>{7, 7, 7, 7}));
   EXPECT_EQ(quantize("bnb_nf4", "cpu", zeros).codes, (std::vector<uint64_t>{7, 7, 7, 7}));
+  // Four values are a short last block, which bitsandbytes' default backend (functional.py's
+  // quantize_4bit -> backends/default/ops.py, the `rem` tail) stores with its absmax clamped:
+  // float32(1e-38) = 0x006ce3ee (bnb 0.50.2 gives absmax 9.999999350456404e-39).
   Quantized cpu_fp4 = quantize("bnb_fp4", "cpu", zeros);
   EXPECT_EQ(cpu_fp4.codes, (std::vector<uint64_t>{0, 0, 0, 0}));
-  EXPECT_TRUE(cpu_fp4.blocks[0].scale.is_zero());  // stored absmax 0; only the reciprocal is clamped
+  EXPECT_IDENTICAL(cpu_fp4.blocks[0].scale, ExactValue::rational(false, 0x6ce3ee, BigInt(1) << 149));
+  // A full block stores the unclamped absmax 0; only the reciprocal is clamped.
+  std::vector<ExactValue> full(32, val("0"));
+  Quantized cpu_full = quantize("bnb_fp4", "cpu", full, 32);
+  EXPECT_EQ(cpu_full.codes, std::vector<uint64_t>(32, 0));
+  EXPECT_TRUE(cpu_full.blocks[0].scale.is_zero());
+}
+
+// The default backend divides a short last block by its clamped absmax instead of multiplying by
+// the reciprocal (backends/default/ops.py: `A_flat[full:] / am` against `A_com * (1.0 / absmax)`).
+// absmax am = 0x3f9273d2 (1.14416), x = 0x3f7c54cb: float32(x / am) = 0x3f5c89db lies above the
+// NF4 midpoint 0x3f5c89da (float32((0.7229568 + 1) / 2)) -> code 15, while float32(1 / am) =
+// 0x3f5fbeb9 and float32(x * that) = 0x3f5c89da is on it -> code 14 (bnb 0.50.2: the same codes).
+TEST(QuantBnb, CpuShortLastBlockDivides) {
+  auto f32 = [](uint32_t bits) { return fpc::decode(fpc::format_by_name("float32"), bits).value; };
+  std::vector<ExactValue> in = {f32(0x3f9273d2), f32(0x3f7c54cb)};
+  EXPECT_EQ(quantize("bnb_nf4", "cpu", in, 64).codes[1], 15u);  // the tail: x / am
+  std::vector<ExactValue> full(32, val("0"));
+  full[0] = in[0];
+  full[1] = in[1];
+  EXPECT_EQ(quantize("bnb_nf4", "cpu", full, 32).codes[1], 14u);  // a full block: x * (1 / am)
 }
 
 // The zero codes: ideal keeps the sign (-0 -> 8); CUDA's sign test x < 0 is false for -0 (code 0)
@@ -113,7 +136,9 @@ TEST(QuantBnb, Fp4ZeroCodes) {
 }
 
 // NaN in a block: CUDA's fmaxf skips it (absmax 2, NaN -> code 0); the CPU's torch.max propagates
-// it (every scaled value NaN -> searchsorted index 0 -> the lowest entry: FP4 code 11, NF4 code 0).
+// it, and torch.bucketize puts every NaN past the last midpoint (ATen Bucketization.cpp's
+// cus_lower_bound: "the low bound of 'nan' ... be the end of boundary"): the highest entry, FP4
+// code 3 (+1), NF4 code 15 (bnb 0.50.2 on the CPU: the same).
 TEST(QuantBnb, NanInBlock) {
   std::vector<ExactValue> in = values({"nan", "2", "-1"});
   Quantized cuda = quantize("bnb_fp4", "cuda", in);
@@ -121,7 +146,8 @@ TEST(QuantBnb, NanInBlock) {
   EXPECT_IDENTICAL(cuda.blocks[0].scale, val("2"));
   EXPECT_EQ(quantize("bnb_nf4", "cuda", in).codes, (std::vector<uint64_t>{0, 15, 2}));  // -0.5 > -0.61, not > -0.46
   Quantized cpu = quantize("bnb_fp4", "cpu", in);
-  EXPECT_EQ(cpu.codes, (std::vector<uint64_t>{11, 11, 11}));
+  EXPECT_EQ(cpu.codes, (std::vector<uint64_t>{3, 3, 3}));
+  EXPECT_EQ(quantize("bnb_nf4", "cpu", in).codes, (std::vector<uint64_t>{15, 15, 15}));
   EXPECT_TRUE(cpu.blocks[0].scale.is_nan());
   EXPECT_TRUE(fpc::dequantize(cpu)[1].is_nan());
   try {

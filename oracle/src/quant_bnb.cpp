@@ -74,9 +74,10 @@ SortedTable sorted_table(const Format& table) {
 }
 
 uint64_t cpu_code(const ExactValue& scaled, const SortedTable& t) {
-  // torch.searchsorted of NaN: no midpoint compares below it, index 0 (the lowest entry).
-  size_t k = count_strictly_below(scaled, t.midpoints);
-  return t.codes[k];
+  // torch.bucketize of NaN: ATen's lower bound advances while !(midpoint >= x), which holds for
+  // every midpoint, so NaN lands past the last one: the highest entry (FP4 code 3, NF4 code 15).
+  if (scaled.is_nan()) return t.codes.back();
+  return t.codes[count_strictly_below(scaled, t.midpoints)];
 }
 
 const Format& table_format(const Quantized& q) { return format_by_name(is_fp4(q) ? "bnb_fp4" : "nf4"); }
@@ -114,8 +115,10 @@ void quantize_cuda(std::span<const ExactValue> values, Quantized& q) {
   }
 }
 
-// The default (CPU) backend: absmax = max |x| (NaN propagates), r = 1 / max(absmax, 1e-38f),
-// scaled = clamp(x * r, -1, 1), code by searchsorted over float32 midpoints.
+// The default (CPU) backend, bitsandbytes/backends/default/ops.py quantize_4bit: absmax = max |x|
+// (NaN propagates); scaled = clamp(x * (1 / max(absmax, 1e-38f)), -1, 1); code by bucketize over
+// float32 midpoints. A last block shorter than blocksize (the `rem` tail) is computed apart:
+// scaled = clamp(x / am, -1, 1) with am = max(absmax, 1e-38f), and am is what it stores.
 void quantize_cpu(std::span<const ExactValue> values, Quantized& q) {
   const Float32Math m;
   const SortedTable table = sorted_table(*q.element);
@@ -124,13 +127,16 @@ void quantize_cpu(std::span<const ExactValue> values, Quantized& q) {
   q.blocks = consecutive_blocks(values.size(), q.options.blocksize);
   q.codes.assign(values.size(), 0);
   for (QuantBlock& b : q.blocks) {
+    const bool tail = b.members.size() < q.options.blocksize;
     ExactValue amax = max_abs(values, b.members);
-    b.scale = amax;
     ExactValue clamped = amax.is_nan() || compare(amax, floor_absmax) >= 0 ? amax : floor_absmax;
+    b.scale = tail ? clamped : amax;
     ExactValue r = m.div(one, clamped);
-    if (amax.is_zero()) b.note = "all zero: absmax clamped to 1e-38 for the reciprocal, stored as 0";
+    if (amax.is_zero())
+      b.note = tail ? "all zero (short last block): absmax clamped to 1e-38 and stored so"
+                    : "all zero: absmax clamped to 1e-38 for the reciprocal, stored as 0";
     for (size_t i : b.members) {
-      ExactValue s = m.mul(values[i], r);
+      ExactValue s = tail ? m.div(values[i], clamped) : m.mul(values[i], r);
       if (!s.is_nan()) {
         if (compare(s, one) > 0) s = one;
         if (compare(s, minus_one) < 0) s = minus_one;
