@@ -84,3 +84,56 @@ class Cases:
         if codes.size and (codes.min() < 0 or int(codes.max()) > np.iinfo(dtype).max):
             raise ProtocolError(f"codes do not fit in {self.out_width} bytes")
         codes.astype(dtype).tofile(self.dir / self.sidecar["output"]["file"])
+
+
+class BlockCases:
+    """One block cases directory (``fpconform cases --scheme NAME ... -o DIR``; docs/file-protocol.md,
+    "Block quantizers"): the claims, every block's float32 values, and where the answers go.
+
+        cases = BlockCases("dir")
+        x = cases.values.view(np.float32)          # all blocks, one after another
+        cases.write_answers(element_codes, scale_codes)
+    """
+
+    def __init__(self, directory):
+        self.dir = pathlib.Path(directory)
+        try:
+            self.sidecar = json.loads((self.dir / "cases.json").read_text())
+        except (OSError, ValueError) as e:
+            raise ProtocolError(f"{self.dir}/cases.json: {e}") from e
+        if self.sidecar.get("schema") != SCHEMA or self.sidecar.get("kind") != "block":
+            raise ProtocolError(f"{self.dir}/cases.json: not a block cases sidecar of {SCHEMA}")
+        if self.sidecar.get("byte_order") != "little":
+            raise ProtocolError(f"{self.dir}/cases.json: byte_order is not little")
+        self.scheme = self.sidecar["scheme"]
+        self.reference = self.sidecar["reference"]
+        self.blocksize = int(self.sidecar["blocksize"])
+        self.blocks = int(self.sidecar["cases"]["blocks"])
+        self.count = int(self.sidecar["cases"]["values"])
+        self.label = self.sidecar["cases"]["label"]
+        path = self.dir / self.sidecar["values"]["file"]
+        self.values = np.fromfile(path, dtype=_CODE_DTYPES[int(self.sidecar["values"]["width"])])  # float32 bits
+        if self.values.size != self.count or self.count != self.blocks * self.blocksize:
+            raise ProtocolError(f"{path}: {self.values.size} values, the sidecar says {self.blocks} blocks of {self.blocksize}")
+
+    def option(self, name, default=None):
+        """A claim beyond scheme/reference/blocksize (scale_rule, rounding, tensor_amax), if given."""
+        return self.sidecar.get(name, default)
+
+    def _write(self, key, codes, count):
+        codes = np.asarray(codes)
+        if codes.shape != (count,):
+            raise ProtocolError(f"{key} needs {count} codes, got an array of shape {codes.shape}")
+        if codes.dtype.kind not in "ui":
+            raise ProtocolError(f"{key} needs integer codes (use .view(np.uintN)), got {codes.dtype}")
+        entry = self.sidecar[key]
+        dtype = _CODE_DTYPES[int(entry["width"])]
+        if codes.size and (codes.min() < 0 or int(codes.max()) > np.iinfo(dtype).max):
+            raise ProtocolError(f"{key} codes do not fit in {entry['width']} bytes")
+        codes.astype(dtype).tofile(self.dir / entry["file"])
+
+    def write_answers(self, element_codes, scale_codes):
+        """Writes codes.bin (one unpacked element code per value) and scales.bin (one scale code per
+        block), each in the width the sidecar gives, little-endian."""
+        self._write("codes", element_codes, self.count)
+        self._write("scales", scale_codes, self.blocks)
