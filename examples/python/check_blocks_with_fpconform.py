@@ -112,7 +112,7 @@ def main():
                 failed += 1
                 continue
             lines = [ln for ln in checked.stdout.splitlines() if not ln.startswith("fpconform check:")]
-            print("\n".join(lines))
+            print(f"{name}:\n" + "\n".join("  " + ln for ln in lines))
             if checked.returncode == 0:
                 passed += 1
             else:
