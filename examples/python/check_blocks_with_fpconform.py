@@ -100,7 +100,7 @@ def main():
                 continue
             try:
                 cases = BlockCases(d)
-                cases.write_answers(*adapter.compute(cases))
+                cases.write_output(*adapter.compute(cases))
             except Exception as e:  # the library raised: reported, and the run goes on
                 failed += 1
                 print(f"ERROR  {name}  {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")

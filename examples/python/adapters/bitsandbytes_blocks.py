@@ -106,8 +106,9 @@ def compute(cases):
     """(element codes, scale codes) of a BlockCases directory."""
     if cases.scheme not in _QUANT_TYPE:
         raise ValueError(f"bitsandbytes has no scheme {cases.scheme}")
-    x = torch.from_numpy(cases.values.view(np.float32).copy())
+    # All blocks as one tensor: bitsandbytes quantizes each run of blocksize values on its own.
+    x = torch.from_numpy(cases.values.reshape(-1).copy())
     packed, absmax = _quantize(x, cases.blocksize, _QUANT_TYPE[cases.scheme])
-    if absmax.size != cases.blocks:
-        raise RuntimeError(f"bitsandbytes returned {absmax.size} absmax values for {cases.blocks} blocks")
-    return unpack_high_first(packed, cases.count), absmax.view(np.uint32)
+    if absmax.size != cases.block_count:
+        raise RuntimeError(f"bitsandbytes returned {absmax.size} absmax values for {cases.block_count} blocks")
+    return unpack_high_first(packed, x.numel()), absmax.view(np.uint32)

@@ -109,10 +109,10 @@ def check_layouts():
 def compute(cases):
     if cases.scheme not in _ELEMENTS:
         raise ValueError(f"torchao to_mx has no scheme {cases.scheme}")
-    rule = cases.option("scale_rule", "floor")
+    rule = cases.sidecar.get("scale_rule", "floor")
     if rule not in _MODES:
         raise ValueError(f"torchao has no scale mode for fpconform's {rule}")
-    if cases.option("rounding", "rne") != "rne":
+    if cases.sidecar.get("rounding", "rne") != "rne":
         raise ValueError("torchao's element casts round to nearest even only")
-    x = torch.from_numpy(cases.values.view(np.float32).copy()).reshape(cases.blocks, cases.blocksize)
+    x = torch.from_numpy(cases.values.copy())  # (blocks, 32): each row one MX block
     return _to_mx(x, cases.scheme, rule)
