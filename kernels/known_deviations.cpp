@@ -15,6 +15,14 @@ const std::vector<KnownDeviation>& known_deviations() {
        "CUDA 13.0 host path: __hmin_nan(+0, -0) returns +0 (documented: -0 < +0); the code is "
        "__hle(a, b) ? a : b",
        "docs/cuda.md, finding 1"},
+      {"cuda_host", "bfloat16x2_max_nan", {"signed_zero"},
+       "CUDA 13.0 host path: __hmax2_nan on __nv_bfloat162 calls __hmax_nan per lane, so a lane "
+       "with (-0, +0) gives -0",
+       "docs/cuda.md, finding 1"},
+      {"cuda_host", "bfloat16x2_min_nan", {"signed_zero"},
+       "CUDA 13.0 host path: __hmin2_nan on __nv_bfloat162 calls __hmin_nan per lane, so a lane "
+       "with (+0, -0) gives +0",
+       "docs/cuda.md, finding 1"},
   };
   return table;
 }

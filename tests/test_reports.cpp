@@ -185,16 +185,19 @@ TEST(ReportSchema, CompiledInSchemaIsTheOneInTheSourceTree) {
 
 // ---- acceptance ----------------------------------------------------------------------------------
 
-// (a) The quick suite, restricted to the CUDA host path, passes and its report validates. Two of
+// (a) The quick suite, restricted to the CUDA host path, passes and its report validates. Four of
 // its checks catch a real CUDA 13.0 host-path deviation (bfloat16 __hmax_nan/__hmin_nan order -0
-// and +0 by operand position, docs/cuda.md) that kernels/known_deviations.cpp lists: they are
+// and +0 by operand position, and __hmax2_nan/__hmin2_nan call them per lane, docs/cuda.md) that
+// kernels/known_deviations.cpp lists: they are
 // "known_deviation" with exactly one signed_zero case, and the run passes.
 TEST(Reports, QuickRunWritesAValidPassingReport) {
   TempDir dir;
   const std::string path = dir / "quick.json";
   Outcome o = cli({"run", "--subject", "cuda_host", "--report", path, "--threads", "2"});
   const std::set<std::string> known_deviations = {"cuda_host/bfloat16_max_nan/boundary",
-                                                  "cuda_host/bfloat16_min_nan/boundary"};
+                                                  "cuda_host/bfloat16_min_nan/boundary",
+                                                  "cuda_host/bfloat16x2_max_nan/boundary",
+                                                  "cuda_host/bfloat16x2_min_nan/boundary"};
   ASSERT_EQ(o.status, 0) << o.out << o.err;
   expect_valid(path);
   json r = read_json(path);

@@ -354,8 +354,9 @@ TEST(CudaHostSubject, AvailableWithTheExpectedOps) {
   for (const SubjectOp& op : s.ops) names.push_back(op.name);
   // 48 fp8 (4 sources x E4M3/E5M2 x SATFINITE/NOSAT x scalar/lo/hi), 10 bf16/half, 72 fp6/fp4
   // (4 sources x 6 target/rounding pairs x 3), 36 e8m0 (3 sources x 2 roundings x 2 x 3), 18
-  // widenings (6 x 3), 2 to float32, 30 half/bfloat16 arithmetic (15 x 2).
-  EXPECT_EQ(names.size(), 216u);
+  // widenings (6 x 3), 2 to float32, 30 half/bfloat16 arithmetic (15 x 2); and 93 vector ops
+  // (half2/bfloat162 and the x2/x4 classes, tests/test_subjects_cuda_vectors.cpp).
+  EXPECT_EQ(names.size(), 309u);
   for (const std::string& name : kCudaHostOps)
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   // Declared semantics, spot-checked against the CUDA documentation.
@@ -388,7 +389,7 @@ TEST(CudaDeviceSubject, ListedUnavailableAndNeverFakesResults) {
 // Device-only ops, with the semantics they declare (docs/cuda.md says where each comes from).
 TEST(CudaDeviceSubject, ListsTheDeviceOnlyOps) {
   const Subject& dev = fpc::subject_by_name("cuda_device");
-  EXPECT_EQ(dev.ops.size(), 316u);  // the 216 host-capable ops + 100 device-only ones
+  EXPECT_EQ(dev.ops.size(), 419u);  // the 309 host-capable ops + 110 device-only ones
   const std::pair<const char*, const char*> expected[] = {
       {"float16_fma_sat", "fma_clamp01 float16->float16 rne"},
       {"bfloat16_fma_relu", "fma_relu bfloat16->bfloat16 rne"},
@@ -529,8 +530,10 @@ TEST(CudaHostSubject, EveryOtherUnaryOpMatchesTheOracle) {
                                 << c.describe(*op.semantics.in, *op.semantics.out);
     ++checked;
   }
-  // 216 host ops less 28 binary ones, the 38 float32 conversions and the 4 narrow ones above.
-  EXPECT_EQ(checked, 146u);
+  // 216 scalar host ops less 28 binary ones, the 38 float32 conversions and the 4 narrow ones
+  // above; and the 65 unary vector ops less the 14 from float32 (checked with batches of 65536,
+  // so their lanes pair other cases than in the checker's chunks).
+  EXPECT_EQ(checked, 197u);
 }
 
 // Fewer pairs than check_arith (the ops below share their arithmetic with __hadd & co., already
@@ -615,7 +618,9 @@ TEST(CudaHostSubject, Fp6Fp4NaNGoesToPositiveMax) {
     EXPECT_FALSE(fpc::oracle_case(op.semantics, &nan).implementation_defined) << op.name;
     ++checked;
   }
-  EXPECT_EQ(checked, 36u);  // {half, bf16} x (E2M3, E3M2, E2M1) x (rn, rz) x (scalar, lo, hi)
+  // {half, bf16} x (E2M3, E3M2, E2M1) x (rn, rz) x (scalar, lo, hi), and the 12 class
+  // constructors from them (x2 from __half2/__nv_bfloat162, x4 from two of them) x 3 formats.
+  EXPECT_EQ(checked, 48u);
 }
 
 // CUDA's e8m0 conversions round |x| (documented), so they are declared as abs into E8M0. Declared

@@ -12,7 +12,8 @@
 //               Device: device only; DeviceFtz: device only, built with -ftz=true (declared
 //               ftz + daz)
 //     FN        the wrapper in fp_wrappers.cuh (parenthesized), code(code...) with one code per
-//               operand
+//               operand; or, for the vector rows (FPC_CUDA_VECTOR_OPS), Lanes<N>(Lanes<N>...) in
+//               lane_wrappers.cuh, every lane carrying a case of its own (lane_spread.hpp)
 // The x2 rows check one lane of a pair conversion each (lane_lo/lane_hi in fp_wrappers.cuh).
 #pragma once
 
@@ -117,6 +118,80 @@
   FPC_CUDA_F_MODES(X, f64, float64, sqrt, "__dsqrt", "sqrt", Device, "")       \
   FPC_CUDA_F_MODES(X, f64, float64, rcp, "__drcp", "rcp", Device, "")
 
+// --- half2 / bfloat162 (lane_wrappers.cuh): every lane carries a case (lane_spread.hpp) ---
+#define FPC_CUDA_H2_ROWS(X, NAME, FN, OP, WHERE)                                                                      \
+  X("float16x2_" #NAME, FN " [__half2]", OP, "float16", "float16", kRne, false, kNanUnpinned, WHERE, (f16x2_##NAME))  \
+  X("bfloat16x2_" #NAME, FN " [__nv_bfloat162]", OP, "bfloat16", "bfloat16", kRne, false, kNanUnpinned, WHERE,        \
+    (bf16x2_##NAME))
+#define FPC_CUDA_H2_CONVERSION_ROWS(X, T, TNAME, H2, TO2, PAIRTO2, FROM2)                                              \
+  X("float32x2_to_" #TNAME "x2_rn", TO2 "(float2)", "convert", "float32", #TNAME, kRne, false, kNanUnpinned, Host,     \
+    (f32x2_to_##T##x2_rn))                                                                                            \
+  X("float32_pair_to_" #TNAME "x2_rn", PAIRTO2 "(a, b)", "convert", "float32", #TNAME, kRne, false, kNanUnpinned,     \
+    Host, (f32_pair_to_##T##x2_rn))                                                                                   \
+  X(#TNAME "x2_to_float32x2", FROM2 "(" H2 ")", "convert", #TNAME, "float32", kRne, false, kNanUnpinned, Host,        \
+    (T##x2_to_f32x2))                                                                                                 \
+  X(#TNAME "x2_low_high_to_float32", "__low2float(" H2 "), __high2float(" H2 ")", "convert", #TNAME, "float32", kRne,  \
+    false, kNanUnpinned, Host, (T##x2_low_high_to_f32))
+
+// --- the x2/x4 classes of cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (lane_wrappers.cuh) ---
+// Constructors (named ..._from_...; the storage __x split into SLOT-bit lanes, lane 0 lowest) and
+// conversion operators (..._to_...). FP8 constructors use __NV_SATFINITE; FP6/FP4 ones
+// cudaRoundNearest (saturating, NaN -> +MAXNORM), as the headers write them.
+#define FPC_CUDA_CLASS_ROWS(X, PREFIX, CLS2, CLS4, FMT, SLOT, NAN)                                                     \
+  X(PREFIX "x2_from_float32x2", #CLS2 "(float2).__x", "convert", "float32", FMT, kRne, true, NAN, Host,               \
+    (x2_from<CLS2, F32, SLOT>))                                                                                       \
+  X(PREFIX "x2_from_float64x2", #CLS2 "(double2).__x", "convert", "float64", FMT, kRne, true, NAN, Host,              \
+    (x2_from<CLS2, F64, SLOT>))                                                                                       \
+  X(PREFIX "x2_from_float16x2", #CLS2 "(__half2).__x", "convert", "float16", FMT, kRne, true, NAN, Host,              \
+    (x2_from<CLS2, F16, SLOT>))                                                                                       \
+  X(PREFIX "x2_from_bfloat16x2", #CLS2 "(__nv_bfloat162).__x", "convert", "bfloat16", FMT, kRne, true, NAN, Host,     \
+    (x2_from<CLS2, BF16, SLOT>))                                                                                      \
+  X(PREFIX "x2_to_float32x2", "float2(" #CLS2 ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,        \
+    (x2_to_f32x2<CLS2, SLOT>))                                                                                        \
+  X(PREFIX "x2_to_float16x2", "__half2(" #CLS2 ")", "convert", FMT, "float16", kRne, false, kNanUnpinned, Host,       \
+    (x2_to_f16x2<CLS2, SLOT>))                                                                                        \
+  X(PREFIX "x4_from_float32x4", #CLS4 "(float4).__x", "convert", "float32", FMT, kRne, true, NAN, Host,               \
+    (x4_from_f32<CLS4, SLOT>))                                                                                        \
+  X(PREFIX "x4_from_float64x4", #CLS4 "(double4_32a).__x", "convert", "float64", FMT, kRne, true, NAN, Host,          \
+    (x4_from_f64<CLS4, SLOT>))                                                                                        \
+  X(PREFIX "x4_from_float16x2_pair", #CLS4 "(__half2 lo, __half2 hi).__x", "convert", "float16", FMT, kRne, true,     \
+    NAN, Host, (x4_from_pairs<CLS4, F16, SLOT>))                                                                      \
+  X(PREFIX "x4_from_bfloat16x2_pair", #CLS4 "(__nv_bfloat162 lo, __nv_bfloat162 hi).__x", "convert", "bfloat16",      \
+    FMT, kRne, true, NAN, Host, (x4_from_pairs<CLS4, BF16, SLOT>))                                                    \
+  X(PREFIX "x4_to_float32x4", "float4(" #CLS4 ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,        \
+    (x4_to_f32x4<CLS4, SLOT>))
+
+// The vector rows, appended to FPC_CUDA_OPS.
+#define FPC_CUDA_VECTOR_OPS(X)                                                                                        \
+  FPC_CUDA_H2_ROWS(X, add, "__hadd2(a, b)", "add", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X, sub, "__hsub2(a, b)", "sub", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X, mul, "__hmul2(a, b)", "mul", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X, div, "__h2div(a, b)", "div", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X, add_rn, "__hadd2_rn(a, b)", "add", Host)                                                        \
+  FPC_CUDA_H2_ROWS(X, sub_rn, "__hsub2_rn(a, b)", "sub", Host)                                                        \
+  FPC_CUDA_H2_ROWS(X, mul_rn, "__hmul2_rn(a, b)", "mul", Host)                                                        \
+  FPC_CUDA_H2_ROWS(X, add_sat, "__hadd2_sat(a, b)", "add_clamp01", Host)                                              \
+  FPC_CUDA_H2_ROWS(X, sub_sat, "__hsub2_sat(a, b)", "sub_clamp01", Host)                                              \
+  FPC_CUDA_H2_ROWS(X, mul_sat, "__hmul2_sat(a, b)", "mul_clamp01", Host)                                              \
+  FPC_CUDA_H2_ROWS(X, max, "__hmax2(a, b)", "maximumNumber", Host)                                                    \
+  FPC_CUDA_H2_ROWS(X, min, "__hmin2(a, b)", "minimumNumber", Host)                                                    \
+  FPC_CUDA_H2_ROWS(X, max_nan, "__hmax2_nan(a, b)", "maximum", Host)                                                  \
+  FPC_CUDA_H2_ROWS(X, min_nan, "__hmin2_nan(a, b)", "minimum", Host)                                                  \
+  FPC_CUDA_H2_ROWS(X, abs, "__habs2(a)", "abs", Host)                                                                 \
+  FPC_CUDA_H2_ROWS(X, fma, "__hfma2(a, b, c)", "fma", Device)                                                         \
+  FPC_CUDA_H2_ROWS(X, fma_sat, "__hfma2_sat(a, b, c)", "fma_clamp01", Device)                                         \
+  FPC_CUDA_H2_ROWS(X, fma_relu, "__hfma2_relu(a, b, c)", "fma_relu", Device)                                          \
+  FPC_CUDA_H2_ROWS(X, sqrt, "h2sqrt(a)", "sqrt", Device)                                                              \
+  FPC_CUDA_H2_ROWS(X, rcp, "h2rcp(a)", "rcp", Device)                                                                 \
+  FPC_CUDA_H2_CONVERSION_ROWS(X, f16, float16, "__half2", "__float22half2_rn", "__floats2half2_rn", "__half22float2")  \
+  FPC_CUDA_H2_CONVERSION_ROWS(X, bf16, bfloat16, "__nv_bfloat162", "__float22bfloat162_rn", "__floats2bfloat162_rn",  \
+                              "__bfloat1622float2")                                                                   \
+  FPC_CUDA_CLASS_ROWS(X, "fp8_e4m3", __nv_fp8x2_e4m3, __nv_fp8x4_e4m3, "float8_e4m3fn", 8, kNanUnpinned)              \
+  FPC_CUDA_CLASS_ROWS(X, "fp8_e5m2", __nv_fp8x2_e5m2, __nv_fp8x4_e5m2, "float8_e5m2", 8, kNanUnpinned)                \
+  FPC_CUDA_CLASS_ROWS(X, "fp6_e2m3", __nv_fp6x2_e2m3, __nv_fp6x4_e2m3, "float6_e2m3fn", 8, kNanMax)                   \
+  FPC_CUDA_CLASS_ROWS(X, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", 8, kNanMax)                   \
+  FPC_CUDA_CLASS_ROWS(X, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", 4, kNanMax)
+
 #define FPC_CUDA_OPS(X)                                                                                           \
   FPC_CUDA_FP8_FROM(X, F32, float32, "__nv_cvt_float_to_fp8", "__nv_cvt_float2_to_fp8x2")                        \
   FPC_CUDA_FP8_FROM(X, F64, float64, "__nv_cvt_double_to_fp8", "__nv_cvt_double2_to_fp8x2")                      \
@@ -188,6 +263,7 @@
   X("float32_to_tf32_rn_satfinite", "cvt.rn.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRne, true, kNanUnpinned, Device,     \
     (f32_to_tf32_rn_satfinite))                                                                                                              \
   X("float32_to_tf32_rz_satfinite", "cvt.rz.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRtz, true, kNanUnpinned, Device,     \
-    (f32_to_tf32_rz_satfinite))
+    (f32_to_tf32_rz_satfinite))                                                                                              \
+  FPC_CUDA_VECTOR_OPS(X)
 
 // clang-format on

@@ -36,6 +36,13 @@ __global__ void kernel3(const code* a, const code* b, const code* c, code* out, 
   if (i < n) out[i] = F(a[i], b[i], c[i]);
 }
 
+// A lane op (lane_spread.hpp): one thread per vector of the batch.
+template <auto F>
+__global__ void kernel_lanes(const code* a, const code* b, const code* c, code* out, size_t n) {
+  const size_t e = blockIdx.x * size_t{blockDim.x} + threadIdx.x;
+  if (e < cudaw::lane_vectors(n, cudaw::LaneFn<decltype(F)>::lanes)) cudaw::run_lane_vector<F>(a, b, c, out, n, e);
+}
+
 int fail(cudaError_t e, const char* what, char* err, size_t len) {
   std::snprintf(err, len, "%s: %s", what, cudaGetErrorString(e));
   return 1;
@@ -77,7 +84,9 @@ int run_batch(Kernel kernel, const uint64_t* const* in, uint64_t* out, size_t n,
 
 template <auto F>
 int run(const uint64_t* const* in, uint64_t* out, size_t n, char* err, size_t len) {
-  if constexpr (std::is_same_v<decltype(F), code (*)(code)>) return run_batch<1>(kernel1<F>, in, out, n, err, len);
+  if constexpr (cudaw::LaneFn<decltype(F)>::value)
+    return run_batch<cudaw::LaneFn<decltype(F)>::arity>(kernel_lanes<F>, in, out, n, err, len);
+  else if constexpr (std::is_same_v<decltype(F), code (*)(code)>) return run_batch<1>(kernel1<F>, in, out, n, err, len);
   else if constexpr (std::is_same_v<decltype(F), code (*)(code, code)>) return run_batch<2>(kernel2<F>, in, out, n, err, len);
   else return run_batch<3>(kernel3<F>, in, out, n, err, len);
 }

@@ -323,3 +323,6 @@ FPC_CUDAW_TF32(f32_to_tf32_rz_satfinite, "cvt.rz.satfinite.tf32.f32", 1000)
 #undef FPC_CUDA_H_TERNARY
 
 }  // namespace fpc::cudaw
+
+// The vector entry points (half2/bfloat162, the x2/x4 classes), checked lane by lane.
+#include "lane_wrappers.cuh"
