@@ -1,7 +1,8 @@
 // Fuzz target "suite": suite files (harness/suite.hpp), read by 'fpconform run --suite FILE'. The
 // input is the file. Any input must give checks or an InputError; every check it gives names a
 // subject op whose case spec the run then parses (CaseSource::parse), which must also give cases
-// or an InputError.
+// or an InputError (block checks: a block subject and a canonical block cases label).
+#include "block_check.hpp"
 #include "cases.hpp"
 #include "fpconform/subject.hpp"
 #include "fuzz_input.hpp"
@@ -18,6 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   for (const CheckSpec& c : checks) {
+    if (c.block) {  // a block check: suite_checks checked the block subject and gave a canonical label
+      (void)block_subject_by_name(c.subject);
+      if (BlockCaseSet::parse(c.cases).label() != c.cases) fuzz::finding("suite: block cases label " + c.cases + " is not canonical");
+      continue;
+    }
     const Subject& s = subject_by_name(c.subject);  // suite_checks checked it exists
     for (const SubjectOp& op : s.ops) {
       if (op.name != c.op) continue;

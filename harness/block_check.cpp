@@ -4,6 +4,7 @@
 #include "fpconform/arith.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <stdexcept>
 
@@ -102,41 +103,157 @@ std::string hex(uint64_t v) {
 
 }  // namespace
 
-std::vector<BlockCase> block_cases(const QuantOptions& options, size_t random_blocks, uint64_t seed) {
-  const QuantSchemeInfo& info = quant_scheme_by_name(options.scheme);
-  const size_t n = options.blocksize ? options.blocksize : info.default_blocksize;
+BlockCaseSet BlockCaseSet::parse(const std::string& label) {
+  auto count = [&](const std::string& digits) {
+    if (digits.empty() || digits.size() > 7 || digits.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(digits) > kMaxRandomBlocks)
+      throw InputError("block cases '" + label.substr(0, 40) + "': the count must be a whole number up to 2^20");
+    return static_cast<size_t>(std::stoul(digits));
+  };
+  if (label == "adversarial") return {true, 0};
+  if (label == "all") return {true, kDefaultRandomBlocks};
+  if (label.rfind("all:", 0) == 0) return {true, count(label.substr(4))};
+  if (label.rfind("random:", 0) == 0) {
+    BlockCaseSet s{false, count(label.substr(7))};
+    if (s.random == 0) throw InputError("block cases 'random:0' select no block");
+    return s;
+  }
+  throw InputError("unknown block cases '" + label.substr(0, 40) + "' (adversarial, random:N, all or all:N)");
+}
+
+std::string BlockCaseSet::label() const {
+  if (!adversarial) return "random:" + std::to_string(random);
+  if (random == 0) return "adversarial";
+  return random == kDefaultRandomBlocks ? "all" : "all:" + std::to_string(random);
+}
+
+std::string BlockCaseSet::kind() const {
+  const std::string l = label();
+  return l.substr(0, l.find(':'));
+}
+
+size_t check_blocksize(const QuantOptions& claims) {
+  const QuantSchemeInfo& info = quant_scheme_by_name(claims.scheme);
+  if (claims.scheme == "llm_int8_col")
+    throw InputError("block checks take schemes with one scale per block of consecutive values; llm_int8_col scales "
+                     "columns (use llm_int8_row)");
+  if (claims.double_quant) throw InputError("block checks do not take double quantization (each block is quantized alone)");
+  if (claims.cols != 0) throw InputError("block checks quantize each block alone: no --cols (llm_int8_row: --blocksize is the row length)");
+  const size_t n = claims.blocksize ? claims.blocksize : info.default_blocksize;
+  if (n == 0 && claims.scheme == "llm_int8_row") throw InputError("block checks of llm_int8_row need --blocksize N (the row length)");
   if (n == 0 || n == kWholeRow) throw InputError("block checks need a fixed block size");
-  Rng rng{seed ^ 0x51a7e5b10c4ull};
+  if (n > (size_t{1} << 16)) throw InputError("block checks take blocks of at most 2^16 values");
+  if (!info.blocksizes.empty() && std::find(info.blocksizes.begin(), info.blocksizes.end(), n) == info.blocksizes.end())
+    throw InputError("scheme " + info.name + " does not take block size " + std::to_string(n));
+  return n;
+}
+
+std::vector<BlockCase> block_cases(const QuantOptions& options, const BlockCaseSet& set, uint64_t seed) {
+  const size_t n = check_blocksize(options);
   std::vector<BlockCase> cases;
-  for (int i = 0; i < 2; ++i) {
-    std::vector<uint32_t> b = random_block(rng, n, -10, 0);
-    b[rng.next() % n] = rng.normal(10, 12);
-    cases.push_back({"one_outlier", b});
-  }
-  for (uint32_t sign : {0u, 0x80000000u}) cases.push_back({"all_equal", std::vector<uint32_t>(n, rng.normal(-4, 4) | sign)});
-  std::vector<uint32_t> zeros(n, 0);
-  for (size_t i = 0; i < n; i += 3) zeros[i] = 0x80000000u;
-  cases.push_back({"all_zero", zeros});
-  std::vector<uint32_t> sub(n);
-  for (uint32_t& x : sub) x = static_cast<uint32_t>(rng.next() & 0x807fffffu) | 1u;
-  cases.push_back({"subnormal_only", sub});
-  ElementGrid grid = element_grid(options);
-  if (!grid.values.empty()) {
-    std::vector<uint32_t> ties = tie_values(grid);
-    const uint32_t amax = bits_of(grid.unit_amax);
-    for (size_t start = 0; start < ties.size() && cases.size() < 64; start += n - 1) {
-      std::vector<uint32_t> b(n, 0);
-      b[0] = amax;
-      for (size_t i = 1; i < n && start + i - 1 < ties.size(); ++i) b[i] = ties[start + i - 1];
-      cases.push_back({"ties", b});
+  if (set.adversarial) {
+    Rng rng{seed ^ 0x51a7e5b10c4ull};
+    for (int i = 0; i < 2; ++i) {
+      std::vector<uint32_t> b = random_block(rng, n, -10, 0);
+      b[rng.next() % n] = rng.normal(10, 12);
+      cases.push_back({"one_outlier", b});
     }
+    for (uint32_t sign : {0u, 0x80000000u}) cases.push_back({"all_equal", std::vector<uint32_t>(n, rng.normal(-4, 4) | sign)});
+    std::vector<uint32_t> zeros(n, 0);
+    for (size_t i = 0; i < n; i += 3) zeros[i] = 0x80000000u;
+    cases.push_back({"all_zero", zeros});
+    std::vector<uint32_t> sub(n);
+    for (uint32_t& x : sub) x = static_cast<uint32_t>(rng.next() & 0x807fffffu) | 1u;
+    cases.push_back({"subnormal_only", sub});
+    ElementGrid grid = element_grid(options);
+    if (!grid.values.empty() && n > 1) {
+      std::vector<uint32_t> ties = tie_values(grid);
+      const uint32_t amax = bits_of(grid.unit_amax);
+      for (size_t start = 0; start < ties.size() && cases.size() < 64; start += n - 1) {
+        std::vector<uint32_t> b(n, 0);
+        b[0] = amax;
+        for (size_t i = 1; i < n && start + i - 1 < ties.size(); ++i) b[i] = ties[start + i - 1];
+        cases.push_back({"ties", b});
+      }
+    }
+    std::vector<uint32_t> special = random_block(rng, n, -4, 4);
+    special[n > 1 ? 1 : 0] = 0x7fc00000u;
+    if (n > 2) special[2] = 0x7f800000u;
+    cases.push_back({"nan_inf", special});
   }
-  std::vector<uint32_t> special = random_block(rng, n, -4, 4);
-  special[n > 1 ? 1 : 0] = 0x7fc00000u;
-  if (n > 2) special[2] = 0x7f800000u;
-  cases.push_back({"nan_inf", special});
-  for (size_t i = 0; i < random_blocks; ++i) cases.push_back({"random", random_block(rng, n, -12, 12)});
+  Rng random_rng{seed ^ 0x7a2d0c11e5ull};  // its own stream: "random:N" blocks are those of "all:N"
+  for (size_t i = 0; i < set.random; ++i) cases.push_back({"random", random_block(random_rng, n, -12, 12)});
   return cases;
+}
+
+std::vector<BlockCase> block_cases(const QuantOptions& options, size_t random_blocks, uint64_t seed) {
+  return block_cases(options, BlockCaseSet{true, random_blocks}, seed);
+}
+
+std::vector<BlockKindRange> kind_ranges(const std::vector<BlockCase>& cases) {
+  std::vector<BlockKindRange> ranges;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (ranges.empty() || ranges.back().kind != cases[i].kind) ranges.push_back({cases[i].kind, i, 0});
+    ++ranges.back().count;
+  }
+  return ranges;
+}
+
+BlockLayout block_layout(const QuantOptions& claims) {
+  BlockLayout layout;
+  layout.blocksize = check_blocksize(claims);
+  std::vector<ExactValue> ones(layout.blocksize, ExactValue::rational(false, 1));
+  const Quantized q = quantize(ones, claims);
+  layout.element = q.element;
+  layout.scale = q.scale_format ? q.scale_format : &f32();
+  return layout;
+}
+
+nlohmann::json claims_to_json(const QuantOptions& claims) {
+  nlohmann::json j = {{"scheme", claims.scheme}, {"reference", claims.reference}, {"blocksize", check_blocksize(claims)}};
+  if (claims.scheme.rfind("mx", 0) == 0) {
+    j["scale_rule"] = std::string(short_name(claims.scale_rule));
+    j["rounding"] = std::string(short_name(claims.element_rounding));
+  }
+  if (claims.tensor_amax) j["tensor_amax"] = to_exact_string(*claims.tensor_amax);
+  return j;
+}
+
+QuantOptions claims_from_json(const nlohmann::json& j) {
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    if (!j.contains(key)) throw InputError(std::string("claims: missing field ") + key);
+    return j[key];
+  };
+  auto text = [&](const char* key) {
+    const nlohmann::json& v = field(key);
+    if (!v.is_string()) throw InputError(std::string("claims: ") + key + " must be a string");
+    return v.get<std::string>();
+  };
+  if (!j.is_object()) throw InputError("claims must be an object");
+  QuantOptions o;
+  o.scheme = text("scheme");
+  (void)quant_scheme_by_name(o.scheme);
+  o.reference = text("reference");
+  const nlohmann::json& bs = field("blocksize");
+  if (!bs.is_number_unsigned() || bs.get<uint64_t>() == 0 || bs.get<uint64_t>() > (uint64_t{1} << 16))
+    throw InputError("claims: blocksize must be a positive whole number");
+  o.blocksize = bs.get<size_t>();
+  const bool mx = o.scheme.rfind("mx", 0) == 0;
+  for (const auto& [key, value] : j.items()) {
+    const bool known = key == "scheme" || key == "reference" || key == "blocksize" || key == "tensor_amax" ||
+                       (mx && (key == "scale_rule" || key == "rounding"));
+    if (!known) throw InputError("claims: unknown field " + key.substr(0, 40) + " for scheme " + o.scheme);
+  }
+  if (mx) {
+    o.scale_rule = mx_scale_rule_by_name(text("scale_rule"));
+    o.element_rounding = rounding_by_name(text("rounding"));
+  }
+  if (j.contains("tensor_amax")) o.tensor_amax = parse_value(text("tensor_amax"));
+  const QuantSchemeInfo& info = quant_scheme_by_name(o.scheme);
+  if (std::find(info.references.begin(), info.references.end(), o.reference) == info.references.end())
+    throw InputError("claims: scheme " + o.scheme + " has no reference '" + o.reference.substr(0, 40) + "'");
+  (void)block_layout(o);  // the remaining checks of the options (block size, tensor amax ...)
+  return o;
 }
 
 namespace {
@@ -153,6 +270,12 @@ uint64_t expected_scale_code(const Quantized& q) {
   return round_to_format(q.blocks[0].scale, f32(), Rounding::NearestEven).code;  // exact scale as float32
 }
 
+// A code as the subject gave it: wider than the format (a stray high bit) is shown as such.
+std::string answer_hex(const Format& f, uint64_t code) {
+  if (code & ~f.code_mask()) return hex(code) + " (not a code of " + f.name + ")";
+  return cli::code_hex(f, code);
+}
+
 void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValue>& values, const BlockOutput& got,
                    const Quantized& want, BlockDistance& d) {
   ++d.blocks;
@@ -164,7 +287,7 @@ void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValu
       if (got.codes[i] != want.codes[i]) {
         if (differing++ == 0)
           first = "value[" + std::to_string(i) + "] = " + to_exact_string(values[i]) + ": expected " +
-                  cli::code_hex(*want.element, want.codes[i]) + ", got " + cli::code_hex(*want.element, got.codes[i]);
+                  cli::code_hex(*want.element, want.codes[i]) + ", got " + answer_hex(*want.element, got.codes[i]);
       }
   const uint64_t scale = expected_scale_code(want);
   const bool scale_differs = got.scale_codes[0] != scale;
@@ -179,6 +302,8 @@ void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValu
   }
 }
 
+}  // namespace
+
 std::string distance_text(const BlockDistance& d) {
   if (d.blocks == 0) return d.reference + ": no defined block";
   if (d.blocks_differing == 0) return d.reference + ": identical on " + std::to_string(d.blocks) + " blocks";
@@ -186,44 +311,49 @@ std::string distance_text(const BlockDistance& d) {
          std::to_string(d.values_differing) + " values, " + std::to_string(d.scales_differing) + " scales)";
 }
 
-}  // namespace
+std::string block_check_status(const BlockCheckResult& r) {
+  if (!r.skipped.empty()) return "skipped";
+  if (!r.error.empty()) return "error";
+  const BlockDistance& claimed = r.distances.front();
+  if (claimed.blocks_differing > 0 || (r.blocks > 0 && claimed.blocks == 0)) return "fail";
+  return "pass";
+}
 
-BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed) {
+BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& claims, const std::vector<BlockCase>& cases,
+                              size_t begin, size_t end, const BlockAnswers& answers) {
   BlockCheckResult r;
-  r.subject = subject.name;
-  r.claims = subject.claims;
-  if (!subject.available) {
-    r.skipped = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
-    return r;
-  }
-  std::vector<std::string> refs = references_to_compare(subject.claims);
+  r.subject = subject;
+  r.claims = claims;
+  const std::vector<std::string> refs = references_to_compare(claims);
   for (const std::string& ref : refs) {
     BlockDistance d;
     d.reference = ref;
     r.distances.push_back(d);
   }
-  std::vector<BlockCase> cases = block_cases(subject.claims, random_blocks, seed);
-  for (size_t index = 0; index < cases.size(); ++index) {
+  end = std::min(end, cases.size());
+  for (size_t index = begin; index < end; ++index) {
     const BlockCase& c = cases[index];
-    std::vector<ExactValue> values;
-    for (uint32_t b : c.bits) values.push_back(decode(f32(), b).value);
+    auto refuse = [&](const std::string& why) {
+      if (r.error.empty()) r.error = c.kind + " block " + std::to_string(index) + ": " + why;
+    };
     BlockOutput got;
     try {
-      got = subject.run(c.bits);
+      got = answers(index, c);
     } catch (const std::exception& e) {
-      r.error = c.kind + " block " + std::to_string(index) + ": the subject threw: " + e.what();
-      return r;
+      refuse(std::string("the subject threw: ") + e.what());
+      continue;
     }
-    if (got.codes.size() != values.size() || got.scale_codes.size() != 1) {
-      r.error = c.kind + " block " + std::to_string(index) + ": the subject returned " + std::to_string(got.codes.size()) +
-                " codes and " + std::to_string(got.scale_codes.size()) + " scales for one block of " +
-                std::to_string(values.size());
-      return r;
+    if (got.codes.size() != c.bits.size() || got.scale_codes.size() != 1) {
+      refuse("the subject returned " + std::to_string(got.codes.size()) + " codes and " + std::to_string(got.scale_codes.size()) +
+             " scales for one block of " + std::to_string(c.bits.size()));
+      continue;
     }
+    std::vector<ExactValue> values;
+    for (uint32_t b : c.bits) values.push_back(decode(f32(), b).value);
     ++r.blocks;
     r.values += values.size();
     for (size_t k = 0; k < refs.size(); ++k) {
-      QuantOptions o = subject.claims;
+      QuantOptions o = claims;
       o.reference = refs[k];
       Quantized want;
       try {
@@ -234,9 +364,23 @@ BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_bloc
       compare_block(c, index, values, got, want, r.distances[k]);
     }
   }
-  const BlockDistance& claimed = r.distances.front();
-  r.passed = r.error.empty() && claimed.blocks > 0 && claimed.blocks_differing == 0;
+  r.passed = block_check_status(r) == "pass";
   return r;
+}
+
+BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet& set, uint64_t seed, size_t begin, size_t end) {
+  if (!subject.available) {
+    BlockCheckResult r = check_blocks(subject.name, subject.claims, {}, 0, 0, {});  // the references, no block
+    r.skipped = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
+    return r;
+  }
+  const std::vector<BlockCase> cases = block_cases(subject.claims, set, seed);
+  return check_blocks(subject.name, subject.claims, cases, begin, end,
+                      [&](size_t, const BlockCase& c) { return subject.run(c.bits); });
+}
+
+BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed) {
+  return run_block_check(subject, BlockCaseSet{true, random_blocks}, seed);
 }
 
 std::string summary_line(const BlockCheckResult& r) {
@@ -246,9 +390,11 @@ std::string summary_line(const BlockCheckResult& r) {
     claim += ", " + std::string(short_name(r.claims.scale_rule));
   claim += "]";
   if (!r.skipped.empty()) return "SKIP  " + r.subject + "  " + claim + "  " + r.skipped;
-  std::string s = std::string(r.passed ? "PASS" : "FAIL") + "  " + r.subject + "  " + claim + "  " +
-                  std::to_string(r.blocks) + " blocks, " + std::to_string(r.values) + " values";
-  if (!r.error.empty()) return s + "; error: " + r.error;
+  std::string status = block_check_status(r);
+  std::transform(status.begin(), status.end(), status.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::string s = status + "  " + r.subject + "  " + claim + "  " + std::to_string(r.blocks) + " blocks, " +
+                  std::to_string(r.values) + " values";
+  if (!r.error.empty()) s += "; error: " + r.error;
   for (size_t k = 0; k < r.distances.size(); ++k)
     s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.distances[k]);
   const BlockDistance& claimed = r.distances.front();

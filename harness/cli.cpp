@@ -8,6 +8,7 @@
 #include "quantize_command.hpp"
 #include "run_command.hpp"
 #include "selfcheck.hpp"
+#include "block_files.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -58,9 +59,13 @@ commands:
   cases --op OP --from F --to G [--rounding MODE] [POLICY] --cases exhaustive|boundary|random:N
         [--seed S] -o DIR         write DIR/cases.json and DIR/in*.bin (file protocol,
                                   docs/file-protocol.md) for another program to compute DIR/out.bin
+  cases --scheme NAME [scheme options] --cases adversarial|random:N|all [--seed S] -o DIR
+                                  the same for a block quantizer: DIR/values.bin (float32 blocks)
+                                  for another program to write DIR/codes.bin and DIR/scales.bin
   check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--max-examples K]
-                                  check DIR/out.bin against the oracle; report (default
-                                  DIR/report.json); exit 1 on any failure
+                                  check DIR/out.bin (block directories: codes.bin, scales.bin)
+                                  against the oracle; report (default DIR/report.json); exit 1
+                                  on any failure
   quantize --scheme NAME [--reference REF] [--blocksize N|row] [--cols N] [--scale-rule R]
            [--rounding MODE] [--double-quant] [--tensor-amax V] VALUE... | --input FILE
                                   block/code-table quantization (bnb FP4/NF4, LLM.int8, int4
@@ -397,6 +402,11 @@ int cmd_selfcheck(const std::vector<std::string>& rest, std::ostream& out) {
 // ---- cases (the file protocol; check is in file_protocol.cpp) ------------------------------------
 
 int cmd_cases(std::vector<std::string> rest, std::ostream& out) {
+  if (std::find(rest.begin(), rest.end(), std::string("--scheme")) != rest.end() ||
+      std::any_of(rest.begin(), rest.end(), [](const std::string& r) { return r.rfind("--scheme=", 0) == 0; })) {
+    std::replace(rest.begin(), rest.end(), std::string("-o"), std::string("--output"));
+    return cmd_block_cases(rest, out);  // the block file protocol (block_files.hpp)
+  }
   std::replace(rest.begin(), rest.end(), std::string("-o"), std::string("--output"));
   Args a(rest, with(kPolicyValued, {"op", "from", "to", "cases", "seed", "output"}), kPolicyFlags);
   if (!a.positional().empty()) throw InputError("cases takes no positional arguments (the directory goes after -o)");

@@ -3,6 +3,7 @@
 #include "file_protocol.hpp"
 
 #include "args.hpp"
+#include "block_files.hpp"
 #include "report.hpp"
 #include "run_command.hpp"
 
@@ -107,6 +108,8 @@ class Sidecar {
   std::string path_;
 };
 
+}  // namespace
+
 // A plain file name inside the directory: no path separators, no "." or "..".
 bool plain_file_name(const std::string& name) {
   if (name.empty() || name.size() > 200 || name == "." || name == "..") return false;
@@ -125,8 +128,6 @@ std::string size_problem(uint64_t count, int width, uint64_t actual) {
     if (w != width && actual == count * static_cast<uint64_t>(w)) s += ": it looks like " + std::to_string(w) + "-byte codes";
   return s + ")";
 }
-
-}  // namespace
 
 int code_width(int bits) {
   if (bits < 1 || bits > 64) throw InputError("code width of a " + std::to_string(bits) + "-bit format");
@@ -468,6 +469,7 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   if (subject.empty() || subject.find('/') != std::string::npos || subject.size() > 200)
     throw InputError("--subject-name must be 1..200 characters without '/'");
   const std::string report_path = a.value("report").value_or((fs::path(dir) / "report.json").string());
+  if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, out);
 
   const CasesDirectory cases_dir(dir);
   const SubjectOp op = cases_dir.subject_op(a.value("entry").value_or(cases_dir.output_path()));

@@ -37,6 +37,12 @@ int code_width(int bits);
 // InputError when the file cannot be written.
 void write_code_file(const std::string& path, const uint64_t* codes, size_t n, int width);
 
+// A plain file name inside a cases directory: letters, digits, '_', '-', '.'; not "." or "..".
+bool plain_file_name(const std::string& name);
+// Why a file of `actual` bytes does not hold `count` codes of `width` bytes: "has 1000 bytes, but
+// 256 cases of 2-byte codes take 512 (oversized: it looks like 4-byte codes)".
+std::string size_problem(uint64_t count, int width, uint64_t actual);
+
 // Writes DIR/cases.json and DIR/in*.bin (and DIR/random.bin for stochastic rounding) for every
 // case of `cases`, creating DIR if needed; returns the sidecar. InputError when the cases exceed
 // kMaxFileCases or DIR cannot be written.

@@ -50,7 +50,9 @@ std::vector<ExactValue> read_values(const Args& a) {
   return values;
 }
 
-QuantOptions parse_options(const Args& a) {
+}  // namespace
+
+QuantOptions parse_quant_options(const Args& a) {
   QuantOptions o;
   o.scheme = a.required("scheme");
   auto reference = a.value("reference"), faithful = a.value("faithful");
@@ -78,6 +80,8 @@ QuantOptions parse_options(const Args& a) {
   if (a.value("cols") && s.find("int") == std::string::npos) throw InputError("--cols is for llm_int8_* and *int4_group");
   return o;
 }
+
+namespace {
 
 // floor(sqrt(x) * 10^digits) / 10^digits for x >= 0, as an exact value.
 ExactValue sqrt_truncated(const ExactValue& x, unsigned digits) {
@@ -269,7 +273,7 @@ int check_block_subjects(const Args& a, std::ostream& out) {
     results.push_back({{"subject", r.subject},
                        {"scheme", r.claims.scheme},
                        {"claimed_reference", r.claims.reference},
-                       {"status", !r.skipped.empty() ? "skipped" : r.passed ? "pass" : (r.error.empty() ? "fail" : "error")},
+                       {"status", block_check_status(r)},
                        {"blocks", r.blocks},
                        {"values", r.values},
                        {"distances", distances},
@@ -294,7 +298,7 @@ int cmd_quantize(const std::vector<std::string>& args, std::ostream& out) {
     if (!a.positional().empty() || a.value("scheme")) throw InputError("--list takes no scheme or values");
     return list_schemes(a.flag("json"), out);
   }
-  QuantOptions options = parse_options(a);
+  QuantOptions options = parse_quant_options(a);
   std::vector<ExactValue> input = read_values(a);
   // A faithful reference models a kernel reading a float32 tensor: values are rounded to float32
   // first (rne), as torch.tensor(..., dtype=float32) does, and compared against those.

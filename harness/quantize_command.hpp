@@ -5,7 +5,17 @@
 #include <string>
 #include <vector>
 
+namespace fpc {
+struct QuantOptions;
+}
+
 namespace fpc::cli {
+
+class Args;
+// The scheme options of quantize (and of 'cases --scheme'): --scheme, --reference/--faithful,
+// --blocksize, --cols, --scale-rule, --rounding, --double-quant, --tensor-amax. InputError on
+// bad values and options that do not apply to the scheme.
+QuantOptions parse_quant_options(const Args& a);
 
 // fpconform quantize --list [--json]
 // fpconform quantize --scheme NAME [--reference ideal|cuda|cpu|torch|te] [--faithful REF]

@@ -5,6 +5,8 @@
 #include "fpconform/known_deviations.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <chrono>
 #include <ctime>
 #include <fstream>
@@ -205,10 +207,131 @@ CheckRecord check_from_json(const json& j) {
   return r;
 }
 
+json block_check_to_json(const BlockCheckRecord& r) {
+  json kinds = json::array();
+  for (const BlockKindRange& k : r.kinds) kinds.push_back({{"kind", k.kind}, {"first", k.first}, {"count", k.count}});
+  json distances = json::array();
+  for (size_t i = 0; i < r.result.distances.size(); ++i) {
+    const BlockDistance& d = r.result.distances[i];
+    distances.push_back({{"reference", d.reference},
+                         {"claimed", i == 0},
+                         {"blocks", d.blocks},
+                         {"blocks_differing", d.blocks_differing},
+                         {"values_differing", d.values_differing},
+                         {"scales_differing", d.scales_differing},
+                         {"first_difference", d.first.empty() ? json(nullptr) : json(d.first)}});
+  }
+  json j = {{"id", r.id()},
+            {"subject", r.subject},
+            {"entry", r.entry},
+            {"claims", claims_to_json(r.claims)},
+            {"formats", {{"element", r.element_format}, {"scale", r.scale_format}}},
+            {"cases", {{"kind", r.case_label.substr(0, r.case_label.find(':'))},
+                       {"label", r.case_label},
+                       {"count", r.block_count},
+                       {"values", r.block_count * r.blocksize},
+                       {"seed", r.seed},
+                       {"range", {r.range_begin, r.range_end}},
+                       {"kinds", kinds}}},
+            {"status", r.status},
+            {"counts", {{"blocks", r.result.blocks}, {"values", r.result.values}}},
+            {"distances", distances},
+            {"timing", {{"seconds", r.seconds},
+                        {"blocks_per_second", r.seconds > 0 ? static_cast<double>(r.result.blocks) / r.seconds : 0.0}}}};
+  if (r.status == "skipped") j["skipped_reason"] = r.skipped_reason;
+  if (!r.result.error.empty()) j["error"] = r.result.error;
+  return j;
+}
+
+BlockCheckRecord block_check_from_json(const json& j) {
+  BlockCheckRecord r;
+  r.subject = j.at("subject").get<std::string>();
+  r.entry = j.at("entry").get<std::string>();
+  r.claims = claims_from_json(j.at("claims"));
+  r.element_format = j.at("formats").at("element").get<std::string>();
+  r.scale_format = j.at("formats").at("scale").get<std::string>();
+  const json& c = j.at("cases");
+  r.case_label = BlockCaseSet::parse(c.at("label").get<std::string>()).label();
+  r.block_count = c.at("count").get<uint64_t>();
+  r.blocksize = check_blocksize(r.claims);
+  r.seed = c.at("seed").get<uint64_t>();
+  r.range_begin = c.at("range").at(0).get<uint64_t>();
+  r.range_end = c.at("range").at(1).get<uint64_t>();
+  for (const json& k : c.at("kinds"))
+    r.kinds.push_back({k.at("kind").get<std::string>(), k.at("first").get<uint64_t>(), k.at("count").get<uint64_t>()});
+  r.status = j.at("status").get<std::string>();
+  if (j.contains("skipped_reason")) r.skipped_reason = j["skipped_reason"].get<std::string>();
+  if (j.contains("error")) r.result.error = j["error"].get<std::string>();
+  r.result.subject = r.subject;
+  r.result.claims = r.claims;
+  r.result.blocks = j.at("counts").at("blocks").get<uint64_t>();
+  r.result.values = j.at("counts").at("values").get<uint64_t>();
+  for (const json& d : j.at("distances")) {
+    BlockDistance bd;
+    bd.reference = d.at("reference").get<std::string>();
+    bd.blocks = d.at("blocks").get<uint64_t>();
+    bd.blocks_differing = d.at("blocks_differing").get<uint64_t>();
+    bd.values_differing = d.at("values_differing").get<uint64_t>();
+    bd.scales_differing = d.at("scales_differing").get<uint64_t>();
+    if (!d.at("first_difference").is_null()) bd.first = d["first_difference"].get<std::string>();
+    r.result.distances.push_back(bd);
+  }
+  if (r.result.distances.empty()) throw InputError("block check " + r.id() + " has no distances");
+  r.result.passed = r.status == "pass";
+  r.seconds = j.at("timing").at("seconds").get<double>();
+  return r;
+}
+
 }  // namespace
 
 bool Report::passed() const {
-  return std::none_of(checks.begin(), checks.end(), [](const CheckRecord& c) { return c.status == "fail" || c.status == "error"; });
+  auto failing = [](const auto& c) { return c.status == "fail" || c.status == "error"; };
+  return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing);
+}
+
+BlockCheckRecord block_check_record(const std::string& subject, const std::string& entry, const QuantOptions& claims,
+                                    const BlockCaseSet& set, uint64_t seed, const std::vector<BlockCase>& cases,
+                                    int shard_index, int shard_count) {
+  BlockCheckRecord r;
+  r.subject = subject;
+  r.entry = entry;
+  r.claims = claims;
+  r.claims.blocksize = check_blocksize(claims);
+  const BlockLayout layout = block_layout(r.claims);
+  r.element_format = layout.element->name;
+  r.scale_format = layout.scale->name;
+  r.blocksize = layout.blocksize;
+  r.case_label = set.label();
+  r.seed = seed;
+  r.block_count = cases.size();
+  r.range_begin = r.block_count * static_cast<uint64_t>(shard_index) / static_cast<uint64_t>(shard_count);
+  r.range_end = r.block_count * static_cast<uint64_t>(shard_index + 1) / static_cast<uint64_t>(shard_count);
+  r.kinds = kind_ranges(cases);
+  r.result.subject = subject;
+  r.result.claims = r.claims;
+  return r;
+}
+
+void finalize(BlockCheckRecord& r) {
+  if (r.status == "skipped") return;
+  r.status = block_check_status(r.result);
+  r.result.passed = r.status == "pass";
+}
+
+std::string block_status_line(const BlockCheckRecord& r) {
+  std::string status = r.status;
+  std::transform(status.begin(), status.end(), status.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::string s = status + "  " + r.id() + "  ";
+  if (r.status == "skipped") return s + r.skipped_reason;
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2fs", r.seconds);
+  s += std::to_string(r.result.blocks) + " blocks of " + std::to_string(r.blocksize) + ", " + secs;
+  for (size_t k = 0; k < r.result.distances.size(); ++k)
+    s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.result.distances[k]);
+  if (!r.result.error.empty()) s += "; error: " + r.result.error;
+  const BlockDistance& claimed = r.result.distances.front();
+  if (!claimed.first.empty()) s += "\n      first difference from " + claimed.reference + ": " + claimed.first;
+  return s;
 }
 
 std::optional<KnownDeviationNote> known_deviation_note(const std::string& subject, const std::string& op) {
@@ -254,6 +377,18 @@ json to_json(const Report& r) {
     errors += c.status == "error";
     cases += c.outcome.cases;
   }
+  json block_checks = json::array();
+  int block_passed = 0, block_failed = 0, block_skipped = 0, block_errors = 0;
+  uint64_t blocks = 0, block_values = 0;
+  for (const BlockCheckRecord& c : r.block_checks) {
+    block_checks.push_back(block_check_to_json(c));
+    block_passed += c.status == "pass";
+    block_failed += c.status == "fail";
+    block_skipped += c.status == "skipped";
+    block_errors += c.status == "error";
+    blocks += c.result.blocks;
+    block_values += c.result.values;
+  }
   return {{"schema", kReportSchema},
           {"tool", {{"name", "fpconform"}, {"version", r.tool_version}, {"revision", r.tool_revision}}},
           {"environment", r.environment},
@@ -270,7 +405,15 @@ json to_json(const Report& r) {
                        {"known_deviations", known},
                        {"skipped", skipped},
                        {"errors", errors},
-                       {"cases", cases}}},
+                       {"cases", cases},
+                       {"block_checks", {{"checks", r.block_checks.size()},
+                                         {"passed", block_passed},
+                                         {"failed", block_failed},
+                                         {"skipped", block_skipped},
+                                         {"errors", block_errors},
+                                         {"blocks", blocks},
+                                         {"values", block_values}}}}},
+          {"block_checks", block_checks},
           {"verdict", r.passed() ? "pass" : "fail"}};
 }
 
@@ -296,6 +439,8 @@ Report report_from_json(const json& j) {
     r.shard_count = j.at("shard").at("count").get<int>();
     r.environment = j.at("environment");
     for (const json& c : j.at("checks")) r.checks.push_back(check_from_json(c));
+    if (j.contains("block_checks"))  // reports written before block checks have none
+      for (const json& c : j["block_checks"]) r.block_checks.push_back(block_check_from_json(c));
     return r;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed report: ") + e.what());
@@ -320,10 +465,65 @@ void write_report(const Report& r, const std::string& path) {
 std::string this_tool_version() { return FPC_VERSION; }
 std::string this_tool_revision() { return FPC_GIT_REVISION; }
 
+namespace {
+
+// The block checks of the shards, joined: each check's block ranges must tile its blocks; counts
+// and distances add up, and the first difference (and first error) is that of the lowest range.
+std::vector<BlockCheckRecord> merge_block_checks(const std::vector<Report>& shards) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const BlockCheckRecord*>> parts;
+  for (const Report& s : shards)
+    for (const BlockCheckRecord& c : s.block_checks) {
+      if (!parts.count(c.id())) order.push_back(c.id());
+      parts[c.id()].push_back(&c);
+    }
+  std::vector<BlockCheckRecord> merged;
+  for (const std::string& id : order) {
+    std::vector<const BlockCheckRecord*>& ps = parts[id];
+    std::stable_sort(ps.begin(), ps.end(), [](const BlockCheckRecord* a, const BlockCheckRecord* b) { return a->range_begin < b->range_begin; });
+    BlockCheckRecord m = *ps.front();
+    uint64_t covered = 0;
+    for (const BlockCheckRecord* p : ps) {
+      if (p->range_begin != covered)
+        throw InputError("shards of block check " + id + " do not tile its blocks (gap or overlap at " + std::to_string(covered) + ")");
+      covered = p->range_end;
+      if ((p->status == "skipped") != (m.status == "skipped")) throw InputError("block check " + id + " is skipped in one shard only");
+      if (p->block_count != m.block_count || p->seed != m.seed || p->result.distances.size() != m.result.distances.size())
+        throw InputError("shards of block check " + id + " check different blocks");
+      if (p == ps.front()) continue;
+      BlockCheckResult& r = m.result;
+      r.blocks += p->result.blocks;
+      r.values += p->result.values;
+      if (r.error.empty()) r.error = p->result.error;
+      for (size_t k = 0; k < r.distances.size(); ++k) {
+        BlockDistance& d = r.distances[k];
+        const BlockDistance& e = p->result.distances[k];
+        if (d.reference != e.reference) throw InputError("shards of block check " + id + " compare different references");
+        d.blocks += e.blocks;
+        d.blocks_differing += e.blocks_differing;
+        d.values_differing += e.values_differing;
+        d.scales_differing += e.scales_differing;
+        if (d.first.empty()) d.first = e.first;
+      }
+      m.seconds += p->seconds;
+    }
+    m.range_begin = 0;
+    m.range_end = covered;
+    if (covered != m.block_count)
+      throw InputError("shards of block check " + id + " cover " + std::to_string(covered) + " of " + std::to_string(m.block_count) + " blocks");
+    finalize(m);
+    merged.push_back(std::move(m));
+  }
+  return merged;
+}
+
+}  // namespace
+
 Report merge_reports(const std::vector<Report>& shards) {
   if (shards.empty()) throw InputError("nothing to merge");
   Report merged = shards.front();
   merged.checks.clear();
+  merged.block_checks.clear();
   merged.shard_index = 0;
   merged.shard_count = 1;
   std::vector<std::string> order;
@@ -369,6 +569,7 @@ Report merge_reports(const std::vector<Report>& shards) {
     finalize(c);
     merged.checks.push_back(std::move(c));
   }
+  merged.block_checks = merge_block_checks(shards);
   return merged;
 }
 

@@ -4,6 +4,7 @@
 // byte-identical reports, and merging the reports of a sharded run gives the unsharded report.
 #pragma once
 
+#include "block_check.hpp"
 #include "checker.hpp"
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,32 @@ struct CheckRecord {
   std::string id() const { return subject + "/" + op_name + "/" + case_label; }
 };
 
+// A block check (harness/block_check.hpp) in a report: one block subject (or block files) against
+// its claimed reference over a set of blocks, sharded by block ranges like element checks.
+struct BlockCheckRecord {
+  std::string subject, entry;
+  QuantOptions claims;
+  std::string element_format, scale_format;  // the formats of the codes and scale codes
+  std::string case_label;                    // BlockCaseSet labels: "adversarial", "random:N", "all", "all:N"
+  uint64_t seed = 0, block_count = 0, blocksize = 0, range_begin = 0, range_end = 0;
+  std::vector<BlockKindRange> kinds;         // of all block_count blocks
+  std::string status;                        // pass, fail, skipped, error
+  std::string skipped_reason;
+  BlockCheckResult result;                   // over blocks [range_begin, range_end)
+  double seconds = 0;
+
+  std::string id() const { return subject + "/" + claims.scheme + "/" + case_label; }
+};
+
+// A record for blocks [range_begin, range_end) of `cases` before it runs (status empty).
+BlockCheckRecord block_check_record(const std::string& subject, const std::string& entry, const QuantOptions& claims,
+                                    const BlockCaseSet& set, uint64_t seed, const std::vector<BlockCase>& cases,
+                                    int shard_index, int shard_count);
+// Sets status from the result (skipped records stay skipped).
+void finalize(BlockCheckRecord& r);
+// "PASS  subject/scheme/label  N blocks, claimed cuda: identical ...; ideal: ..." (run and check print it).
+std::string block_status_line(const BlockCheckRecord& r);
+
 // This build's version and git revision, as reports record them.
 std::string this_tool_version();
 std::string this_tool_revision();
@@ -54,8 +81,9 @@ struct Report {
   int shard_index = 0, shard_count = 1;
   nlohmann::json environment;
   std::vector<CheckRecord> checks;
+  std::vector<BlockCheckRecord> block_checks;
 
-  bool passed() const;  // no check failed or errored (known deviations do not fail a run)
+  bool passed() const;  // no check (element or block) failed or errored (known deviations do not fail a run)
 };
 
 // A check's semantics as the report (and the file protocol's cases.json) writes them, and back.

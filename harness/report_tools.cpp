@@ -248,6 +248,41 @@ std::string finding(const CheckRecord& c) {
   return s;
 }
 
+// One line on what a block check found: "claimed ideal: 5/73 blocks differ (...); cuda: identical on 73 blocks".
+std::string block_finding(const BlockCheckRecord& c) {
+  if (c.status == "skipped") return c.skipped_reason;
+  std::string s;
+  for (size_t k = 0; k < c.result.distances.size(); ++k)
+    s += std::string(k == 0 ? "claimed " : "; ") + distance_text(c.result.distances[k]);
+  if (!c.result.error.empty()) s = "error: " + c.result.error + "; " + s;
+  return s;
+}
+
+std::string claims_text(const BlockCheckRecord& c) {
+  std::string s = "scheme " + c.claims.scheme + ", reference " + c.claims.reference + ", blocksize " + std::to_string(c.blocksize);
+  if (c.claims.scheme.rfind("mx", 0) == 0)
+    s += ", scale rule " + std::string(short_name(c.claims.scale_rule)) + ", rounding " + std::string(short_name(c.claims.element_rounding));
+  if (c.claims.tensor_amax) s += ", tensor amax " + to_exact_string(*c.claims.tensor_amax);
+  return s + " (elements " + c.element_format + ", scales " + c.scale_format + ")";
+}
+
+std::string kinds_text(const BlockCheckRecord& c) {
+  std::string s;
+  for (const BlockKindRange& k : c.kinds) s += (s.empty() ? "" : ", ") + k.kind + " " + std::to_string(k.count);
+  return s;
+}
+
+// Each reference's distance and first differing block, one per line.
+std::string block_distances_text(const BlockCheckRecord& c) {
+  std::string s;
+  for (size_t k = 0; k < c.result.distances.size(); ++k) {
+    const BlockDistance& d = c.result.distances[k];
+    s += (k == 0 ? "claimed " : "") + distance_text(d) + "\n";
+    if (!d.first.empty()) s += "    first difference: " + d.first + "\n";
+  }
+  return s;
+}
+
 // ---- counterexamples, TestFloat style -----------------------------------------------------------
 
 struct CodeColumns {
@@ -412,6 +447,70 @@ void check_keywords(const json& s, const std::string& at) {
   }
 }
 
+// The facts about block_checks the schema cannot express (see report_consistency_errors);
+// returns the number of failing or erroring block checks.
+template <class Expect>
+uint64_t block_check_consistency(const json& j, const Expect& expect) {
+  const json none = json::array();
+  const json& checks = j.contains("block_checks") ? j["block_checks"] : none;
+  uint64_t passed = 0, failed = 0, skipped = 0, errored = 0, blocks = 0, values = 0;
+  for (size_t i = 0; i < checks.size(); ++i) {
+    const json& c = checks[i];
+    const std::string at = "/block_checks/" + std::to_string(i);
+    const std::string label = c["cases"]["label"].get<std::string>(), status = c["status"].get<std::string>();
+    const uint64_t count = c["cases"]["count"].get<uint64_t>(), blocksize = c["claims"]["blocksize"].get<uint64_t>();
+    const uint64_t begin = c["cases"]["range"][0].get<uint64_t>(), end = c["cases"]["range"][1].get<uint64_t>();
+    const uint64_t answered = c["counts"]["blocks"].get<uint64_t>();
+    expect(c["id"] == c["subject"].get<std::string>() + "/" + c["claims"]["scheme"].get<std::string>() + "/" + label, at + "/id",
+           "is not subject/scheme/label");
+    expect(c["cases"]["kind"] == label.substr(0, label.find(':')), at + "/cases/kind", "does not match the label");
+    expect(c["cases"]["values"].get<uint64_t>() == count * blocksize, at + "/cases/values", "is not count x blocksize");
+    expect(begin <= end && end <= count, at + "/cases/range", "does not lie within [0, count]");
+    expect(answered <= end - begin && c["counts"]["values"].get<uint64_t>() == answered * blocksize, at + "/counts",
+           "blocks exceed the range or values are not blocks x blocksize");
+    uint64_t next = 0;
+    for (const json& k : c["cases"]["kinds"]) {
+      expect(k["first"].get<uint64_t>() == next, at + "/cases/kinds", "do not tile the blocks in order");
+      next = k["first"].get<uint64_t>() + k["count"].get<uint64_t>();
+    }
+    expect(next == count, at + "/cases/kinds", "do not cover the blocks");
+    const json& d = c["distances"];
+    expect(d[0]["claimed"] == true && d[0]["reference"] == c["claims"]["reference"], at + "/distances/0",
+           "is not the claimed reference");
+    for (size_t k = 0; k < d.size(); ++k) {
+      const json& e = d[k];
+      const std::string dat = at + "/distances/" + std::to_string(k);
+      const uint64_t defined = e["blocks"].get<uint64_t>(), differing = e["blocks_differing"].get<uint64_t>();
+      if (k > 0) expect(e["claimed"] == false, dat + "/claimed", "only the first distance is the claimed one");
+      expect(differing <= defined && defined <= answered, dat, "blocks_differing <= blocks <= counts.blocks does not hold");
+      expect(e["scales_differing"].get<uint64_t>() <= differing && e["values_differing"].get<uint64_t>() <= differing * blocksize,
+             dat, "more differing scales or values than the differing blocks hold");
+      expect(e["first_difference"].is_null() == (differing == 0), dat + "/first_difference", "is given iff some block differs");
+    }
+    const uint64_t claimed_defined = d[0]["blocks"].get<uint64_t>(), claimed_differing = d[0]["blocks_differing"].get<uint64_t>();
+    const bool differs = claimed_differing > 0 || (answered > 0 && claimed_defined == 0);
+    if (status == "pass") expect(!differs && !c.contains("error"), at + "/status", "is pass with differences or an error");
+    if (status == "fail") expect(differs && !c.contains("error"), at + "/status", "is fail without a difference");
+    if (status == "skipped") expect(answered == 0, at + "/status", "is skipped but blocks ran");
+    passed += status == "pass";
+    failed += status == "fail";
+    skipped += status == "skipped";
+    errored += status == "error";
+    blocks += answered;
+    values += c["counts"]["values"].get<uint64_t>();
+  }
+  const json& s = j.at("summary");
+  if (s.contains("block_checks")) {
+    const json& b = s["block_checks"];
+    expect(b["checks"] == checks.size() && b["passed"] == passed && b["failed"] == failed && b["skipped"] == skipped &&
+               b["errors"] == errored && b["blocks"] == blocks && b["values"] == values,
+           "/summary/block_checks", "does not agree with the block checks");
+  } else {
+    expect(checks.empty(), "/summary", "has no block_checks counts, but the report has block checks");
+  }
+  return failed + errored;
+}
+
 }  // namespace
 
 std::vector<std::string> validate_json(const json& instance, const json& schema, size_t max_errors, size_t* total_errors) {
@@ -479,7 +578,8 @@ std::vector<std::string> report_consistency_errors(const json& j) {
   expect(s["checks"] == checks.size() && s["passed"] == passed && s["failed"] == failed && s["skipped"] == skipped &&
              s["errors"] == errored && s["cases"] == cases && s.value("known_deviations", uint64_t{0}) == known,
          "/summary", "does not agree with the checks");
-  expect(j["verdict"] == (failed + errored == 0 ? "pass" : "fail"), "/verdict", "does not agree with the checks");
+  const uint64_t block_failures = block_check_consistency(j, expect);
+  expect(j["verdict"] == (failed + errored + block_failures == 0 ? "pass" : "fail"), "/verdict", "does not agree with the checks");
   expect(j["shard"]["index"].get<uint64_t>() < j["shard"]["count"].get<uint64_t>(), "/shard", "index is not below count");
   return errors;
 }
@@ -538,14 +638,26 @@ std::string markdown_summary(const LoadedReport& loaded) {
   if (r.shard_count > 1)
     md += "**Shard " + std::to_string(r.shard_index) + " of " + std::to_string(r.shard_count) +
           " (0-based): a part of a run. Merge the shards' reports (`fpconform report merge`) for the whole.**\n\n";
-  md += std::to_string(sum["checks"].get<uint64_t>()) + " checks: " + std::to_string(sum["passed"].get<uint64_t>()) + " passed, " +
-        std::to_string(sum["failed"].get<uint64_t>()) + " failed, " +
-        (sum.contains("known_deviations") ? std::to_string(sum["known_deviations"].get<uint64_t>()) + " known deviations, " : "") +
-        std::to_string(sum["skipped"].get<uint64_t>()) +
-        " skipped, " + std::to_string(sum["errors"].get<uint64_t>()) + " errors; " +
-        std::to_string(sum["cases"].get<uint64_t>()) + " cases.\n\n";
-  md += "| status | check | cases | failed | failed by class | implementation-defined | diagnosis | seconds |\n";
-  md += "|:--|:--|--:|--:|:--|--:|:--|--:|\n";
+  // A report of block checks alone (fpconform check on block files) shows no empty element table.
+  const bool element_table = !r.checks.empty() || r.block_checks.empty();
+  if (element_table)
+    md += std::to_string(sum["checks"].get<uint64_t>()) + " checks: " + std::to_string(sum["passed"].get<uint64_t>()) + " passed, " +
+          std::to_string(sum["failed"].get<uint64_t>()) + " failed, " +
+          (sum.contains("known_deviations") ? std::to_string(sum["known_deviations"].get<uint64_t>()) + " known deviations, " : "") +
+          std::to_string(sum["skipped"].get<uint64_t>()) +
+          " skipped, " + std::to_string(sum["errors"].get<uint64_t>()) + " errors; " +
+          std::to_string(sum["cases"].get<uint64_t>()) + " cases.\n\n";
+  if (!r.block_checks.empty()) {
+    const json& b = sum["block_checks"];
+    md += std::to_string(b["checks"].get<uint64_t>()) + " block checks: " + std::to_string(b["passed"].get<uint64_t>()) +
+          " passed, " + std::to_string(b["failed"].get<uint64_t>()) + " failed, " + std::to_string(b["skipped"].get<uint64_t>()) +
+          " skipped, " + std::to_string(b["errors"].get<uint64_t>()) + " errors; " + std::to_string(b["blocks"].get<uint64_t>()) +
+          " blocks.\n\n";
+  }
+  if (element_table) {
+    md += "| status | check | cases | failed | failed by class | implementation-defined | diagnosis | seconds |\n";
+    md += "|:--|:--|--:|--:|:--|--:|:--|--:|\n";
+  }
   for (const CheckRecord& c : r.checks) {
     std::string diagnosis;
     if (c.status == "fail") diagnosis = c.diagnosis.empty() ? "no single alternative explains it" : "behaves exactly as: " + join(c.diagnosis, ", ");
@@ -565,6 +677,28 @@ std::string markdown_summary(const LoadedReport& loaded) {
     md += md_cell(finding(c)) + "\n\n";
     if (c.outcome.failed) md += "```text\n" + counterexample_block(c, r.max_examples) + "```\n";
   }
+  if (r.block_checks.empty()) return md;
+  md += "\n### Block checks\n\n";
+  md += "| status | check | claims | blocks | distance to the claimed reference | other references | seconds |\n";
+  md += "|:--|:--|:--|--:|:--|:--|--:|\n";
+  for (const BlockCheckRecord& c : r.block_checks) {
+    std::string claimed = c.status == "skipped" ? c.skipped_reason : distance_text(c.result.distances.front());
+    if (!c.result.error.empty()) claimed = "error: " + c.result.error + "; " + claimed;
+    std::string others;
+    for (size_t k = 1; k < c.result.distances.size(); ++k) others += (k > 1 ? "; " : "") + distance_text(c.result.distances[k]);
+    md += "| " + md_status(c.status) + " | `" + md_cell(c.id(), true) + "` | " + md_cell(c.claims.scheme + "[" + c.claims.reference + "], " +
+          std::to_string(c.blocksize)) + " | " + std::to_string(c.result.blocks) + " | " + md_cell(claimed) + " | " + md_cell(others) +
+          " | " + fixed(c.seconds, 2) + " |\n";
+  }
+  for (const BlockCheckRecord& c : r.block_checks) {
+    if (!failing(c.status)) continue;
+    md += "\n### " + md_status(c.status) + " block check `" + md_cell(c.id(), true) + "`\n\n";
+    md += md_cell(claims_text(c)) + " · subject `" + md_cell(c.entry, true) + "` · " + md_cell(c.case_label) + " blocks " +
+          std::to_string(c.range_begin) + ".." + std::to_string(c.range_end) + " of " + std::to_string(c.block_count) + " (seed " +
+          std::to_string(c.seed) + "): " + md_cell(kinds_text(c)) + "\n\n";
+    if (!c.result.error.empty()) md += "error: " + md_cell(c.result.error) + "\n\n";
+    md += "```text\n" + block_distances_text(c) + "```\n";
+  }
   return md;
 }
 
@@ -580,14 +714,24 @@ std::string junit_xml(const LoadedReport& loaded) {
   struct Suite {
     std::string name;
     std::vector<const CheckRecord*> checks;
+    std::vector<const BlockCheckRecord*> block_checks;
     int failures = 0, errors = 0, skipped = 0;
     double seconds = 0;
   };
   std::vector<Suite> suites;
   for (const CheckRecord& c : r.checks) {
     auto it = std::find_if(suites.begin(), suites.end(), [&](const Suite& s) { return s.name == c.subject; });
-    if (it == suites.end()) it = suites.insert(suites.end(), Suite{c.subject, {}, 0, 0, 0, 0});
+    if (it == suites.end()) it = suites.insert(suites.end(), Suite{c.subject, {}, {}, 0, 0, 0, 0});
     it->checks.push_back(&c);
+    it->failures += c.status == "fail";
+    it->errors += c.status == "error";
+    it->skipped += c.status == "skipped";
+    it->seconds += c.seconds;
+  }
+  for (const BlockCheckRecord& c : r.block_checks) {
+    auto it = std::find_if(suites.begin(), suites.end(), [&](const Suite& s) { return s.name == c.subject; });
+    if (it == suites.end()) it = suites.insert(suites.end(), Suite{c.subject, {}, {}, 0, 0, 0, 0});
+    it->block_checks.push_back(&c);
     it->failures += c.status == "fail";
     it->errors += c.status == "error";
     it->skipped += c.status == "skipped";
@@ -603,11 +747,11 @@ std::string junit_xml(const LoadedReport& loaded) {
   }
   auto a = [](const std::string& s) { return xml(s, true); };
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<testsuites name=\"fpconform " + a(r.suite) + "\" tests=\"" + std::to_string(r.checks.size()) + "\" failures=\"" +
+  x += "<testsuites name=\"fpconform " + a(r.suite) + "\" tests=\"" + std::to_string(r.checks.size() + r.block_checks.size()) + "\" failures=\"" +
        std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
        "\" time=\"" + fixed(seconds, 3) + "\">\n";
   for (const Suite& s : suites) {
-    x += "  <testsuite name=\"" + a(s.name) + "\" tests=\"" + std::to_string(s.checks.size()) + "\" failures=\"" +
+    x += "  <testsuite name=\"" + a(s.name) + "\" tests=\"" + std::to_string(s.checks.size() + s.block_checks.size()) + "\" failures=\"" +
          std::to_string(s.failures) + "\" errors=\"" + std::to_string(s.errors) + "\" skipped=\"" + std::to_string(s.skipped) +
          "\" time=\"" + fixed(s.seconds, 3) + "\">\n";
     x += "    <properties>\n";
@@ -646,6 +790,21 @@ std::string junit_xml(const LoadedReport& loaded) {
       }
       x += "    </testcase>\n";
     }
+    for (const BlockCheckRecord* c : s.block_checks) {
+      x += "    <testcase classname=\"fpconform." + a(c->subject) + "\" name=\"" + a("block " + c->claims.scheme + "/" + c->case_label) +
+           "\" time=\"" + fixed(c->seconds, 3) + "\"";
+      if (c->status == "pass") {
+        x += "/>\n";
+        continue;
+      }
+      x += ">\n";
+      if (c->status == "skipped") x += "      <skipped message=\"" + a(c->skipped_reason) + "\"/>\n";
+      else if (c->status == "error") x += "      <error message=\"" + a(block_finding(*c)) + "\" type=\"error\"/>\n";
+      else
+        x += "      <failure message=\"" + a(block_finding(*c)) + "\" type=\"block\">" +
+             xml(claims_text(*c) + "; subject " + c->entry + "\n" + block_distances_text(*c), false) + "</failure>\n";
+      x += "    </testcase>\n";
+    }
     x += "  </testsuite>\n";
   }
   x += "</testsuites>\n";
@@ -661,6 +820,34 @@ namespace {
 constexpr const char* kReportUsage =
     "report takes a subcommand: summary R.json [--junit] | diff OLD.json NEW.json | merge -o OUT.json SHARD.json... | "
     "validate R.json...";
+
+// A check of either kind as report diff compares them: an id, a status, a failure count over
+// cases identified by cases_key (failing more of the same cases is a regression).
+struct DiffItem {
+  std::string id, status, finding, skipped_reason, counts, cases_key;
+  uint64_t failed = 0;
+};
+
+std::vector<DiffItem> diff_items(const Report& r) {
+  std::vector<DiffItem> items;
+  for (const CheckRecord& c : r.checks) {
+    std::string counts = std::to_string(c.outcome.failed) + " failed";
+    if (c.outcome.failed) counts += " (" + classes_text(c.outcome) + ")";
+    items.push_back({c.id(), c.status, finding(c), c.skipped_reason, counts,
+                     std::to_string(c.case_count) + "/" + std::to_string(c.seed) + "/" + std::to_string(c.range_begin) + "/" +
+                         std::to_string(c.range_end),
+                     c.outcome.failed});
+  }
+  for (const BlockCheckRecord& c : r.block_checks) {
+    const BlockDistance& claimed = c.result.distances.front();
+    items.push_back({"block " + c.id(), c.status, block_finding(c), c.skipped_reason,
+                     std::to_string(claimed.blocks_differing) + " blocks differ from " + claimed.reference,
+                     std::to_string(c.block_count) + "/" + std::to_string(c.seed) + "/" + std::to_string(c.range_begin) + "/" +
+                         std::to_string(c.range_end) + "/" + claimed.reference,
+                     claimed.blocks_differing});
+  }
+  return items;
+}
 
 int report_summary(const std::vector<std::string>& args, std::ostream& out) {
   bool junit = false;
@@ -681,48 +868,45 @@ int report_diff(const std::vector<std::string>& args, std::ostream& out) {
     if (a.rfind("--", 0) == 0) throw InputError("report diff takes no options, got " + squote(a));
   if (args.size() != 2) throw InputError("report diff takes two reports: fpconform report diff OLD.json NEW.json");
   LoadedReport old_r = load_report(args[0]), new_r = load_report(args[1]);
-  std::map<std::string, const CheckRecord*> before;
-  for (const CheckRecord& c : old_r.report.checks) before[c.id()] = &c;
+  const std::vector<DiffItem> old_items = diff_items(old_r.report), new_items = diff_items(new_r.report);
+  std::map<std::string, const DiffItem*> before;
+  for (const DiffItem& c : old_items) before[c.id] = &c;
   std::set<std::string> in_new;
   std::vector<std::string> regressions, more, fixed_list, fewer, changed, added, removed;
-  auto counts = [](const CheckRecord& c) {
-    std::string s = std::to_string(c.outcome.failed) + " failed";
-    if (c.outcome.failed) s += " (" + classes_text(c.outcome) + ")";
-    return s;
-  };
-  for (const CheckRecord& c : new_r.report.checks) {
-    const std::string id = c.id();
+  for (const DiffItem& c : new_items) {
+    const std::string& id = c.id;
     in_new.insert(id);
     auto it = before.find(id);
     if (it == before.end()) {
-      if (failing(c.status)) regressions.push_back(c.status + "  " + id + "  (new check)  " + finding(c));
+      if (failing(c.status)) regressions.push_back(c.status + "  " + id + "  (new check)  " + c.finding);
       else added.push_back(c.status + "  " + id);
       continue;
     }
-    const CheckRecord& o = *it->second;
+    const DiffItem& o = *it->second;
     const bool newly = (c.status == "fail" && !failing(o.status)) || (c.status == "error" && o.status != "error");
     if (newly) {
-      regressions.push_back(c.status + "  " + id + "  (was " + o.status + ")  " + finding(c));
+      regressions.push_back(c.status + "  " + id + "  (was " + o.status + ")  " + c.finding);
     } else if (failing(o.status) && c.status == "pass") {
-      fixed_list.push_back(id + "  (was " + o.status + ": " + finding(o) + ")");
-    } else if (o.status == "fail" && c.status == "fail" && o.outcome.failed != c.outcome.failed) {
+      fixed_list.push_back(id + "  (was " + o.status + ": " + o.finding + ")");
+    } else if (o.status == "fail" && c.status == "fail" && o.failed != c.failed) {
       // The same cases (label, count, seed) failing more often is a regression too; over other
       // cases the counts are not comparable and are only reported.
-      const bool same_cases = o.case_count == c.case_count && o.seed == c.seed && o.range_begin == c.range_begin &&
-                              o.range_end == c.range_end;
-      std::string line = id + "  " + counts(o) + " -> " + counts(c) + (same_cases ? "" : "  (over different cases)");
-      if (c.outcome.failed > o.outcome.failed && same_cases) more.push_back(line);
+      const bool same_cases = o.cases_key == c.cases_key;
+      std::string line = id + "  " + o.counts + " -> " + c.counts + (same_cases ? "" : "  (over different cases)");
+      if (c.failed > o.failed && same_cases) more.push_back(line);
       else fewer.push_back(line);
     } else if (o.status != c.status) {
       changed.push_back(id + "  " + o.status + " -> " + c.status + (c.status == "skipped" ? "  (" + c.skipped_reason + ")" : ""));
     }
   }
-  for (const CheckRecord& c : old_r.report.checks)
-    if (!in_new.count(c.id())) removed.push_back(c.id() + "  (was " + c.status + ")");
+  for (const DiffItem& c : old_items)
+    if (!in_new.count(c.id)) removed.push_back(c.id + "  (was " + c.status + ")");
 
   out << "fpconform report diff " << one_line(old_r.path) << " (" << old_r.report.checks.size() << " checks, "
       << (old_r.report.passed() ? "pass" : "fail") << ") -> " << one_line(new_r.path) << " ("
       << new_r.report.checks.size() << " checks, " << (new_r.report.passed() ? "pass" : "fail") << ")\n";
+  if (!old_r.report.block_checks.empty() || !new_r.report.block_checks.empty())
+    out << "block checks: " << old_r.report.block_checks.size() << " -> " << new_r.report.block_checks.size() << "\n";
   if (old_r.report.suite != new_r.report.suite || old_r.report.seed != new_r.report.seed)
     out << "note: the reports come from different suites or seeds (" << one_line(old_r.report.suite) << ", seed "
         << old_r.report.seed << " -> " << one_line(new_r.report.suite) << ", seed " << new_r.report.seed << ")\n";

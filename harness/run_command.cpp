@@ -100,6 +100,27 @@ class Progress {
   std::chrono::steady_clock::time_point begin_, last_;
 };
 
+// One block check of a run: blocks [range] of the shard, or skipped where the subject cannot run.
+BlockCheckRecord run_block_spec(const CheckSpec& spec, const Shard& shard) {
+  const BlockSubject& subject = block_subject_by_name(spec.subject);
+  const BlockCaseSet set = BlockCaseSet::parse(spec.cases);
+  const std::vector<BlockCase> cases = block_cases(subject.claims, set, spec.seed);
+  BlockCheckRecord rec =
+      block_check_record(subject.name, subject.description, subject.claims, set, spec.seed, cases, shard.index, shard.count);
+  if (!subject.available) {
+    rec.status = "skipped";
+    rec.skipped_reason = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
+    rec.result = check_blocks(subject.name, rec.claims, cases, 0, 0, {});  // the distances' references, no block
+    return rec;
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  rec.result = check_blocks(subject.name, rec.claims, cases, rec.range_begin, rec.range_end,
+                            [&](size_t, const BlockCase& c) { return subject.run(c.bits); });
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  finalize(rec);
+  return rec;
+}
+
 }  // namespace
 
 std::string status_line(const CheckRecord& r) {
@@ -161,6 +182,11 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
 
   Progress progress(err, isatty(STDERR_FILENO) != 0);
   for (const CheckSpec& spec : specs) {
+    if (spec.block) {
+      report.block_checks.push_back(run_block_spec(spec, shard));
+      out << block_status_line(report.block_checks.back()) << std::endl;
+      continue;
+    }
     const Subject& subject = find_subject(plugins, spec.subject);
     const SubjectOp& op = find_op(subject, spec.op);
     CaseSource cases = CaseSource::parse(op.semantics, spec.cases, spec.seed);
@@ -197,9 +223,14 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
   }
   write_report(report, report_path);
   nlohmann::json summary = to_json(report)["summary"];
+  const nlohmann::json& blocks = summary["block_checks"];
   out << "fpconform run: " << summary["checks"] << " checks: " << summary["passed"] << " passed, " << summary["failed"]
       << " failed, " << summary["known_deviations"] << " known deviations, " << summary["skipped"] << " skipped, "
-      << summary["errors"] << " errors; report " << report_path << "\n";
+      << summary["errors"] << " errors";
+  if (blocks["checks"] != 0)
+    out << "; " << blocks["checks"] << " block checks: " << blocks["passed"] << " passed, " << blocks["failed"] << " failed, "
+        << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors";
+  out << "; report " << report_path << "\n";
   return report.passed() ? 0 : 1;
 }
 

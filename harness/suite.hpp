@@ -2,7 +2,11 @@
 // exhaustively where the domain has at most 2^16 cases, plus boundary and seeded random cases;
 // "full" adds every exhaustive sweep of up to 2^32 cases. A suite file (JSON) lists checks:
 //   {"name": "mine", "checks": [{"subject": "cuda_host", "op": "float32_to_bfloat16_rn",
-//                                "cases": "boundary" | "exhaustive" | "random:N", "seed": 7}]}
+//                                "cases": "boundary" | "exhaustive" | "random:N", "seed": 7},
+//                               {"block_subject": "cpu_mxfp4", "cases": "all" | "all:N" | "adversarial" |
+//                                "random:N", "seed": 7}]}
+// Both built-in suites also make one block check ("all": the adversarial blocks and 64 random
+// ones) per block subject (fpconform/block_subject.hpp) that is not test-only.
 #pragma once
 
 #include <cstdint>
@@ -11,10 +15,14 @@
 
 namespace fpc {
 
+// An element check (subject, op, cases) or, with `block`, a block check (a block subject, op
+// empty, cases a BlockCaseSet label).
 struct CheckSpec {
   std::string subject, op, cases;
   uint64_t seed = 0;
+  bool block = false;
 };
+inline constexpr const char* kSuiteBlockCases = "all";
 
 inline constexpr uint64_t kQuickRandomCases = 65536;
 
@@ -25,8 +33,9 @@ struct OpSemantics;
 // full suite where the domain has at most 2^32 cases.
 std::vector<std::string> suite_case_kinds(const OpSemantics& s, bool full);
 
-// Expands a suite name or file into checks. `subjects` restricts the run to those subjects (and
-// is the only way test-only subjects enter a built-in suite). InputError for unknown names.
+// Expands a suite name or file into checks. `subjects` restricts the run to those subjects,
+// element or block subjects (and is the only way test-only subjects enter a built-in suite).
+// InputError for unknown names.
 std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed);
 
 }  // namespace fpc

@@ -50,6 +50,7 @@ std::string comparable(const std::string& path) {
   json j = read_json(path);
   j.erase("environment");
   for (json& c : j["checks"]) c.erase("timing");
+  for (json& c : j["block_checks"]) c.erase("timing");
   return j.dump(2);
 }
 
@@ -93,7 +94,9 @@ constexpr const char* kShardSuite = R"({"name": "shard-test", "checks": [
   {"subject": "cuda_host", "op": "float32_to_e4m3_satfinite", "cases": "random:3001", "seed": 7},
   {"subject": "planted_bugs", "op": "float32_to_bfloat16_ties_away", "cases": "boundary"},
   {"subject": "planted_bugs", "op": "float32_to_e4m3_via_float16", "cases": "random:20000"},
-  {"subject": "cuda_device", "op": "float32_to_e4m3_satfinite", "cases": "boundary"}]})";
+  {"subject": "cuda_device", "op": "float32_to_e4m3_satfinite", "cases": "boundary"},
+  {"block_subject": "planted_mxfp4_scale_from_amax_over_6", "cases": "all:37"},
+  {"block_subject": "cpu_bnb_nf4_cuda_port", "cases": "random:9", "seed": 5}]})";
 
 // Only passing subjects.
 constexpr const char* kPassSuite = R"({"name": "pass-test", "checks": [
@@ -398,6 +401,14 @@ TEST(Reports, FourShardsMergeIntoTheUnshardedReport) {
   }
   json whole = read_json(dir / "whole.json");
   ASSERT_EQ(whole["checks"].size(), 7u);
+  ASSERT_EQ(whole["block_checks"].size(), 2u);  // split by blocks too: each shard checks a quarter
+  EXPECT_EQ(whole["block_checks"][0]["status"], "fail");
+  EXPECT_EQ(whole["block_checks"][1]["cases"]["count"], 9);
+  for (const std::string& s : shards) {
+    const json shard = read_json(s);
+    const json& part = shard["block_checks"][0];
+    EXPECT_LT(part["counts"]["blocks"].get<uint64_t>(), whole["block_checks"][0]["counts"]["blocks"].get<uint64_t>()) << s;
+  }
   EXPECT_EQ(find_check(whole, "planted_bugs/float32_to_bfloat16_ties_away/boundary")->at("status"), "fail");
   EXPECT_EQ(find_check(whole, "cuda_host/float16_to_float32/exhaustive")->at("cases")["count"], 65536);
 
@@ -444,6 +455,7 @@ TEST(Reports, IdenticalRunsGiveIdenticalReports) {
   json a = read_json(dir / "a.json"), c = read_json(dir / "c.json");
   c["environment"] = a["environment"];
   for (size_t i = 0; i < c["checks"].size(); ++i) c["checks"][i]["timing"] = a["checks"][i]["timing"];
+  for (size_t i = 0; i < c["block_checks"].size(); ++i) c["block_checks"][i]["timing"] = a["block_checks"][i]["timing"];
   EXPECT_EQ(c.dump(2) + "\n", read_file(dir / "a.json"));
 }
 
@@ -488,16 +500,22 @@ TEST(Reports, SummaryShowsFailuresAndCounterexamples) {
     for (size_t p = xml.out.find(s); p != std::string::npos; p = xml.out.find(s, p + 1)) ++n;
     return n;
   };
-  const std::string totals = "tests=\"7\" failures=\"" + std::to_string(r["summary"]["failed"].get<int>()) +
-                             "\" errors=\"0\" skipped=\"" + std::to_string(r["summary"]["skipped"].get<int>()) + "\"";
+  // Element checks and block checks (two here: one fails) alike.
+  const json& blocks = r["summary"]["block_checks"];
+  ASSERT_EQ(blocks["checks"], 2);
+  const size_t failures = r["summary"]["failed"].get<size_t>() + blocks["failed"].get<size_t>();
+  const size_t skips = r["summary"]["skipped"].get<size_t>() + blocks["skipped"].get<size_t>();
+  const std::string totals = "tests=\"9\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" skipped=\"" +
+                             std::to_string(skips) + "\"";
   EXPECT_NE(xml.out.find("<testsuites name=\"fpconform " ), std::string::npos);
   EXPECT_NE(xml.out.find(totals), std::string::npos) << totals;
-  EXPECT_EQ(count("<testcase "), 7u);
-  EXPECT_EQ(count("<failure "), r["summary"]["failed"].get<size_t>());
-  EXPECT_EQ(count("<skipped "), r["summary"]["skipped"].get<size_t>());
-  EXPECT_EQ(count("<testsuite "), 3u);  // cuda_host, planted_bugs, cuda_device
+  EXPECT_EQ(count("<testcase "), 9u);
+  EXPECT_EQ(count("<failure "), failures);
+  EXPECT_EQ(count("<skipped "), skips);
+  EXPECT_EQ(count("<testsuite "), 5u);  // cuda_host, planted_bugs, cuda_device and the two block subjects
   EXPECT_EQ(count("<testsuite "), count("</testsuite>"));
-  EXPECT_EQ(count("</testcase>"), r["summary"]["failed"].get<size_t>() + r["summary"]["skipped"].get<size_t>());
+  EXPECT_EQ(count("</testcase>"), failures + skips);
+  EXPECT_NE(xml.out.find("name=\"block mxfp4/all:37\""), std::string::npos);
   EXPECT_NE(xml.out.find("name=\"float32_to_bfloat16_ties_away/boundary\""), std::string::npos);
   EXPECT_NE(xml.out.find("type=\"tie_breaking\""), std::string::npos);
   EXPECT_NE(xml.out.find("0x00008000 =&gt; 0x0001  expected 0x0000"), std::string::npos);
@@ -506,7 +524,7 @@ TEST(Reports, SummaryShowsFailuresAndCounterexamples) {
                             "print(r.tag, r.get('tests'), len(r.findall('.//testcase')), len(r.findall('.//failure')))\" " +
                             dir / "junit.xml");
   EXPECT_EQ(parsed.first, 0) << parsed.second;
-  EXPECT_EQ(parsed.second, "testsuites 7 7 " + std::to_string(r["summary"]["failed"].get<int>()) + "\n");
+  EXPECT_EQ(parsed.second, "testsuites 9 9 " + std::to_string(failures) + "\n");
 }
 
 TEST(Reports, JunitSkipsAndEscapes) {
@@ -568,10 +586,11 @@ TEST(Reports, DiffNamesRegressionsAndFixes) {
   // A passing report, then the planted bugs: a regression, exit 1, naming the checks.
   Outcome d = cli({"report", "diff", passing, failing});
   EXPECT_EQ(d.status, 1) << d.out << d.err;
-  EXPECT_NE(d.out.find("newly failing (2):"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("newly failing (3):"), std::string::npos) << d.out;  // and the planted block check
   EXPECT_NE(d.out.find("  fail  " + away + "  (new check)  "), std::string::npos) << d.out;
   EXPECT_NE(d.out.find("planted_bugs/float32_to_e4m3_via_float16/random:20000  (new check)"), std::string::npos);
-  EXPECT_NE(d.out.find("\nregression: 2 check(s)"), std::string::npos);
+  EXPECT_NE(d.out.find("  fail  block planted_mxfp4_scale_from_amax_over_6/mxfp4/all:37  (new check)"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("\nregression: 3 check(s)"), std::string::npos);
 
   // A report against itself: nothing changed.
   Outcome same = cli({"report", "diff", failing, failing});
@@ -646,6 +665,11 @@ TEST(ReportSchema, AgreesWithPythonJsonschema) {
       {"threads as text", [](json& j) { j["environment"]["threads"] = "2"; }},
       {"bad rounding", [](json& j) { j["checks"][0]["semantics"]["rounding"] = "nearest"; }},
       {"shard count 0", [](json& j) { j["shard"]["count"] = 0; }},
+      {"block status unknown", [](json& j) { j["block_checks"][0]["status"] = "passed"; }},
+      {"block label of an element check", [](json& j) { j["block_checks"][0]["cases"]["label"] = "boundary"; }},
+      {"block distance without claimed", [](json& j) { j["block_checks"][0]["distances"][0].erase("claimed"); }},
+      {"block differing as text", [](json& j) { j["block_checks"][1]["distances"][0]["blocks_differing"] = "0"; }},
+      {"block summary missing errors", [](json& j) { j["summary"]["block_checks"].erase("errors"); }},
       {"skipped without reason",
        [&](json& j) {
          json& c = j["checks"][6];

@@ -84,3 +84,93 @@ class Cases:
         if codes.size and (codes.min() < 0 or int(codes.max()) > np.iinfo(dtype).max):
             raise ProtocolError(f"codes do not fit in {self.out_width} bytes")
         codes.astype(dtype).tofile(self.dir / self.sidecar["output"]["file"])
+
+
+class BlockCases:
+    """One block cases directory (``fpconform cases --scheme NAME ... -o DIR``; docs/file-protocol.md,
+    "Block quantizers"): the blocks of float32 values a block quantizer must quantize.
+
+    The quantizer writes one element code per value to ``codes.bin`` and one scale code per block
+    to ``scales.bin`` (``write_output``); ``fpconform check DIR`` compares them with the scheme's
+    references. Each block is quantized on its own, as a tensor of one block.
+
+        cases = BlockCases("dir")
+        x = cases.values                        # float32, shape (blocks, blocksize)
+        cases.write_output(codes, scales)       # codes: shape (blocks, blocksize); scales: (blocks,)
+    """
+
+    def __init__(self, directory):
+        self.dir = pathlib.Path(directory)
+        try:
+            self.sidecar = json.loads((self.dir / "cases.json").read_text())
+        except (OSError, ValueError) as e:
+            raise ProtocolError(f"{self.dir}/cases.json: {e}") from e
+        if self.sidecar.get("schema") != SCHEMA or self.sidecar.get("kind") != "block":
+            raise ProtocolError(f"{self.dir}/cases.json: not a {SCHEMA} block sidecar (\"kind\": \"block\")")
+        if self.sidecar.get("byte_order") != "little":
+            raise ProtocolError(f"{self.dir}/cases.json: byte_order is not little")
+        self.scheme = self.sidecar["scheme"]
+        self.reference = self.sidecar["reference"]  # the reference the codes must match bit for bit
+        self.blocksize = int(self.sidecar["blocksize"])
+        self.label = self.sidecar["cases"]["label"]
+        self.block_count = int(self.sidecar["cases"]["blocks"])
+        # Consecutive blocks of one kind: [{"kind": "all_zero", "first": 4, "count": 1}, ...]
+        self.block_kinds = self.sidecar["cases"]["block_kinds"]
+        entry = self.sidecar["values"]
+        bits = np.fromfile(self.dir / entry["file"], dtype=_CODE_DTYPES[int(entry["width"])])
+        if bits.size != self.block_count * self.blocksize:
+            raise ProtocolError(f"{self.dir / entry['file']}: {bits.size} values, the sidecar says "
+                                f"{self.block_count} blocks of {self.blocksize}")
+        self.value_bits = bits.reshape(self.block_count, self.blocksize)  # float32 bit patterns
+
+    @property
+    def values(self):
+        """The blocks as float32 values, shape (blocks, blocksize)."""
+        return self.value_bits.view(np.float32)
+
+    @property
+    def element_format(self):
+        return self.sidecar["codes"]["format"]
+
+    @property
+    def scale_format(self):
+        return self.sidecar["scales"]["format"]
+
+    def kind_of_block(self, index):
+        for k in self.block_kinds:
+            if k["first"] <= index < k["first"] + k["count"]:
+                return k["kind"]
+        raise IndexError(index)
+
+    def _write(self, name, codes, count):
+        entry = self.sidecar[name]
+        codes = np.asarray(codes).reshape(-1)
+        if codes.size != count:
+            raise ProtocolError(f"{entry['file']} needs {count} codes, got {codes.size}")
+        if codes.dtype.kind not in "ui":
+            raise ProtocolError(f"{entry['file']} needs integer codes (use .view(np.uintN)), got {codes.dtype}")
+        dtype = _CODE_DTYPES[int(entry["width"])]
+        if codes.size and (codes.min() < 0 or int(codes.max()) > np.iinfo(dtype).max):
+            raise ProtocolError(f"{entry['file']}: codes do not fit in {entry['width']} bytes")
+        codes.astype(dtype).tofile(self.dir / entry["file"])
+
+    def write_output(self, codes, scales):
+        """Writes codes.bin (one unpacked element code per value, block after block) and
+        scales.bin (one scale code per block: float32 bits for bitsandbytes and LLM.int8 — use
+        ``absmax.astype(np.float32).view(np.uint32)`` —, the E8M0 or E4M3 code for MX and NVFP4)."""
+        self._write("codes", codes, self.block_count * self.blocksize)
+        self._write("scales", scales, self.block_count)
+
+
+def write_block_cases_answer(directory, quantize_block):
+    """Runs ``quantize_block(values) -> (codes, scale_code)`` on every block of a block cases
+    directory (values: a float32 array of one block) and writes codes.bin and scales.bin."""
+    cases = BlockCases(directory)
+    codes = np.zeros((cases.block_count, cases.blocksize), dtype=np.uint64)
+    scales = np.zeros(cases.block_count, dtype=np.uint64)
+    for b in range(cases.block_count):
+        c, s = quantize_block(cases.values[b])
+        codes[b] = c
+        scales[b] = s
+    cases.write_output(codes, scales)
+    return cases

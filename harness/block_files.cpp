@@ -1,0 +1,280 @@
+// The block file protocol (docs/file-protocol.md, "Block quantizers"): 'fpconform cases --scheme'
+// writes a block cases directory, 'fpconform check' checks the codes and scales a program wrote.
+#include "block_files.hpp"
+
+#include "args.hpp"
+#include "file_protocol.hpp"
+#include "quantize_command.hpp"
+#include "report.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+namespace fpc {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSidecar = "cases.json";
+constexpr const char* kValuesFile = "values.bin";
+constexpr const char* kCodesFile = "codes.bin";
+constexpr const char* kScalesFile = "scales.bin";
+// At most this many values per directory, as the element protocol's cases (1 GiB of float32).
+constexpr uint64_t kMaxBlockValues = uint64_t{1} << 28;
+
+const std::set<std::string> kClaimKeys = {"scheme", "reference", "blocksize", "scale_rule", "rounding", "tensor_amax"};
+
+json kinds_json(const std::vector<BlockKindRange>& kinds) {
+  json j = json::array();
+  for (const BlockKindRange& k : kinds) j.push_back({{"kind", k.kind}, {"first", k.first}, {"count", k.count}});
+  return j;
+}
+
+json file_entry(const char* name, const Format& f) {
+  return {{"file", name}, {"format", f.name}, {"width", code_width(f.bits())}};
+}
+
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+// The whole of a data file of exactly count x width bytes, as codes; InputError otherwise.
+std::vector<uint64_t> read_codes(const std::string& path, uint64_t count, int width) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (!fs::exists(st)) throw InputError(path + ": no such file");
+  if (!fs::is_regular_file(st)) throw InputError(path + " is not a regular file");
+  const uint64_t size = fs::file_size(path, ec);
+  if (ec) throw InputError(path + ": cannot be read");
+  if (size != count * static_cast<uint64_t>(width)) throw InputError(path + " " + size_problem(count, width, size));
+  std::ifstream in(path, std::ios::binary);
+  std::vector<unsigned char> bytes(static_cast<size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) throw InputError(path + ": cannot be read");
+  std::vector<uint64_t> codes(static_cast<size_t>(count));
+  for (size_t i = 0; i < codes.size(); ++i) {
+    uint64_t v = 0;
+    for (int b = width - 1; b >= 0; --b) v = (v << 8) | bytes[i * static_cast<size_t>(width) + static_cast<size_t>(b)];
+    codes[i] = v;
+  }
+  return codes;
+}
+
+// Field access with one-line errors naming the sidecar.
+struct Fields {
+  std::string path;
+  [[noreturn]] void fail(const std::string& problem) const { throw InputError(path + ": " + problem); }
+  const json& member(const json& obj, const std::string& where, const char* key) const {
+    if (!obj.is_object()) fail(where + " must be an object");
+    auto it = obj.find(key);
+    if (it == obj.end()) fail("missing field " + where + key);
+    return *it;
+  }
+  std::string text(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_string()) fail(where + key + " must be a string");
+    return v.get<std::string>();
+  }
+  uint64_t number(const json& obj, const std::string& where, const char* key) const {
+    const json& v = member(obj, where, key);
+    if (!v.is_number_unsigned()) fail(where + key + " must be a non-negative integer");
+    return v.get<uint64_t>();
+  }
+  void only(const json& obj, const std::string& where, const std::set<std::string>& known) const {
+    for (auto it = obj.begin(); it != obj.end(); ++it)
+      if (!known.count(it.key())) fail("unknown field " + where + one_line(it.key().substr(0, 40)));
+  }
+};
+
+}  // namespace
+
+json write_block_cases(const std::string& dir, const QuantOptions& requested, const BlockCaseSet& set, uint64_t seed) {
+  QuantOptions claims = requested;
+  claims.blocksize = check_blocksize(claims);
+  const BlockLayout layout = block_layout(claims);
+  if (static_cast<uint64_t>(set.random + 64) * layout.blocksize > kMaxBlockValues)
+    throw InputError("block cases " + set.label() + " of " + std::to_string(layout.blocksize) +
+                     " values exceed the file protocol's 2^28 values per directory");
+  const std::vector<BlockCase> cases = block_cases(claims, set, seed);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir, ec)) throw InputError("cannot create directory " + dir);
+  // Answers left from earlier cases in this directory would be checked against the new ones.
+  for (const char* stale : {kCodesFile, kScalesFile}) fs::remove(fs::path(dir) / stale, ec);
+
+  std::vector<uint64_t> values;
+  for (const BlockCase& c : cases) values.insert(values.end(), c.bits.begin(), c.bits.end());
+  write_code_file((fs::path(dir) / kValuesFile).string(), values.data(), values.size(), 4);
+
+  json sidecar = claims_to_json(claims);
+  sidecar.update(json{{"schema", kCasesSchema},
+                      {"kind", kBlockCasesKind},
+                      {"tool", {{"name", "fpconform"}, {"version", this_tool_version()}, {"revision", this_tool_revision()}}},
+                      {"cases", {{"kind", set.kind()},
+                                 {"label", set.label()},
+                                 {"seed", seed},
+                                 {"blocks", cases.size()},
+                                 {"values", values.size()},
+                                 {"block_kinds", kinds_json(kind_ranges(cases))}}},
+                      {"byte_order", "little"},
+                      {"values", file_entry(kValuesFile, format_by_name("float32"))},
+                      {"codes", file_entry(kCodesFile, *layout.element)},
+                      {"scales", file_entry(kScalesFile, *layout.scale)}});
+  std::ofstream f(fs::path(dir) / kSidecar);
+  f << sidecar.dump(2) << "\n";
+  if (!f.flush()) throw InputError("failed writing " + (fs::path(dir) / kSidecar).string());
+  return sidecar;
+}
+
+bool is_block_cases_dir(const std::string& dir) {
+  std::error_code ec;
+  const fs::path path = fs::path(dir) / kSidecar;
+  if (!fs::is_regular_file(path, ec)) return false;
+  std::ifstream in(path);
+  const json j = json::parse(in, nullptr, false);
+  return j.is_object() && j.contains("kind") && j["kind"] == kBlockCasesKind;
+}
+
+BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
+  const Fields sc{(fs::path(dir) / kSidecar).string()};
+  std::ifstream in(sc.path);
+  if (!in) sc.fail("cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(text.str());
+  } catch (const json::exception& e) {
+    sc.fail("not valid JSON (" + one_line(e.what()) + ")");
+  }
+  std::set<std::string> known = {"schema", "kind", "tool", "cases", "byte_order", "values", "codes", "scales"};
+  known.insert(kClaimKeys.begin(), kClaimKeys.end());
+  sc.only(j, "", known);
+  if (sc.text(j, "", "schema") != kCasesSchema) sc.fail(std::string("schema must be \"") + kCasesSchema + "\"");
+  if (sc.text(j, "", "byte_order") != "little") sc.fail("byte_order must be \"little\"");
+  json claims = json::object();
+  for (const std::string& key : kClaimKeys)
+    if (j.contains(key)) claims[key] = j[key];
+  try {
+    claims_ = claims_from_json(claims);
+  } catch (const InputError& e) {
+    sc.fail(e.what());
+  }
+
+  const json& c = sc.member(j, "", "cases");
+  sc.only(c, "cases.", {"kind", "label", "seed", "blocks", "values", "block_kinds"});
+  const std::string label = sc.text(c, "cases.", "label");
+  try {
+    set_ = BlockCaseSet::parse(label);
+  } catch (const InputError& e) {
+    sc.fail(std::string("cases.label: ") + e.what());
+  }
+  if (sc.text(c, "cases.", "kind") != set_.kind()) sc.fail("cases.kind is not the kind of label '" + one_line(label.substr(0, 40)) + "'");
+  seed_ = sc.number(c, "cases.", "seed");
+  const uint64_t blocks = sc.number(c, "cases.", "blocks"), values = sc.number(c, "cases.", "values");
+  if ((set_.random + 64) * claims_.blocksize > kMaxBlockValues) sc.fail("cases.label asks for more than 2^28 values");
+  cases_ = block_cases(claims_, set_, seed_);
+  const uint64_t blocksize = claims_.blocksize;
+  if (blocks != cases_.size() || values != blocks * blocksize)
+    sc.fail("cases.blocks and cases.values are " + std::to_string(blocks) + " and " + std::to_string(values) + ", but " + label +
+            " blocks of " + std::to_string(blocksize) + " values are " + std::to_string(cases_.size()) +
+            " (written by another fpconform version?)");
+  if (sc.member(c, "cases.", "block_kinds") != kinds_json(kind_ranges(cases_)))
+    sc.fail("cases.block_kinds differ from the kinds of the regenerated blocks");
+
+  const BlockLayout layout = block_layout(claims_);
+  std::set<std::string> names;
+  auto data_file = [&](const char* key, const Format& f) {
+    const json& e = sc.member(j, "", key);
+    const std::string where = std::string(key) + ".";
+    sc.only(e, where, {"file", "format", "width"});
+    const std::string name = sc.text(e, where, "file");
+    if (!plain_file_name(name)) sc.fail(where + "file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
+    if (!names.insert(name).second) sc.fail(where + "file '" + name + "' names a file twice");
+    if (sc.text(e, where, "format") != f.name) sc.fail(where + "format must be " + f.name + " (the scheme's)");
+    if (sc.number(e, where, "width") != static_cast<uint64_t>(code_width(f.bits())))
+      sc.fail(where + "width must be " + std::to_string(code_width(f.bits())) + " (" + f.name + " codes)");
+    return (fs::path(dir) / name).string();
+  };
+  const std::string values_path = data_file("values", format_by_name("float32"));
+  codes_path_ = data_file("codes", *layout.element);
+  const std::string scales_path = data_file("scales", *layout.scale);
+
+  // values.bin must hold the very blocks the sidecar describes: the check regenerates them.
+  const std::vector<uint64_t> written = read_codes(values_path, values, 4);
+  for (size_t b = 0, i = 0; b < cases_.size(); ++b)
+    for (uint32_t bits : cases_[b].bits) {
+      if (written[i] != bits) {
+        std::ostringstream msg;
+        msg << values_path << ": value " << i << " (block " << b << ") holds 0x" << std::hex << written[i]
+            << ", but the sidecar's blocks give 0x" << bits << " (values changed, or written by another fpconform version)";
+        throw InputError(msg.str());
+      }
+      ++i;
+    }
+  codes_ = read_codes(codes_path_, values, code_width(layout.element->bits()));
+  scales_ = read_codes(scales_path, blocks, code_width(layout.scale->bits()));
+}
+
+BlockOutput BlockCasesDirectory::answer(size_t index) const {
+  const size_t n = claims_.blocksize;
+  BlockOutput out;
+  out.codes.assign(codes_.begin() + static_cast<std::ptrdiff_t>(index * n), codes_.begin() + static_cast<std::ptrdiff_t>((index + 1) * n));
+  out.scale_codes = {scales_[index]};
+  return out;
+}
+
+}  // namespace fpc
+
+namespace fpc::cli {
+
+int cmd_block_cases(const std::vector<std::string>& rest, std::ostream& out) {
+  Args a(rest,
+         {"scheme", "reference", "faithful", "blocksize", "cols", "scale-rule", "rounding", "tensor-amax", "cases", "seed", "output"},
+         {"double-quant", "json"});
+  if (!a.positional().empty()) throw InputError("cases takes no positional arguments (the directory goes after -o)");
+  const QuantOptions claims = parse_quant_options(a);
+  const BlockCaseSet set = BlockCaseSet::parse(a.required("cases"));
+  const uint64_t seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
+  const std::string dir = a.required("output");
+  const json sidecar = write_block_cases(dir, claims, set, seed);
+  if (a.flag("json")) {
+    out << sidecar.dump(2) << "\n";
+    return 0;
+  }
+  out << dir << ": " << sidecar["cases"]["blocks"] << " blocks of " << sidecar["blocksize"] << " values (" << set.label()
+      << ") for " << claims.scheme << "[" << claims.reference << "] (values.bin: float32; write codes.bin as "
+      << sidecar["codes"]["width"] << "-byte " << sidecar["codes"]["format"].get<std::string>() << " codes, scales.bin as "
+      << sidecar["scales"]["width"] << "-byte " << sidecar["scales"]["format"].get<std::string>() << " codes)\n";
+  return 0;
+}
+
+int check_block_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
+                    const std::string& report_path, std::ostream& out) {
+  const BlockCasesDirectory d(dir);
+  Report report;
+  report.suite = "file";
+  report.seed = d.seed();
+  report.environment = describe_environment(1);
+  BlockCheckRecord rec =
+      block_check_record(subject, entry.value_or(d.codes_path()), d.claims(), d.set(), d.seed(), d.cases(), 0, 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(), [&](size_t i, const BlockCase&) { return d.answer(i); });
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  finalize(rec);
+  out << block_status_line(rec) << std::endl;
+  report.block_checks.push_back(std::move(rec));
+  write_report(report, report_path);
+  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
+}  // namespace fpc::cli
