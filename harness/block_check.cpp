@@ -372,6 +372,7 @@ BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet
   if (!subject.available) {
     BlockCheckResult r = check_blocks(subject.name, subject.claims, {}, 0, 0, {});  // the references, no block
     r.skipped = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
+    r.passed = false;
     return r;
   }
   const std::vector<BlockCase> cases = block_cases(subject.claims, set, seed);
