@@ -41,12 +41,6 @@ json file_entry(const char* name, const Format& f) {
   return {{"file", name}, {"format", f.name}, {"width", code_width(f.bits())}};
 }
 
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
 // The whole of a data file of exactly count x width bytes, as codes; InputError otherwise.
 std::vector<uint64_t> read_codes(const std::string& path, uint64_t count, int width) {
   std::error_code ec;
@@ -60,11 +54,7 @@ std::vector<uint64_t> read_codes(const std::string& path, uint64_t count, int wi
   std::vector<unsigned char> bytes(static_cast<size_t>(size));
   if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) throw InputError(path + ": cannot be read");
   std::vector<uint64_t> codes(static_cast<size_t>(count));
-  for (size_t i = 0; i < codes.size(); ++i) {
-    uint64_t v = 0;
-    for (int b = width - 1; b >= 0; --b) v = (v << 8) | bytes[i * static_cast<size_t>(width) + static_cast<size_t>(b)];
-    codes[i] = v;
-  }
+  for (size_t i = 0; i < codes.size(); ++i) codes[i] = load_le(&bytes[i * static_cast<size_t>(width)], width);
   return codes;
 }
 

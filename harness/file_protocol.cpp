@@ -45,20 +45,8 @@ std::string hex(uint64_t v) {
   return s.str();
 }
 
-std::string one_line(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
 void store_le(unsigned char* p, uint64_t v, int width) {
   for (int b = 0; b < width; ++b, v >>= 8) p[b] = static_cast<unsigned char>(v & 0xff);
-}
-
-uint64_t load_le(const unsigned char* p, int width) {
-  uint64_t v = 0;
-  for (int b = width - 1; b >= 0; --b) v = (v << 8) | p[b];
-  return v;
 }
 
 // ---- reading the sidecar: every field checked for presence, type and known value --------------
@@ -109,6 +97,18 @@ class Sidecar {
 };
 
 }  // namespace
+
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+uint64_t load_le(const unsigned char* p, int width) {
+  uint64_t v = 0;
+  for (int b = width - 1; b >= 0; --b) v = (v << 8) | p[b];
+  return v;
+}
 
 // A plain file name inside the directory: no path separators, no "." or "..".
 bool plain_file_name(const std::string& name) {

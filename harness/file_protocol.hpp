@@ -37,6 +37,11 @@ int code_width(int bits);
 // InputError when the file cannot be written.
 void write_code_file(const std::string& path, const uint64_t* codes, size_t n, int width);
 
+// The code stored little-endian in p[0..width).
+uint64_t load_le(const unsigned char* p, int width);
+// s with line breaks as spaces, for one-line error messages.
+std::string one_line(std::string s);
+
 // A plain file name inside a cases directory: letters, digits, '_', '-', '.'; not "." or "..".
 bool plain_file_name(const std::string& name);
 // Why a file of `actual` bytes does not hold `count` codes of `width` bytes: "has 1000 bytes, but
