@@ -17,6 +17,8 @@ is +1, code 11 is -1, the first element in the high nibble), not assumed.
 
 import numpy as np
 
+from .torch_device import choose_torch_device
+
 NAME = "bitsandbytes"
 
 try:
@@ -46,11 +48,7 @@ def unavailable():
 
 def select_device(device):
     global _device
-    if device is None:
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise SystemExit("bitsandbytes: --device cuda, but no CUDA device is available")
-    _device = device
+    _device = choose_torch_device(torch, "bitsandbytes", device)
 
 
 def reference():

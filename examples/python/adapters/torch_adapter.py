@@ -9,6 +9,8 @@ integer codes reinterpreted with Tensor.view(dtype), never through host floats.
 
 import numpy as np
 
+from .torch_device import choose_torch_device
+
 NAME = "torch"
 
 try:
@@ -39,11 +41,7 @@ def unavailable():
 
 def select_device(device):
     global _device
-    if device is None:
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise SystemExit("torch: --device cuda, but no CUDA device is available")
-    _device = device
+    _device = choose_torch_device(torch, "torch", device)
 
 
 def version():

@@ -19,6 +19,8 @@ elements two a byte, the first element in the low nibble (torchao pack_uint4).
 
 import numpy as np
 
+from .torch_device import choose_torch_device
+
 NAME = "torchao"
 
 try:
@@ -50,11 +52,7 @@ def unavailable():
 
 def select_device(device):
     global _device
-    if device is None:
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise SystemExit("torchao: --device cuda, but no CUDA device is available")
-    _device = device
+    _device = choose_torch_device(torch, "torchao", device)
 
 
 def reference():
