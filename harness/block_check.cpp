@@ -68,6 +68,14 @@ ElementGrid element_grid(const QuantOptions& o) {
     for (const auto& [scheme, element] : kElements)
       if (s == scheme) from_format(format_by_name(element));
     if (!g.values.empty()) g.unit_amax = g.values.back();
+  } else if (s == "llm_int8_row" || s == "uint4_group" || s == "int4_group") {
+    // Integer codes at step 1: LLM.int8 with absmax 127 (127 / absmax = 1), an asymmetric group
+    // with [min, max] = [0, 15] (scale 1, zero 0), a symmetric one with max |x| = 7.5 (scale 1,
+    // zero 8): every midpoint k + 1/2 is an exact tie of the integer rounding.
+    const int lo = s == "llm_int8_row" ? -127 : s == "uint4_group" ? 0 : -7;
+    const int hi = s == "llm_int8_row" ? 127 : s == "uint4_group" ? 15 : 7;
+    for (int k = lo; k <= hi; ++k) g.values.push_back(ExactValue::rational(k < 0, static_cast<uint64_t>(k < 0 ? -k : k)));
+    g.unit_amax = s == "int4_group" ? ExactValue::rational(false, 15, 2) : g.values.back();
   }
   return g;
 }
@@ -206,6 +214,7 @@ BlockLayout block_layout(const QuantOptions& claims) {
   const Quantized q = quantize(ones, claims);
   layout.element = q.element;
   layout.scale = q.scale_format ? q.scale_format : &f32();
+  layout.zero_points = quant_scheme_by_name(claims.scheme).zero_points;
   return layout;
 }
 
@@ -291,14 +300,20 @@ void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValu
       }
   const uint64_t scale = expected_scale_code(want);
   const bool scale_differs = got.scale_codes[0] != scale;
-  if (!differing && !scale_differs) return;
+  const bool zero_differs = !got.zero_points.empty() && got.zero_points[0] != want.blocks[0].zero_point;
+  if (!differing && !scale_differs && !zero_differs) return;
   ++d.blocks_differing;
   d.values_differing += differing;
   if (scale_differs) ++d.scales_differing;
+  if (zero_differs) ++d.zero_points_differing;
   if (d.first.empty()) {
+    std::vector<std::string> parts;
+    if (scale_differs) parts.push_back("scale expected " + hex(scale) + ", got " + hex(got.scale_codes[0]));
+    if (zero_differs)
+      parts.push_back("zero point expected " + std::to_string(want.blocks[0].zero_point) + ", got " + std::to_string(got.zero_points[0]));
+    if (!first.empty()) parts.push_back(first);
     d.first = c.kind + " block " + std::to_string(index) + ": ";
-    if (scale_differs) d.first += "scale expected " + hex(scale) + ", got " + hex(got.scale_codes[0]) + (first.empty() ? "" : "; ");
-    d.first += first;
+    for (size_t k = 0; k < parts.size(); ++k) d.first += (k ? "; " : "") + parts[k];
   }
 }
 
@@ -307,8 +322,9 @@ void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValu
 std::string distance_text(const BlockDistance& d) {
   if (d.blocks == 0) return d.reference + ": no defined block";
   if (d.blocks_differing == 0) return d.reference + ": identical on " + std::to_string(d.blocks) + " blocks";
-  return d.reference + ": " + std::to_string(d.blocks_differing) + "/" + std::to_string(d.blocks) + " blocks differ (" +
-         std::to_string(d.values_differing) + " values, " + std::to_string(d.scales_differing) + " scales)";
+  std::string counts = std::to_string(d.values_differing) + " values, " + std::to_string(d.scales_differing) + " scales";
+  if (d.zero_points_differing) counts += ", " + std::to_string(d.zero_points_differing) + " zero points";
+  return d.reference + ": " + std::to_string(d.blocks_differing) + "/" + std::to_string(d.blocks) + " blocks differ (" + counts + ")";
 }
 
 std::string block_check_status(const BlockCheckResult& r) {
@@ -331,6 +347,7 @@ BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& cl
     r.distances.push_back(d);
   }
   end = std::min(end, cases.size());
+  const size_t zero_points = quant_scheme_by_name(claims.scheme).zero_points ? 1 : 0;  // per block
   for (size_t index = begin; index < end; ++index) {
     const BlockCase& c = cases[index];
     auto refuse = [&](const std::string& why) {
@@ -343,9 +360,11 @@ BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& cl
       refuse(std::string("the subject threw: ") + e.what());
       continue;
     }
-    if (got.codes.size() != c.bits.size() || got.scale_codes.size() != 1) {
+    if (got.codes.size() != c.bits.size() || got.scale_codes.size() != 1 || got.zero_points.size() != zero_points) {
+      const bool show_zero_points = zero_points || !got.zero_points.empty();
       refuse("the subject returned " + std::to_string(got.codes.size()) + " codes and " + std::to_string(got.scale_codes.size()) +
-             " scales for one block of " + std::to_string(c.bits.size()));
+             " scales" + (show_zero_points ? " and " + std::to_string(got.zero_points.size()) + " zero points" : "") +
+             " for one block of " + std::to_string(c.bits.size()) + (zero_points ? " (the scheme has one zero point a block)" : ""));
       continue;
     }
     std::vector<ExactValue> values;

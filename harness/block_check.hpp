@@ -59,12 +59,14 @@ struct BlockKindRange {
 };
 std::vector<BlockKindRange> kind_ranges(const std::vector<BlockCase>& cases);
 
-// The formats a subject writes: element codes (bnb_fp4, nf4, int8, float4_e2m1fn ...) and one
-// scale code per block (float32 where the scheme stores its scale exactly or as float32).
+// The formats a subject writes: element codes (bnb_fp4, nf4, int8, float4_e2m1fn ...), one scale
+// code per block (float32 where the scheme stores its scale exactly or as float32) and, for
+// schemes with zero points, one zero point per block.
 struct BlockLayout {
   size_t blocksize = 0;
   const Format* element = nullptr;
   const Format* scale = nullptr;
+  bool zero_points = false;  // one zero point (an integer) per block too: the int4 groups
 };
 BlockLayout block_layout(const QuantOptions& claims);
 
@@ -78,9 +80,10 @@ QuantOptions claims_from_json(const nlohmann::json& j);
 struct BlockDistance {
   std::string reference;
   uint64_t blocks = 0;             // blocks the reference defines (the ideal rejects NaN, ...)
-  uint64_t blocks_differing = 0;   // element codes or scale differ
+  uint64_t blocks_differing = 0;   // element codes, scale or zero point differ
   uint64_t values_differing = 0;   // element codes that differ
   uint64_t scales_differing = 0;
+  uint64_t zero_points_differing = 0;  // schemes with zero points (int4 groups) only
   std::string first;               // the first differing block, readable
 };
 
@@ -114,7 +117,8 @@ BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet
 // The set "all:random_blocks".
 BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed);
 
-// "blocks 3/140 differ (12 values, 1 scales)" or "identical on 140 blocks".
+// "blocks 3/140 differ (12 values, 1 scales)" ("..., 2 zero points)" when zero points differ) or
+// "identical on 140 blocks".
 std::string distance_text(const BlockDistance& d);
 // "PASS  name  scheme[reference]  N blocks: claimed: ...; ideal: ...; cpu: ..." (or "SKIP ...: why")
 std::string summary_line(const BlockCheckResult& r);

@@ -26,6 +26,10 @@ constexpr const char* kSidecar = "cases.json";
 constexpr const char* kValuesFile = "values.bin";
 constexpr const char* kCodesFile = "codes.bin";
 constexpr const char* kScalesFile = "scales.bin";
+constexpr const char* kZeroPointsFile = "zero_points.bin";  // schemes with zero points only
+// Zero points are written as int32, little-endian (no Format of the table: they are plain integers).
+constexpr const char* kZeroPointFormat = "int32";
+constexpr int kZeroPointWidth = 4;
 // At most this many values per directory, as the element protocol's cases (1 GiB of float32).
 constexpr uint64_t kMaxBlockValues = uint64_t{1} << 28;
 
@@ -37,9 +41,10 @@ json kinds_json(const std::vector<BlockKindRange>& kinds) {
   return j;
 }
 
-json file_entry(const char* name, const Format& f) {
-  return {{"file", name}, {"format", f.name}, {"width", code_width(f.bits())}};
+json file_entry(const char* name, const std::string& format, int width) {
+  return {{"file", name}, {"format", format}, {"width", width}};
 }
+json file_entry(const char* name, const Format& f) { return file_entry(name, f.name, code_width(f.bits())); }
 
 // The whole of a data file of exactly count x width bytes, as codes; InputError otherwise.
 std::vector<uint64_t> read_codes(const std::string& path, uint64_t count, int width) {
@@ -98,7 +103,7 @@ json write_block_cases(const std::string& dir, const QuantOptions& requested, co
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec)) throw InputError("cannot create directory " + dir);
   // Answers left from earlier cases in this directory would be checked against the new ones.
-  for (const char* stale : {kCodesFile, kScalesFile}) fs::remove(fs::path(dir) / stale, ec);
+  for (const char* stale : {kCodesFile, kScalesFile, kZeroPointsFile}) fs::remove(fs::path(dir) / stale, ec);
 
   std::vector<uint64_t> values;
   for (const BlockCase& c : cases) values.insert(values.end(), c.bits.begin(), c.bits.end());
@@ -118,6 +123,7 @@ json write_block_cases(const std::string& dir, const QuantOptions& requested, co
                       {"values", file_entry(kValuesFile, format_by_name("float32"))},
                       {"codes", file_entry(kCodesFile, *layout.element)},
                       {"scales", file_entry(kScalesFile, *layout.scale)}});
+  if (layout.zero_points) sidecar["zero_points"] = file_entry(kZeroPointsFile, kZeroPointFormat, kZeroPointWidth);
   std::ofstream f(fs::path(dir) / kSidecar);
   f << sidecar.dump(2) << "\n";
   if (!f.flush()) throw InputError("failed writing " + (fs::path(dir) / kSidecar).string());
@@ -147,7 +153,6 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
   }
   std::set<std::string> known = {"schema", "kind", "tool", "cases", "byte_order", "values", "codes", "scales"};
   known.insert(kClaimKeys.begin(), kClaimKeys.end());
-  sc.only(j, "", known);
   if (sc.text(j, "", "schema") != kCasesSchema) sc.fail(std::string("schema must be \"") + kCasesSchema + "\"");
   if (sc.text(j, "", "byte_order") != "little") sc.fail("byte_order must be \"little\"");
   json claims = json::object();
@@ -158,6 +163,9 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
   } catch (const InputError& e) {
     sc.fail(e.what());
   }
+  const BlockLayout layout = block_layout(claims_);
+  if (layout.zero_points) known.insert("zero_points");
+  sc.only(j, "", known);
 
   const json& c = sc.member(j, "", "cases");
   sc.only(c, "cases.", {"kind", "label", "seed", "blocks", "values", "block_kinds"});
@@ -180,23 +188,24 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
   if (sc.member(c, "cases.", "block_kinds") != kinds_json(kind_ranges(cases_)))
     sc.fail("cases.block_kinds differ from the kinds of the regenerated blocks");
 
-  const BlockLayout layout = block_layout(claims_);
   std::set<std::string> names;
-  auto data_file = [&](const char* key, const Format& f) {
+  auto data_file = [&](const char* key, const std::string& format, int width) {
     const json& e = sc.member(j, "", key);
     const std::string where = std::string(key) + ".";
     sc.only(e, where, {"file", "format", "width"});
     const std::string name = sc.text(e, where, "file");
     if (!plain_file_name(name)) sc.fail(where + "file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
     if (!names.insert(name).second) sc.fail(where + "file '" + name + "' names a file twice");
-    if (sc.text(e, where, "format") != f.name) sc.fail(where + "format must be " + f.name + " (the scheme's)");
-    if (sc.number(e, where, "width") != static_cast<uint64_t>(code_width(f.bits())))
-      sc.fail(where + "width must be " + std::to_string(code_width(f.bits())) + " (" + f.name + " codes)");
+    if (sc.text(e, where, "format") != format) sc.fail(where + "format must be " + format + " (the scheme's)");
+    if (sc.number(e, where, "width") != static_cast<uint64_t>(width))
+      sc.fail(where + "width must be " + std::to_string(width) + " (" + format + " codes)");
     return (fs::path(dir) / name).string();
   };
-  const std::string values_path = data_file("values", format_by_name("float32"));
-  codes_path_ = data_file("codes", *layout.element);
-  const std::string scales_path = data_file("scales", *layout.scale);
+  auto format_file = [&](const char* key, const Format& f) { return data_file(key, f.name, code_width(f.bits())); };
+  const std::string values_path = format_file("values", format_by_name("float32"));
+  codes_path_ = format_file("codes", *layout.element);
+  const std::string scales_path = format_file("scales", *layout.scale);
+  const std::string zero_points_path = layout.zero_points ? data_file("zero_points", kZeroPointFormat, kZeroPointWidth) : "";
 
   // values.bin must hold the very blocks the sidecar describes: the check regenerates them.
   const std::vector<uint64_t> written = read_codes(values_path, values, 4);
@@ -212,6 +221,9 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
     }
   codes_ = read_codes(codes_path_, values, code_width(layout.element->bits()));
   scales_ = read_codes(scales_path, blocks, code_width(layout.scale->bits()));
+  if (layout.zero_points)
+    for (uint64_t z : read_codes(zero_points_path, blocks, kZeroPointWidth))
+      zero_points_.push_back(static_cast<int32_t>(static_cast<uint32_t>(z)));  // two's complement
 }
 
 BlockOutput BlockCasesDirectory::answer(size_t index) const {
@@ -219,6 +231,7 @@ BlockOutput BlockCasesDirectory::answer(size_t index) const {
   BlockOutput out;
   out.codes.assign(codes_.begin() + static_cast<std::ptrdiff_t>(index * n), codes_.begin() + static_cast<std::ptrdiff_t>((index + 1) * n));
   out.scale_codes = {scales_[index]};
+  if (!zero_points_.empty()) out.zero_points = {zero_points_[index]};
   return out;
 }
 
@@ -243,7 +256,8 @@ int cmd_block_cases(const std::vector<std::string>& rest, std::ostream& out) {
   out << dir << ": " << sidecar["cases"]["blocks"] << " blocks of " << sidecar["blocksize"] << " values (" << set.label()
       << ") for " << claims.scheme << "[" << claims.reference << "] (values.bin: float32; write codes.bin as "
       << sidecar["codes"]["width"] << "-byte " << sidecar["codes"]["format"].get<std::string>() << " codes, scales.bin as "
-      << sidecar["scales"]["width"] << "-byte " << sidecar["scales"]["format"].get<std::string>() << " codes)\n";
+      << sidecar["scales"]["width"] << "-byte " << sidecar["scales"]["format"].get<std::string>() << " codes"
+      << (sidecar.contains("zero_points") ? ", zero_points.bin as 4-byte int32 zero points" : "") << ")\n";
   return 0;
 }
 

@@ -270,6 +270,8 @@ int check_block_subjects(const Args& a, std::ostream& out) {
                            {"values_differing", d.values_differing},
                            {"scales_differing", d.scales_differing},
                            {"first", d.first}});
+    if (quant_scheme_by_name(r.claims.scheme).zero_points)
+      for (size_t k = 0; k < distances.size(); ++k) distances[k]["zero_points_differing"] = r.distances[k].zero_points_differing;
     results.push_back({{"subject", r.subject},
                        {"scheme", r.claims.scheme},
                        {"claimed_reference", r.claims.reference},

@@ -220,6 +220,7 @@ json block_check_to_json(const BlockCheckRecord& r) {
                          {"values_differing", d.values_differing},
                          {"scales_differing", d.scales_differing},
                          {"first_difference", d.first.empty() ? json(nullptr) : json(d.first)}});
+    if (quant_scheme_by_name(r.claims.scheme).zero_points) distances.back()["zero_points_differing"] = d.zero_points_differing;
   }
   json j = {{"id", r.id()},
             {"subject", r.subject},
@@ -273,6 +274,7 @@ BlockCheckRecord block_check_from_json(const json& j) {
     bd.blocks_differing = d.at("blocks_differing").get<uint64_t>();
     bd.values_differing = d.at("values_differing").get<uint64_t>();
     bd.scales_differing = d.at("scales_differing").get<uint64_t>();
+    bd.zero_points_differing = d.value("zero_points_differing", uint64_t{0});
     if (!d.at("first_difference").is_null()) bd.first = d["first_difference"].get<std::string>();
     r.result.distances.push_back(bd);
   }
@@ -503,6 +505,7 @@ std::vector<BlockCheckRecord> merge_block_checks(const std::vector<Report>& shar
         d.blocks_differing += e.blocks_differing;
         d.values_differing += e.values_differing;
         d.scales_differing += e.scales_differing;
+        d.zero_points_differing += e.zero_points_differing;
         if (d.first.empty()) d.first = e.first;
       }
       m.seconds += p->seconds;

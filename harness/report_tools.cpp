@@ -483,8 +483,9 @@ uint64_t block_check_consistency(const json& j, const Expect& expect) {
       const uint64_t defined = e["blocks"].get<uint64_t>(), differing = e["blocks_differing"].get<uint64_t>();
       if (k > 0) expect(e["claimed"] == false, dat + "/claimed", "only the first distance is the claimed one");
       expect(differing <= defined && defined <= answered, dat, "blocks_differing <= blocks <= counts.blocks does not hold");
-      expect(e["scales_differing"].get<uint64_t>() <= differing && e["values_differing"].get<uint64_t>() <= differing * blocksize,
-             dat, "more differing scales or values than the differing blocks hold");
+      expect(e["scales_differing"].get<uint64_t>() <= differing && e["values_differing"].get<uint64_t>() <= differing * blocksize &&
+                 e.value("zero_points_differing", uint64_t{0}) <= differing,
+             dat, "more differing scales, zero points or values than the differing blocks hold");
       expect(e["first_difference"].is_null() == (differing == 0), dat + "/first_difference", "is given iff some block differs");
     }
     const uint64_t claimed_defined = d[0]["blocks"].get<uint64_t>(), claimed_differing = d[0]["blocks_differing"].get<uint64_t>();

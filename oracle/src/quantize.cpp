@@ -143,9 +143,9 @@ std::vector<QuantSchemeInfo> make_schemes() {
   s.push_back({"llm_int8_col", "LLM.int8 vector-wise int8: per column, q = round(x * 127 / absmax(column))",
                {"ideal", "torch"}, 0, {}});
   s.push_back({"uint4_group", "GPTQ asymmetric 4-bit groups: scale = (max - min) / 15, zero = round(-min / scale)",
-               {"ideal", "torch"}, 128, {}});
+               {"ideal", "torch"}, 128, {}, true});
   s.push_back({"int4_group", "GPTQ symmetric 4-bit groups: scale = 2 max|x| / 15, zero = 8",
-               {"ideal", "torch"}, 128, {}});
+               {"ideal", "torch"}, 128, {}, true});
   s.push_back({"mxfp8_e4m3", "OCP MX v1.0 MXFP8 (E4M3 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
   s.push_back({"mxfp8_e5m2", "OCP MX v1.0 MXFP8 (E5M2 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
   s.push_back({"mxfp6_e2m3", "OCP MX v1.0 MXFP6 (E2M3 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});

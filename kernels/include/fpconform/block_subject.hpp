@@ -1,4 +1,5 @@
-// Block quantizers under test: float32 values in, element codes and one scale code per block out,
+// Block quantizers under test: float32 values in, element codes and one scale code per block out
+// (and one zero point per block for schemes with zero points: QuantSchemeInfo::zero_points),
 // claiming one scheme and reference of fpconform/quantize.hpp. Checked by harness/block_check.hpp.
 #pragma once
 
@@ -15,6 +16,8 @@ namespace fpc {
 struct BlockOutput {
   std::vector<uint64_t> codes;        // one element code per input value
   std::vector<uint64_t> scale_codes;  // one per block, in the claimed scheme's scale format
+  std::vector<int64_t> zero_points = {};  // one per block where the scheme has zero points (int4
+                                          // groups: QuantBlock::zero_point); empty for the others
 };
 
 struct BlockSubject {

@@ -65,6 +65,7 @@ struct QuantSchemeInfo {
   std::vector<std::string> references;  // "ideal" first
   size_t default_blocksize = 0;
   std::vector<size_t> blocksizes;        // the allowed block sizes; empty: any positive size
+  bool zero_points = false;              // a zero point per block besides the scale (int4 groups)
 };
 std::span<const QuantSchemeInfo> quant_schemes();
 const QuantSchemeInfo& quant_scheme_by_name(std::string_view name);  // InputError on unknown names
