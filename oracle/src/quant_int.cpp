@@ -58,8 +58,9 @@ void quantize_llm_int8(std::span<const ExactValue> values, Quantized& q) {
   q.codes.assign(values.size(), 0);
   for (QuantBlock& b : q.blocks) {
     b.scale = max_abs(values, b.members);
-    if (b.scale.is_finite_nonzero() || b.scale.is_zero())
-      b.scale_code = round_to_format(b.scale, float32(), Rounding::NearestEven).code;
+    // The stored row statistic: the absmax as float32 (torch: +inf, or the quiet NaN for a row
+    // holding NaN; the ideal reference takes finite rows only).
+    b.scale_code = round_to_format(b.scale, float32(), Rounding::NearestEven).code;
     if (!torch) {
       if (b.scale.is_zero()) b.note = "all zero: every code 0";
       for (size_t i : b.members)
@@ -129,6 +130,12 @@ void quantize_int4_group(std::span<const ExactValue> values, Quantized& q) {
       b.note = "all zero: range widened to [-1, 1]";
     }
     ExactValue scale = op(Op::Div, op(Op::Sub, xmax, xmin), integer_value(15));
+    // float32 only: a range of at most 7 subnormal steps gives scale 0, and -xmin / 0, x / 0 are
+    // NaN or infinite: GPTQ's zero point and codes have no value (the torch round of NaN would
+    // otherwise be taken as 0 here).
+    if (scale.is_zero())
+      throw InputError("GPTQ group: the float32 scale (xmax - xmin) / 15 underflows to 0; the zero point and codes are "
+                       "undefined (NaN/inf)");
     BigInt z = symmetric ? BigInt(8) : round_half_even(op(Op::Div, xmin.negated(), scale));
     b.scale = scale;
     b.zero_point = static_cast<int64_t>(z);
