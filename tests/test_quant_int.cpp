@@ -150,3 +150,29 @@ TEST(QuantInt4Group, GroupsAndRows) {
 }
 
 }  // namespace
+
+namespace {
+
+// torch LLM.int8 with a non-finite row statistic: the stored absmax is float32 +inf (r = 127/inf
+// = 0: finite x give 0, inf * 0 is NaN -> code 0) or the quiet NaN (every product NaN -> 0).
+TEST(QuantLlmInt8, TorchStoresNonFiniteRowStatistics) {
+  Quantized inf = quantize("llm_int8_row", "torch", values({"1", "inf", "-3"}));
+  EXPECT_EQ(inf.blocks[0].scale_code, 0x7f800000u);
+  EXPECT_EQ(inf.codes, (std::vector<uint64_t>{0, 0, 0}));
+  Quantized nan = quantize("llm_int8_row", "torch", values({"1", "nan", "2"}));
+  EXPECT_EQ(nan.blocks[0].scale_code, 0x7fc00000u);
+  EXPECT_EQ(nan.codes, (std::vector<uint64_t>{0, 0, 0}));
+}
+
+// A torch group whose float32 scale underflows: (2^-149 - 0) / 15 rounds to 0, so -xmin / scale
+// and x / scale are NaN/inf: no torch result. The ideal divides exactly (scale 2^-149 / 15, zero
+// 0, code round(15) = 15).
+TEST(QuantInt4Group, TorchDeclinesAnUnderflowingScale) {
+  EXPECT_THROW(quantize("uint4_group", "torch", values({"0x1p-149", "0"}), 0, 2), fpc::InputError);
+  EXPECT_THROW(quantize("int4_group", "torch", values({"0x1p-149", "0"}), 0, 2), fpc::InputError);
+  Quantized ideal = quantize("uint4_group", "ideal", values({"0x1p-149", "0"}), 0, 2);
+  EXPECT_EQ(ideal.blocks[0].zero_point, 0);
+  EXPECT_EQ(ideal.codes, (std::vector<uint64_t>{15, 0}));
+}
+
+}  // namespace

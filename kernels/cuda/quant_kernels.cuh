@@ -5,7 +5,8 @@
 //     (pairs, as TransformerEngine's cvt.*x2 instructions) of x * 2^-E;
 //   * NVFP4 (TransformerEngine's recipe): E4M3 block scale with __nv_cvt_float_to_fp8 SATFINITE,
 //     E2M1 elements with __nv_cvt_float2_to_fp4x2;
-//   * bitsandbytes blockwise FP4/NF4 (kQuantizeBlockwise; kernels/common/bnb_kernel.hpp).
+//   * bitsandbytes blockwise FP4/NF4 (kQuantizeBlockwise; kernels/common/bnb_kernel.hpp);
+//   * LLM.int8 row-wise absmax int8 and GPTQ-style int4/uint4 groups (scale and zero point).
 // Compiled twice, like fp_wrappers.cuh: by g++ with the CUDA include directory (the headers' host
 // path: quant_host.cpp, subjects cuda_host_*) and by nvcc for the GPU (quant_device_runner.cu,
 // subjects cuda_device_*). Which reference of fpconform/quantize.hpp each kernel claims is in
@@ -13,7 +14,8 @@
 //
 // Every kernel has the shape of K::quantize(x, n, tensor_amax, codes, scale): n <= K::kBlock
 // float32 values (bit patterns) of one block in, one element code per value and the block's scale
-// code out. tensor_amax (max |x| over the whole tensor, NaN skipped) is used by NVFP4 only.
+// code out. tensor_amax (max |x| over the whole tensor, NaN skipped) is used by NVFP4 only. The
+// group kernels also write the block's zero point (quantize_block calls either shape).
 #pragma once
 
 #include "common/bnb_kernel.hpp"
@@ -186,6 +188,93 @@ struct Bnb {
     bnb_kernel::quantize_block<Fp4>(x, n, codes, scale);
   }
 };
+
+// ---- LLM.int8 row-wise absmax int8 (bitsandbytes int8_vectorwise_quant) ----
+// One row of Row values: absmax = max |x| (NaN propagating, as torch.max), r = 127.0f / absmax,
+// q = rintf(x * r) (ties to even, as torch.round) clamped to [-128, 127]; the stored scale is the
+// absmax as float32 bits (a NaN absmax as the quiet NaN 0x7fc00000: the references carry no NaN
+// payload). Claims llm_int8_row "torch", whose model is bitsandbytes' torch implementation.
+// Where x * r is NaN or infinite (an all-zero row: 0 * inf; a row of subnormals, where 127 /
+// absmax overflows; NaN or inf in the row) the int8 cast is undefined; the reference gives code
+// 0 there and so does this kernel (x86 torch's cast also gives 0: cvttss2si's 0x80000000).
+// The division is IEEE float32 division on both paths. bitsandbytes' CUDA kernel
+// (kInt8VectorQuant) instead computes __fdividef(127.0f, absmax), an approximate device-only
+// division, and __float2int_rn(x * scale) on fp16 input, with fmaxf (NaN skipping) for the absmax
+// and no clamp (inf -> INT_MAX, whose low byte is -1): the exact references cannot model
+// __fdividef without a GPU measurement, so this kernel does not copy it (docs/quantization.md).
+template <size_t Row>
+struct LlmInt8Row {
+  static constexpr size_t kBlock = Row;
+  FPC_QUANT_HD static void quantize(const uint32_t* x, size_t n, float /*tensor_amax*/, uint8_t* codes, uint32_t* scale) {
+    const float absmax = amax_nan(x, n);
+    *scale = absmax != absmax ? 0x7fc00000u : bits_of(absmax);
+    const float r = 127.0f / absmax;  // IEEE division (nvcc's default -prec-div=true), not __fdividef
+    for (size_t i = 0; i < n; ++i) {
+      const float s = float_of(x[i]) * r;
+      if (!(fabsf(s) <= FLT_MAX)) {  // NaN or infinite: the reference's code 0
+        codes[i] = 0;
+        continue;
+      }
+      const float q = fminf(fmaxf(rintf(s), -128.0f), 127.0f);
+      codes[i] = static_cast<uint8_t>(static_cast<int8_t>(q));
+    }
+  }
+};
+
+// ---- GPTQ-style 4-bit groups (GPTQ quant.py Quantizer.find_params / quantize, maxq = 15) ----
+// Every step in float32, as the torch reference: xmin = min(min x, 0), xmax = max(max x, 0);
+// symmetric: xmax = max(|xmin|, xmax), xmin = -xmax when xmin < 0; both zero: [-1, 1];
+// scale = (xmax - xmin) / 15; zero = rintf(-xmin / scale) (symmetric: 8);
+// q = clamp(rintf(x / scale) + zero, 0, 15). The divisions are IEEE float32 divisions on both
+// paths. Outputs the uint4 codes, the scale as float32 bits and the group's zero point. The torch
+// reference defines finite groups only (NaN or inf in a group: no claim) whose float32 scale is
+// not 0.
+template <bool Symmetric>
+struct Int4Group {
+  static constexpr size_t kBlock = 128;
+  FPC_QUANT_HD static void quantize(const uint32_t* x, size_t n, float /*tensor_amax*/, uint8_t* codes, uint32_t* scale,
+                                    int32_t* zero) {
+    float xmin = 0.0f, xmax = 0.0f;
+    for (size_t i = 0; i < n; ++i) {
+      const float v = float_of(x[i]);
+      if (v < xmin) xmin = v;
+      if (v > xmax) xmax = v;
+    }
+    if (Symmetric) {
+      if (fabsf(xmin) > xmax) xmax = fabsf(xmin);
+      if (xmin < 0.0f) xmin = -xmax;
+    }
+    if (xmin == 0.0f && xmax == 0.0f) {
+      xmin = -1.0f;
+      xmax = 1.0f;
+    }
+    const float step = (xmax - xmin) / 15.0f;
+    const float z = Symmetric ? 8.0f : rintf(-xmin / step);
+    *scale = bits_of(step);
+    // z is NaN or infinite only when step underflows to 0 (a range of at most 7 subnormal steps),
+    // where the reference defines nothing; 0 then, not an undefined conversion.
+    *zero = fabsf(z) < 2147483648.0f ? static_cast<int32_t>(z) : 0;
+    for (size_t i = 0; i < n; ++i) {
+      const float q = fminf(fmaxf(rintf(float_of(x[i]) / step) + z, 0.0f), 15.0f);
+      codes[i] = static_cast<uint8_t>(q);
+    }
+  }
+};
+
+// Whether kernel K writes a zero point per block (quantize takes one more output).
+template <class K>
+inline constexpr bool kHasZeroPoints = false;
+template <bool Symmetric>
+inline constexpr bool kHasZeroPoints<Int4Group<Symmetric>> = true;
+
+// One block of kernel K: codes, the scale code and, for kernels with zero points, *zero.
+template <class K>
+FPC_QUANT_HD void quantize_block(const uint32_t* x, size_t n, float tensor_amax, uint8_t* codes, uint32_t* scale, int32_t* zero) {
+  if constexpr (kHasZeroPoints<K>)
+    K::quantize(x, n, tensor_amax, codes, scale, zero);
+  else
+    K::quantize(x, n, tensor_amax, codes, scale);
+}
 
 // max |x| over the tensor, NaN skipped (fmaxf), as an amax reduction kernel computes it.
 FPC_QUANT_HD float tensor_amax(const uint32_t* x, size_t n) {

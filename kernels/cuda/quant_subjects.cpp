@@ -18,11 +18,12 @@ struct Row {
   const char* scheme;
   const char* reference;
   MxScaleRule rule;
+  size_t blocksize;  // 0: the scheme's default
 };
 
 constexpr MxScaleRule Floor = MxScaleRule::Floor;
 constexpr MxScaleRule RoundUp = MxScaleRule::RoundUp;
-#define FPC_QUANT_ROW(NAME, SCHEME, REFERENCE, RULE, KERNEL) {NAME, SCHEME, REFERENCE, RULE},
+#define FPC_QUANT_ROW(NAME, SCHEME, REFERENCE, RULE, BLOCK, KERNEL) {NAME, SCHEME, REFERENCE, RULE, BLOCK},
 constexpr Row kRows[] = {FPC_CUDA_QUANT_KERNELS(FPC_QUANT_ROW)};
 #undef FPC_QUANT_ROW
 
@@ -30,7 +31,7 @@ QuantOptions claim_of(const Row& row) {
   QuantOptions o;
   o.scheme = row.scheme;
   o.reference = row.reference;
-  o.blocksize = quant_scheme_by_name(row.scheme).default_blocksize;
+  o.blocksize = row.blocksize ? row.blocksize : quant_scheme_by_name(row.scheme).default_blocksize;
   o.scale_rule = row.rule;
   return o;
 }
@@ -38,17 +39,22 @@ QuantOptions claim_of(const Row& row) {
 std::string claim_text(const Row& row) {
   std::string s = std::string(row.scheme) + " [" + row.reference + "]";
   if (std::string(row.scheme).rfind("mx", 0) == 0) s += std::string(", scale rule ") + std::string(short_name(row.rule));
+  if (row.blocksize) s += ", rows of " + std::to_string(row.blocksize);
   return s;
 }
 
-// Runs a kernel over the whole input: run(x, n, codes, scales) fills one code per value and one
-// scale per block of `block` values.
+// Runs a kernel over the whole input: run(x, n, codes, scales, zero_points) fills one code per
+// value, one scale per block of `block` values and, where the scheme has them, one zero point per
+// block (zero_points is nullptr otherwise).
 template <class Run>
-BlockOutput run_all(std::span<const uint32_t> x, size_t block, Run run) {
+BlockOutput run_all(std::span<const uint32_t> x, const QuantOptions& claims, Run run) {
+  const size_t block = claims.blocksize;
   std::vector<uint8_t> codes(x.size());
   std::vector<uint32_t> scales((x.size() + block - 1) / block);
-  run(x.data(), x.size(), codes.data(), scales.data());
-  return BlockOutput{std::vector<uint64_t>(codes.begin(), codes.end()), std::vector<uint64_t>(scales.begin(), scales.end())};
+  std::vector<int32_t> zero_points(quant_scheme_by_name(claims.scheme).zero_points ? scales.size() : 0);
+  run(x.data(), x.size(), codes.data(), scales.data(), zero_points.empty() ? nullptr : zero_points.data());
+  return BlockOutput{std::vector<uint64_t>(codes.begin(), codes.end()), std::vector<uint64_t>(scales.begin(), scales.end()),
+                     std::vector<int64_t>(zero_points.begin(), zero_points.end())};
 }
 
 BlockSubject unavailable(BlockSubject s, const std::string& reason) {
@@ -66,7 +72,7 @@ BlockSubject host_subject(const Row& row) {
 #if defined(FPC_HAVE_CUDA_HEADERS)
   HostRunFn fn = host_run_fn(row.name);
   if (fn == nullptr) return unavailable(s, "no host path for this kernel");
-  s.run = [fn, block = s.claims.blocksize](std::span<const uint32_t> x) { return run_all(x, block, fn); };
+  s.run = [fn, claims = s.claims](std::span<const uint32_t> x) { return run_all(x, claims, fn); };
   return s;
 #else
   return unavailable(s, "skipped: CUDA headers not found at configure time");
@@ -84,10 +90,10 @@ BlockSubject device_subject(const Row& row) {
     return cuda_ops::device::count_devices(error, sizeof error);
   }();
   if (devices <= 0) return unavailable(s, "skipped: no CUDA device");
-  s.run = [name = std::string(row.name), block = s.claims.blocksize](std::span<const uint32_t> x) {
-    return run_all(x, block, [&](const uint32_t* in, size_t n, uint8_t* codes, uint32_t* scales) {
+  s.run = [name = std::string(row.name), claims = s.claims](std::span<const uint32_t> x) {
+    return run_all(x, claims, [&](const uint32_t* in, size_t n, uint8_t* codes, uint32_t* scales, int32_t* zero_points) {
       char err[256] = {};
-      if (device::run(name.c_str(), in, n, codes, scales, err, sizeof err) != 0)
+      if (device::run(name.c_str(), in, n, codes, scales, zero_points, err, sizeof err) != 0)
         throw std::runtime_error("cuda_device_" + name + ": " + err);
     });
   };
