@@ -47,7 +47,10 @@ commands:
                                   kernels/known_deviations.cpp does not fail the run unless
                                   --no-known-deviations)
   subjects [--plugin PATH.so] [--json]
-                                  every subject, its ops and whether it is available here
+                                  every subject, its ops and whether it is available here;
+                                  then the block quantizers and their claims (scheme,
+                                  reference, block size, MX scale rule); --json: an object
+                                  {"subjects": [...], "block_subjects": [...]}
   report summary R.json [--junit] Markdown summary of a report (table of checks, then the
                                   counterexamples of each failing check); --junit: JUnit XML
   report diff OLD.json NEW.json   what newly fails, what got fixed, changed failure counts

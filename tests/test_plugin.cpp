@@ -208,7 +208,7 @@ TEST(Plugin, PluginsAndNamedBuiltinSubjectsShareOneReport) {
 TEST(Plugin, SubjectsListsLoadedPlugins) {
   Outcome r = cli({"subjects", "--json", "--plugin", kExample});
   ASSERT_EQ(r.status, 0) << r.err;
-  const json all = json::parse(r.out);
+  const json all = json::parse(r.out)["subjects"];
   const auto it = std::find_if(all.begin(), all.end(), [](const json& s) { return s["name"] == kExampleSubject; });
   ASSERT_NE(it, all.end());
   EXPECT_EQ((*it)["available"], true);

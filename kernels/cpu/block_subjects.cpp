@@ -108,10 +108,10 @@ std::vector<BlockSubject> make_subjects() {
                [](std::span<const uint32_t> b) { return bnb_cuda_port(b, 64, false); }});
   s.push_back({"cpu_mxfp4", "OCP MX v1.0 MXFP4, floor scale rule, frexp/ldexp and an E2M1 midpoint search",
                claim("mxfp4", "ideal", 32), false, [](std::span<const uint32_t> b) { return mxfp4(b, floor_rule); }});
-  s.push_back({"planted_bnb_fp4_cuda_port_as_ideal", "the CUDA port claiming the ideal reference (test only)",
+  s.push_back({"planted_bnb_fp4_cuda_port_as_ideal", "the CUDA port claiming the ideal reference",
                claim("bnb_fp4", "ideal", 64), true,
                [](std::span<const uint32_t> b) { return bnb_cuda_port(b, 64, true); }});
-  s.push_back({"planted_mxfp4_scale_from_amax_over_6", "MXFP4 with E = floor(log2(amax / 6)) (test only)",
+  s.push_back({"planted_mxfp4_scale_from_amax_over_6", "MXFP4 with E = floor(log2(amax / 6))",
                claim("mxfp4", "ideal", 32), true,
                [](std::span<const uint32_t> b) { return mxfp4(b, amax_over_6_rule); }});
   for (BlockSubject& cuda : cuda_quant::block_subjects()) s.push_back(std::move(cuda));  // kernels/cuda/quant_kernels.cuh
