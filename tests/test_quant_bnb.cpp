@@ -125,6 +125,41 @@ TEST(QuantBnb, CpuShortLastBlockDivides) {
   EXPECT_EQ(quantize("bnb_nf4", "cpu", full, 32).codes[1], 14u);  // a full block: x * (1 / am)
 }
 
+// The absmax bits the CPU backend stores for NaN and inf (expected values from the sources, not
+// from the reference): a full block's absmax is `A_com.abs().max(dim=-1)`, a dim reduction that
+// returns the NaN it read, |x| — the quiet NaN 0x7fc00000 for the oracle's payload-free NaN; a
+// short last block's is `A_flat[full:].abs().max().clamp(min=1e-38)`, ATen's whole-tensor max
+// (ReduceAllOpsKernel.cpp -> vec::reduce_all), which combines values with Vectorized<float>
+// `maximum` = max_ps(a, b) OR the unordered-compare mask, i.e. all ones (0xffffffff) as soon as a
+// NaN meets any other value; a single value is returned as read. inf is an ordinary maximum.
+// (bitsandbytes 0.50.2 with torch 2.15.0 on the CPU stores the same bits.)
+TEST(QuantBnb, CpuNanAndInfAbsmaxBits) {
+  auto scale_codes = [](const std::vector<ExactValue>& in) {
+    std::vector<uint64_t> codes;
+    for (const fpc::QuantBlock& b : quantize("bnb_fp4", "cpu", in, 32).blocks) codes.push_back(b.scale_code);
+    return codes;
+  };
+  auto with_tail = [](std::vector<const char*> head, std::vector<const char*> tail) {
+    std::vector<ExactValue> in(32, val("0.5"));
+    for (size_t i = 0; i < head.size(); ++i) in[i] = val(head[i]);
+    for (const char* t : tail) in.push_back(val(t));
+    return in;
+  };
+  using V = std::vector<uint64_t>;
+  EXPECT_EQ(scale_codes(with_tail({"1", "nan"}, {})), (V{0x7fc00000}));               // (a) full block
+  EXPECT_EQ(scale_codes(with_tail({"-nan"}, {})), (V{0x7fc00000}));                    // |-NaN|
+  EXPECT_EQ(scale_codes(with_tail({}, {"nan", "2", "-1"})), (V{0x3f000000, 0xffffffff}));  // (b) short tail
+  EXPECT_EQ(scale_codes(with_tail({}, {"2", "-nan"})), (V{0x3f000000, 0xffffffff}));
+  EXPECT_EQ(scale_codes(with_tail({"nan"}, {"2", "nan"})), (V{0x7fc00000, 0xffffffff}));
+  EXPECT_EQ(scale_codes(with_tail({}, {"nan"})), (V{0x3f000000, 0x7fc00000}));         // one value: uncombined
+  EXPECT_EQ(scale_codes(values({"nan", "2", "-1"})), (V{0xffffffff}));               // shorter than a block
+  EXPECT_EQ(scale_codes(with_tail({"-inf"}, {"inf", "1"})), (V{0x7f800000, 0x7f800000}));  // (c) inf
+  EXPECT_EQ(scale_codes(with_tail({"inf", "nan"}, {"inf", "nan"})), (V{0x7fc00000, 0xffffffff}));
+  // The element codes do not depend on the NaN's bits: x * (1 / NaN) and x / NaN are NaN, which
+  // bucketize sends to the highest entry (FP4 code 3).
+  EXPECT_EQ(quantize("bnb_fp4", "cpu", with_tail({}, {"nan", "2", "-1"}), 32).codes.back(), 3u);
+}
+
 // The zero codes: ideal keeps the sign (-0 -> 8); CUDA's sign test x < 0 is false for -0 (code 0)
 // and true for tiny negatives (code 8); the CPU's sorted table puts +0 before -0, so tiny positive
 // values (above the 0/-0 midpoint 0) get code 8 and tiny negatives code 0.

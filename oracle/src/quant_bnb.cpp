@@ -115,6 +115,16 @@ void quantize_cuda(std::span<const ExactValue> values, Quantized& q) {
   }
 }
 
+uint64_t float32_code(const ExactValue& v) { return round_to_format(v, float32(), Rounding::NearestEven).code; }
+
+// The absmax bits of a short last block holding a NaN: `A_flat[full:].abs().max()` is ATen's
+// whole-tensor max (ReduceAllOpsKernel.cpp reduce_all_impl_vec), which combines values with
+// Vectorized<float> `maximum` = max_ps(a, b) | unordered(a, b) ("Exploit the fact that all-ones is
+// a NaN"): from two values on, any NaN gives 0xffffffff, which clamp(min=1e-38) keeps. One value
+// is returned uncombined (its |x|: the quiet NaN). A full block's max(dim=-1) keeps the NaN it
+// read (|x|, payload and all); the oracle's NaN inputs carry no payload: the quiet NaN 0x7fc00000.
+constexpr uint64_t kAtenAllOnesNan = 0xffffffff;
+
 // The default (CPU) backend, bitsandbytes/backends/default/ops.py quantize_4bit: absmax = max |x|
 // (NaN propagates); scaled = clamp(x * (1 / max(absmax, 1e-38f)), -1, 1); code by bucketize over
 // float32 midpoints. A last block shorter than blocksize (the `rem` tail) is computed apart:
@@ -131,6 +141,11 @@ void quantize_cpu(std::span<const ExactValue> values, Quantized& q) {
     ExactValue amax = max_abs(values, b.members);
     ExactValue clamped = amax.is_nan() || compare(amax, floor_absmax) >= 0 ? amax : floor_absmax;
     b.scale = tail ? clamped : amax;
+    b.scale_code = float32_code(b.scale);
+    if (tail && amax.is_nan() && b.members.size() >= 2) {
+      b.scale_code = kAtenAllOnesNan;
+      b.note = "NaN in a short last block: ATen's whole-tensor max stores the all-ones NaN 0xffffffff";
+    }
     ExactValue r = m.div(one, clamped);
     if (amax.is_zero())
       b.note = tail ? "all zero (short last block): absmax clamped to 1e-38 and stored so"
@@ -211,8 +226,8 @@ void quantize_bnb(std::span<const ExactValue> values, Quantized& q) {
     if (q.options.reference == "cuda") quantize_cuda(values, q);
     else quantize_cpu(values, q);
   }
-  if (q.scale_format)
-    for (QuantBlock& b : q.blocks) b.scale_code = round_to_format(b.scale, float32(), Rounding::NearestEven).code;
+  if (q.options.reference == "cuda")  // quantize_cpu writes its own scale codes
+    for (QuantBlock& b : q.blocks) b.scale_code = float32_code(b.scale);
   if (q.options.double_quant) q.nested = nest_absmax(q.blocks);
   q.packed = pack(q.codes, 4, NibbleOrder::HighFirst);
 }
