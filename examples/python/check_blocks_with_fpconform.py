@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks a Python library's block quantizer (bitsandbytes FP4/NF4, torchao MX) against fpconform.
+"""Checks a Python library's block quantizer (bitsandbytes FP4/NF4, torchao MX and NVFP4) against fpconform.
 
 For every check the adapter plans: `fpconform cases --scheme ...` writes adversarial and random
 blocks, the adapter quantizes them with the library and writes codes.bin and scales.bin,
@@ -25,7 +25,8 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-ADAPTERS = {"bitsandbytes": "adapters.bitsandbytes_blocks", "torchao": "adapters.torchao_blocks"}
+ADAPTERS = {"bitsandbytes": "adapters.bitsandbytes_blocks", "torchao": "adapters.torchao_blocks",
+            "torchao_nvfp4": "adapters.torchao_nvfp4_blocks"}
 SKIPPED = 77
 
 
@@ -37,6 +38,8 @@ def check_name(spec):
         parts.append(a["--scale-rule"])
     if "--blocksize" in a:
         parts.append("bs" + a["--blocksize"])
+    if "--tensor-amax" in a:
+        parts.append("amax" + a["--tensor-amax"])
     parts.append(a["--cases"].replace(":", ""))
     return "_".join(parts)
 

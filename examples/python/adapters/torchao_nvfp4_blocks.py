@@ -1,0 +1,162 @@
+"""torchao's NVFP4 quantizer under the block file protocol (check_blocks_with_fpconform.py).
+
+Runs `torchao.prototype.mx_formats.nvfp4_tensor.nvfp4_quantize(x, 16, per_tensor_scale)` — the
+eager path `NVFP4Tensor.to_nvfp4(..., use_triton_kernel=False)` takes — on the blocks of a cases
+directory and writes one E2M1 code per value (codes.bin) and each block's E4M3 scale code
+(scales.bin). torchao's arithmetic (torchao 0.18.0, nvfp4_tensor.py), all float32:
+
+  single-level (per_tensor_scale None):
+      S = e4m3(clamp(amax / 6, 2^-6, 448));  q = e2m1(clamp(x * (1 / S), -6, 6))
+  two-level (per_tensor_scale P = per_tensor_amax_to_scale(T) = T / (448 * 6)):
+      S = e4m3(clamp((amax / 6) / P, 2^-6, 448));  q = e2m1(clamp(x * ((1 / P) / S), -6, 6))
+
+where 2^-6 is `torch.finfo(torch.float8_e4m3fn).tiny` (the smallest *normal* E4M3 value). The
+checks map onto fpconform's NVFP4 claims (docs/quantization.md "NVFP4") through the tensor amax:
+
+  --tensor-amax 2688   single-level scaling: the NVFP4 tensor scale g = 2688 / 2688 = 1 (two-level
+                       with T = 2688 computes the same bits: P = 1 exactly, (1 / 1) / S = 1 / S)
+  --tensor-amax T      two-level with a calibrated amax T (torchao's static mode)
+  (none)               two-level with P from the block's own amax, as torchao's dynamic mode
+                       computes it (`per_tensor_amax_to_scale(torch.max(torch.abs(x)))`): every
+                       block is quantized as a tensor of its own
+
+The claimed reference is the ideal one (the NVFP4 definition); the report also gives the distance
+to `te` (TransformerEngine's float32 recipe). Neither is torchao's arithmetic: what differs, and
+why, is in examples/python/README.md.
+
+Layouts, checked against the library at start-up rather than assumed: E4M3 scales are
+torch.float8_e4m3fn bytes; E2M1 elements two a byte, the first element in the low nibble
+(torchao pack_uint4).
+"""
+
+from fractions import Fraction
+
+import numpy as np
+
+from .torch_device import choose_torch_device
+
+NAME = "torchao_nvfp4"
+
+try:
+    import torch
+except ImportError:
+    torch = None
+try:
+    import torchao
+    from torchao.prototype.mx_formats.nvfp4_tensor import nvfp4_quantize, per_tensor_amax_to_scale
+except Exception as e:  # ImportError, or a torchao that does not match this torch
+    torchao = None
+    _import_error = f"{type(e).__name__}: {e}"
+
+_device = "cpu"
+SINGLE_LEVEL_AMAX = 2688  # 448 * 6: the tensor amax whose NVFP4 tensor scale is 1
+CALIBRATED_AMAX = 10000   # a static per-tensor amax above every random block's (|x| < 2^13)
+
+
+def unavailable():
+    if torch is None:
+        return "torch is not installed"
+    if torchao is None:
+        return f"torchao cannot be imported ({_import_error})"
+    return None
+
+
+def select_device(device):
+    global _device
+    _device = choose_torch_device(torch, "torchao", device)
+
+
+def reference():
+    return "ideal"
+
+
+def version():
+    return f"torchao {torchao.__version__} (torch {torch.__version__}) nvfp4_quantize on {_device}"
+
+
+def plan(quick=False):
+    checks = []
+    for amax in (SINGLE_LEVEL_AMAX, None, CALIBRATED_AMAX):
+        if quick and amax is not None:
+            continue
+        spec = ["--scheme", "nvfp4", "--reference", reference()]
+        if amax is not None:
+            spec += ["--tensor-amax", str(amax)]
+        checks.append(spec + ["--cases", "all:64"])
+    return checks
+
+
+def _exact(text):
+    """An exact value as fpconform writes it (decimal, hex float or fraction) as a Python float."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return float.fromhex(text)
+    except ValueError:
+        return float(Fraction(text))
+
+
+def _unpack_low_first(packed, count):
+    codes = np.empty(packed.size * 2, dtype=np.uint8)
+    codes[0::2] = packed & 0x0F
+    codes[1::2] = packed >> 4
+    return codes[:count]
+
+
+def _quantize(x, per_tensor_amax):
+    """x: (blocks, 16) float32. per_tensor_amax: None (single-level), a number (one static amax),
+    or "per_block" (each block its own amax, torchao's dynamic mode on a tensor of one block)."""
+    x = x.to(_device)
+    blocks = x.shape[0]
+    if per_tensor_amax is None:
+        scales, packed = nvfp4_quantize(x, 16, None)
+    elif per_tensor_amax == "per_block":
+        # torchao's per-expert form: data (E, M, K) with one scale per expert, shape (E, 1, 1).
+        amax = torch.amax(torch.abs(x), dim=1)
+        scales, packed = nvfp4_quantize(x.reshape(blocks, 1, 16), 16, per_tensor_amax_to_scale(amax).view(blocks, 1, 1))
+    else:
+        p = per_tensor_amax_to_scale(torch.tensor(per_tensor_amax, dtype=torch.float32, device=_device))
+        scales, packed = nvfp4_quantize(x, 16, p)
+    scales = scales.view(torch.uint8).reshape(-1).cpu().numpy()
+    packed = packed.contiguous().view(torch.uint8).reshape(-1).cpu().numpy()
+    return _unpack_low_first(packed, blocks * 16), scales
+
+
+def check_layouts():
+    """Raises unless the layouts are the ones the docstring states, and unless the per-expert form
+    quantizes each block as a tensor of its own. A block starting 1.0, -6.0 (amax 6, single-level:
+    S = e4m3(1) = 0x38) must give E2M1 codes 0x2, 0xF."""
+    x = torch.zeros(1, 16, dtype=torch.float32)
+    x[0, 0], x[0, 1] = 1.0, -6.0
+    codes, scales = _quantize(x, None)
+    if (int(codes[0]), int(codes[1]), int(scales[0])) != (0x2, 0xF, 0x38):
+        raise RuntimeError(f"torchao nvfp4_quantize: codes {codes[0]:#x} {codes[1]:#x} scale {scales[0]:#x}, expected "
+                           "0x2 0xf 0x38: the adapter's reading of its layout is wrong for this version")
+    g = torch.Generator().manual_seed(7)
+    y = torch.randn(3, 16, generator=g) * torch.tensor([[0.01], [3.0], [700.0]])
+    together = _quantize(y, "per_block")
+    for i in range(3):
+        alone = _quantize(y[i:i + 1], float(torch.amax(torch.abs(y[i]))))
+        if not (np.array_equal(together[0][16 * i:16 * (i + 1)], alone[0]) and together[1][i] == alone[1][0]):
+            raise RuntimeError("torchao nvfp4_quantize: the per-expert scales do not quantize each block as a "
+                               "tensor of its own for this version")
+
+
+def compute(cases):
+    if cases.scheme != "nvfp4":
+        raise ValueError(f"torchao nvfp4_quantize has no scheme {cases.scheme}")
+    if cases.blocksize != 16:
+        raise ValueError("torchao NVFP4 takes blocks of 16 only")
+    amax = cases.sidecar.get("tensor_amax")
+    if amax is None:
+        mode = "per_block"
+    elif _exact(amax) == SINGLE_LEVEL_AMAX:
+        mode = None
+    else:
+        mode = _exact(amax)
+        if float(np.float32(mode)) != mode:
+            raise ValueError(f"tensor_amax {amax} is not a float32 value (torchao takes a float32 tensor)")
+    x = torch.from_numpy(cases.values.copy())  # (blocks, 16): each row one NVFP4 block
+    return _quantize(x, mode)
