@@ -132,7 +132,8 @@ TEST(QuantBnb, CpuShortLastBlockDivides) {
 // (ReduceAllOpsKernel.cpp -> vec::reduce_all), which combines values with Vectorized<float>
 // `maximum` = max_ps(a, b) OR the unordered-compare mask, i.e. all ones (0xffffffff) as soon as a
 // NaN meets any other value; a single value is returned as read. inf is an ordinary maximum.
-// (bitsandbytes 0.50.2 with torch 2.15.0 on the CPU stores the same bits.)
+// (bitsandbytes 0.50.2 with torch 2.15.0 on an x86-64 CPU, AVX2 or AVX-512 kernels, stores the
+// same bits; ATen's generic kernels would store 0x7fc00000 for the tails, not modelled.)
 TEST(QuantBnb, CpuNanAndInfAbsmaxBits) {
   auto scale_codes = [](const std::vector<ExactValue>& in) {
     std::vector<uint64_t> codes;

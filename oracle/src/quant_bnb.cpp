@@ -121,7 +121,9 @@ uint64_t float32_code(const ExactValue& v) { return round_to_format(v, float32()
 // whole-tensor max (ReduceAllOpsKernel.cpp reduce_all_impl_vec), which combines values with
 // Vectorized<float> `maximum` = max_ps(a, b) | unordered(a, b) ("Exploit the fact that all-ones is
 // a NaN"): from two values on, any NaN gives 0xffffffff, which clamp(min=1e-38) keeps. One value
-// is returned uncombined (its |x|: the quiet NaN). A full block's max(dim=-1) keeps the NaN it
+// is returned uncombined (its |x|: the quiet NaN). That `maximum` is the AVX2/AVX-512 one, which
+// x86-64 machines run; ATen's generic one (ATEN_CPU_CAPABILITY=default) propagates the NaN read,
+// 0x7fc00000, which this reference does not model. A full block's max(dim=-1) keeps the NaN it
 // read (|x|, payload and all); the oracle's NaN inputs carry no payload: the quiet NaN 0x7fc00000.
 constexpr uint64_t kAtenAllOnesNan = 0xffffffff;
 
