@@ -118,10 +118,14 @@ rc::Gen<ExactValue> tiny_offset(const ExactValue& gap) {
   });
 }
 
+// The offset's sign is relative to the midpoint's (positive: away from zero), so that shrinking
+// the pair's sign gives the mirror image: a value that rounds to the midpoint toward zero stays
+// one that does (an absolute offset sign would turn a shrunk tie into a non-tie).
 rc::Gen<ExactValue> midpoint_plus_tiny(const Format& f) {
   return rc::gen::mapcat(adjacent_values(f), [](const Pair& p) {
     const ExactValue mid = half(add(p.lo, p.hi));
-    return rc::gen::map(tiny_offset(add(p.hi, p.lo.negated())), [mid](const ExactValue& o) { return add(mid, o); });
+    return rc::gen::map(tiny_offset(add(p.hi, p.lo.negated())),
+                        [mid](const ExactValue& o) { return add(mid, mid.negative ? o.negated() : o); });
   });
 }
 
