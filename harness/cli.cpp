@@ -65,10 +65,11 @@ commands:
   cases --scheme NAME [scheme options] --cases adversarial|random:N|all [--seed S] -o DIR
                                   the same for a block quantizer: DIR/values.bin (float32 blocks)
                                   for another program to write DIR/codes.bin and DIR/scales.bin
+                                  (int4 groups: and DIR/zero_points.bin)
   check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--max-examples K]
-                                  check DIR/out.bin (block directories: codes.bin, scales.bin)
-                                  against the oracle; report (default DIR/report.json); exit 1
-                                  on any failure
+                                  check DIR/out.bin (block directories: codes.bin, scales.bin,
+                                  zero_points.bin) against the oracle; report (default
+                                  DIR/report.json); exit 1 on any failure
   quantize --scheme NAME [--reference REF] [--blocksize N|row] [--cols N] [--scale-rule R]
            [--rounding MODE] [--double-quant] [--tensor-amax V] VALUE... | --input FILE
                                   block/code-table quantization (bnb FP4/NF4, LLM.int8, int4

@@ -154,23 +154,46 @@ class BlockCases:
             raise ProtocolError(f"{entry['file']}: codes do not fit in {entry['width']} bytes")
         codes.astype(dtype).tofile(self.dir / entry["file"])
 
-    def write_output(self, codes, scales):
-        """Writes codes.bin (one unpacked element code per value, block after block) and
+    @property
+    def has_zero_points(self):
+        """Whether the scheme stores a zero point per block (uint4_group, int4_group)."""
+        return "zero_points" in self.sidecar
+
+    def write_output(self, codes, scales, zero_points=None):
+        """Writes codes.bin (one unpacked element code per value, block after block),
         scales.bin (one scale code per block: float32 bits for bitsandbytes and LLM.int8 — use
-        ``absmax.astype(np.float32).view(np.uint32)`` —, the E8M0 or E4M3 code for MX and NVFP4)."""
+        ``absmax.astype(np.float32).view(np.uint32)`` —, the E8M0 or E4M3 code for MX and NVFP4)
+        and, for the schemes with zero points (and only for them), zero_points.bin (one signed
+        integer per block, written as int32)."""
+        if self.has_zero_points != (zero_points is not None):
+            raise ProtocolError(f"scheme {self.scheme} " + ("needs" if self.has_zero_points else "has no") + " zero points")
         self._write("codes", codes, self.block_count * self.blocksize)
         self._write("scales", scales, self.block_count)
+        if zero_points is not None:
+            entry = self.sidecar["zero_points"]
+            z = np.asarray(zero_points).reshape(-1)
+            if z.size != self.block_count or z.dtype.kind not in "ui":
+                raise ProtocolError(f"{entry['file']} needs {self.block_count} integers, got {z.size} of {z.dtype}")
+            if z.size and (int(z.min()) < -2**31 or int(z.max()) >= 2**31):
+                raise ProtocolError(f"{entry['file']}: zero points do not fit in int32")
+            z.astype("<i4").tofile(self.dir / entry["file"])
 
 
 def write_block_cases_answer(directory, quantize_block):
-    """Runs ``quantize_block(values) -> (codes, scale_code)`` on every block of a block cases
-    directory (values: a float32 array of one block) and writes codes.bin and scales.bin."""
+    """Runs ``quantize_block(values)`` on every block of a block cases directory (values: a
+    float32 array of one block) and writes codes.bin, scales.bin (and zero_points.bin).
+    ``quantize_block`` returns ``(codes, scale_code)``, or ``(codes, scale_code, zero_point)`` for
+    the schemes with zero points."""
     cases = BlockCases(directory)
     codes = np.zeros((cases.block_count, cases.blocksize), dtype=np.uint64)
     scales = np.zeros(cases.block_count, dtype=np.uint64)
+    zero_points = np.zeros(cases.block_count, dtype=np.int64) if cases.has_zero_points else None
     for b in range(cases.block_count):
-        c, s = quantize_block(cases.values[b])
-        codes[b] = c
-        scales[b] = s
-    cases.write_output(codes, scales)
+        answer = quantize_block(cases.values[b])
+        if len(answer) != (3 if cases.has_zero_points else 2):
+            raise ProtocolError(f"quantize_block must return (codes, scale{', zero_point' if cases.has_zero_points else ''})")
+        codes[b], scales[b] = answer[0], answer[1]
+        if zero_points is not None:
+            zero_points[b] = answer[2]
+    cases.write_output(codes, scales, zero_points)
     return cases

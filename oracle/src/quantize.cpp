@@ -4,6 +4,7 @@
 #include "quant_internal.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace fpc {
 
@@ -61,6 +62,8 @@ void require_finite(std::span<const ExactValue> values, const std::string& what)
 }
 
 BigInt round_half_even(const ExactValue& x) {
+  // NaN and infinity have no integer: every caller decides what its scheme does with them first.
+  if (x.is_nan() || x.is_inf()) throw std::logic_error("round_half_even of " + to_exact_string(x));
   if (x.is_zero()) return 0;
   BigInt q = x.num / x.den, r = x.num % x.den;
   BigInt twice = r * 2;
