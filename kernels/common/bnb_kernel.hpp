@@ -75,7 +75,13 @@ FPC_BNB_HD unsigned char nf4_tree(float x) {
 template <bool Fp4>
 FPC_BNB_HD void quantize_block(const uint32_t* x, size_t n, uint8_t* codes, uint32_t* absmax_bits) {
   float absmax = -FLT_MAX;
-  for (size_t i = 0; i < n; ++i) absmax = fmaxf(absmax, fabsf(flush(float_of(x[i]))));
+  for (size_t i = 0; i < n; ++i) {
+    const float a = fabsf(flush(float_of(x[i])));
+    // NaN skipped by hand: glibc's fmaxf (the host path) turns a signalling NaN into a quiet NaN
+    // that the next fmaxf then drops together with the absmax so far (IEEE 754-2008 maxNum);
+    // CUDA's fmaxf skips every NaN.
+    if ((bits_of(a) & 0x7fffffffu) <= 0x7f800000u) absmax = fmaxf(absmax, a);
+  }
   *absmax_bits = bits_of(absmax);
   const float r = flush(1.0f / absmax);
   for (size_t i = 0; i < n; ++i) {
