@@ -179,14 +179,16 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
   seed_ = sc.number(c, "cases.", "seed");
   const uint64_t blocks = sc.number(c, "cases.", "blocks"), values = sc.number(c, "cases.", "values");
   if ((set_.random + 64) * claims_.blocksize > kMaxBlockValues) sc.fail("cases.label asks for more than 2^28 values");
-  cases_ = block_cases(claims_, set_, seed_);
   const uint64_t blocksize = claims_.blocksize;
-  if (blocks != cases_.size() || values != blocks * blocksize)
-    sc.fail("cases.blocks and cases.values are " + std::to_string(blocks) + " and " + std::to_string(values) + ", but " + label +
-            " blocks of " + std::to_string(blocksize) + " values are " + std::to_string(cases_.size()) +
+  auto counts_differ = [&](const std::string& expected) {
+    sc.fail("cases.blocks and cases.values are " + std::to_string(blocks) + " and " + std::to_string(values) + ", but " +
+            one_line(label.substr(0, 40)) + " blocks of " + std::to_string(blocksize) + " values are " + expected +
             " (written by another fpconform version?)");
-  if (sc.member(c, "cases.", "block_kinds") != kinds_json(kind_ranges(cases_)))
-    sc.fail("cases.block_kinds differ from the kinds of the regenerated blocks");
+  };
+  // Every label gives at least its random blocks: checked before anything is regenerated, like
+  // values.bin's size below, so that a sidecar asking for 2^20 blocks costs what the files hold.
+  if (blocks < set_.random || blocks > kMaxBlockValues || values != blocks * blocksize)
+    counts_differ("at least " + std::to_string(set_.random) + " blocks, cases.values cases.blocks x " + std::to_string(blocksize));
 
   std::set<std::string> names;
   auto data_file = [&](const char* key, const std::string& format, int width) {
@@ -206,9 +208,14 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
   codes_path_ = format_file("codes", *layout.element);
   const std::string scales_path = format_file("scales", *layout.scale);
   const std::string zero_points_path = layout.zero_points ? data_file("zero_points", kZeroPointFormat, kZeroPointWidth) : "";
+  const std::vector<uint64_t> written = read_codes(values_path, values, 4);  // exactly `values` float32 values
+
+  cases_ = block_cases(claims_, set_, seed_);
+  if (blocks != cases_.size()) counts_differ(std::to_string(cases_.size()));
+  if (sc.member(c, "cases.", "block_kinds") != kinds_json(kind_ranges(cases_)))
+    sc.fail("cases.block_kinds differ from the kinds of the regenerated blocks");
 
   // values.bin must hold the very blocks the sidecar describes: the check regenerates them.
-  const std::vector<uint64_t> written = read_codes(values_path, values, 4);
   for (size_t b = 0, i = 0; b < cases_.size(); ++b)
     for (uint32_t bits : cases_[b].bits) {
       if (written[i] != bits) {
