@@ -80,18 +80,28 @@ ElementGrid element_grid(const QuantOptions& o) {
   return g;
 }
 
-// Values on and around every midpoint of consecutive grid values: the float32 rounding of the
-// midpoint and its neighbours within 6 ulps (toward and away from zero), so decimal thresholds a
-// few ulps off the midpoint are exercised too.
-std::vector<uint32_t> tie_values(const ElementGrid& g) {
+// The float32 rounding of every midpoint of consecutive grid values (block_tie_grid).
+std::vector<uint32_t> midpoints(const ElementGrid& g) {
   std::vector<uint32_t> v;
-  for (size_t i = 0; i + 1 < g.values.size() && v.size() < 4096; ++i) {
+  for (size_t i = 0; i + 1 < g.values.size(); ++i) {
     const ExactValue two = ExactValue::rational(false, 2);
     const ExactValue operands[2] = {g.values[i], g.values[i + 1]};
     ExactValue sum = exact_op(Op::Add, operands, Rounding::NearestEven).value;
     const ExactValue halves[2] = {sum, two};
     uint32_t m = bits_of(exact_op(Op::Div, halves, Rounding::NearestEven).value);
     if ((m & 0x7fffffffu) < 8) continue;  // a midpoint at zero: its neighbours are the zeros' business
+    v.push_back(m);
+  }
+  return v;
+}
+
+// Values on and around every midpoint of consecutive grid values: the float32 rounding of the
+// midpoint and its neighbours within 6 ulps (toward and away from zero), so decimal thresholds a
+// few ulps off the midpoint are exercised too.
+std::vector<uint32_t> tie_values(const ElementGrid& g) {
+  std::vector<uint32_t> v;
+  for (uint32_t m : midpoints(g)) {
+    if (v.size() >= 4096) break;
     for (int k = -6; k <= 6; ++k) v.push_back(m + static_cast<uint32_t>(k));
   }
   return v;
@@ -196,6 +206,13 @@ std::vector<BlockCase> block_cases(const QuantOptions& options, const BlockCaseS
 
 std::vector<BlockCase> block_cases(const QuantOptions& options, size_t random_blocks, uint64_t seed) {
   return block_cases(options, BlockCaseSet{true, random_blocks}, seed);
+}
+
+BlockTieGrid block_tie_grid(const QuantOptions& claims) {
+  (void)check_blocksize(claims);
+  const ElementGrid grid = element_grid(claims);
+  if (grid.values.empty()) return {};
+  return {bits_of(grid.unit_amax), midpoints(grid)};
 }
 
 std::vector<BlockKindRange> kind_ranges(const std::vector<BlockCase>& cases) {

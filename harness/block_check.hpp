@@ -52,6 +52,20 @@ std::vector<BlockCase> block_cases(const QuantOptions& claims, const BlockCaseSe
 // The same as the set "all:random_blocks".
 std::vector<BlockCase> block_cases(const QuantOptions& claims, size_t random_blocks, uint64_t seed);
 
+// Where a block's values are exact ties between two element codes (the "ties" blocks above use
+// it; properties and fuzz targets build their own blocks from it). In a block whose amax is
+// `unit_amax` the scale is 1 (bitsandbytes: absmax 1; MX: 2^0; the largest element value), and
+// each of `midpoints` is the float32 rounding of the midpoint of two consecutive element values,
+// ascending, midpoints at zero left out: a value there is a tie the element rounding must break
+// (or, where float32 cannot hold the midpoint, the float32 nearest it). Multiplying the whole
+// block by a power of two keeps MX and bitsandbytes ties ties. Both empty (unit_amax 0) for schemes
+// whose elements are integers (LLM.int8, int4 groups, MXINT8). InputError as check_blocksize.
+struct BlockTieGrid {
+  uint32_t unit_amax = 0;           // float32 bits
+  std::vector<uint32_t> midpoints;  // float32 bits
+};
+BlockTieGrid block_tie_grid(const QuantOptions& claims);
+
 // The kinds of consecutive blocks: block `first` .. first + count - 1 are of `kind`.
 struct BlockKindRange {
   std::string kind;

@@ -1,6 +1,10 @@
 #include "generators.hpp"
 
+#include "block_check.hpp"
+
 #include <algorithm>
+#include <memory>
+#include <tuple>
 #include <ostream>
 #include <stdexcept>
 
@@ -552,5 +556,135 @@ ExactValue mul(const ExactValue& a, const ExactValue& b) {
 }
 
 ExactValue half(const ExactValue& a) { return mul(a, ExactValue::dyadic(false, 1, -1)); }
+
+// ---- blocks for block quantizers --------------------------------------------------------------
+
+namespace {
+
+const Format& f32() { return format_by_name("float32"); }
+constexpr uint32_t kSign = 0x80000000u;
+constexpr uint32_t kMantissa = 0x007fffffu;
+uint32_t biased_exponent(uint32_t bits) { return (bits >> 23) & 0xffu; }
+
+// bits * 2^k as float32 (exact while it stays normal; the generator's ranges keep it finite).
+uint32_t scaled(uint32_t bits, int64_t k) {
+  return static_cast<uint32_t>(round_to_format(mul(value_of(f32(), bits), two_to(k)), f32(), Rounding::NearestEven).code);
+}
+
+// A positive normal float32 d binades below `top` (d >= 1; at least the smallest normal).
+uint32_t below(uint32_t top, uint64_t d, uint32_t mantissa) {
+  const int64_t field = std::max<int64_t>(1, static_cast<int64_t>(biased_exponent(top)) - static_cast<int64_t>(d));
+  return (static_cast<uint32_t>(field) << 23) | (mantissa & kMantissa);
+}
+
+struct Splitmix {  // the background's values, from one seed
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+};
+
+// What quant_block draws from, computed once per claims.
+struct BlockSpace {
+  size_t n = 0;
+  uint32_t unit_amax = 0x3f800000u;  // 1.0 where the elements are integers
+  std::vector<uint32_t> midpoints;
+  bool specials = false;
+};
+
+enum class Background : uint64_t { Zeros, MixedSignZeros, AllEqual, SmallNormals, Subnormals };
+enum class Chosen : uint64_t { Tie, SmallNormal, Outlier, Subnormal, NegativeZero, AnyFinite, Special };
+
+}  // namespace
+
+bool quant_block_takes_specials(const QuantOptions& claims) {
+  const size_t n = check_blocksize(claims);
+  for (uint32_t special : {0x7fc00000u, 0x7f800000u, 0xff800000u}) {
+    std::vector<ExactValue> values(n, ExactValue::rational(false, 1));
+    values[0] = decode(f32(), special).value;
+    try {
+      (void)quantize(values, claims);
+    } catch (const InputError&) {
+      return false;
+    }
+  }
+  return true;
+}
+
+rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
+  auto space = std::make_shared<BlockSpace>();
+  space->n = check_blocksize(claims);
+  const BlockTieGrid grid = block_tie_grid(claims);
+  if (grid.unit_amax) space->unit_amax = grid.unit_amax;
+  space->midpoints = grid.midpoints;
+  // Positive midpoints first (ascending), so that a tie shrinks toward the smallest positive one.
+  std::stable_partition(space->midpoints.begin(), space->midpoints.end(), [](uint32_t m) { return (m & kSign) == 0; });
+  space->specials = quant_block_takes_specials(claims);
+  // A fixed structure of independent parts (no gen::exec), so that RapidCheck shrinks each part
+  // while keeping the others: a chosen value survives the shrinking of the background around it.
+  using Entry = std::tuple<uint64_t, uint64_t, uint64_t, int64_t, uint64_t, bool>;  // place, kind, pick, ulps, binades, sign
+  const rc::Gen<Entry> entry = rc::gen::tuple(uniform(0, space->n > 1 ? space->n - 2 : 0), uniform(0, space->specials ? 6 : 5),
+                                              uniform(0, 0xffffffffu), around(0, -3, 3), uniform(1, 40), negative());
+  const uint64_t most_chosen = std::min<uint64_t>(8, space->n - 1);
+  // The number of chosen values shrinks through the container (removing entries), not the count.
+  const auto entries = rc::gen::resize(static_cast<int>(most_chosen), rc::gen::container<std::vector<Entry>>(entry));
+  return rc::gen::map(
+      rc::gen::tuple(around(0, -24, 24), uniform(0, 4), negative(), uniform(0, 4), uniform(0, ~uint64_t{0} - 1), entries),
+      [space](const std::tuple<int64_t, uint64_t, bool, uint64_t, uint64_t, std::vector<Entry>>& t) {
+        const BlockSpace& sp = *space;
+        const auto& [k, amax_kind, amax_negative, background_kind, seed, chosen_values] = t;
+        const uint32_t top = scaled(sp.unit_amax, k);  // the amax that makes the scale 2^k
+        const uint32_t power = top & ~kMantissa;       // the power of two at its binade
+        Splitmix rng{seed};
+        std::vector<uint32_t> block(sp.n, 0);
+        const uint32_t equal = below(top, 1 + rng.next() % 24, static_cast<uint32_t>(rng.next())) | (rng.next() & 1 ? kSign : 0);
+        for (uint32_t& x : block) {
+          switch (static_cast<Background>(background_kind)) {
+            case Background::Zeros: break;
+            case Background::MixedSignZeros: x = rng.next() & 1 ? kSign : 0; break;
+            case Background::AllEqual: x = equal; break;
+            case Background::SmallNormals:
+              x = below(top, 1 + rng.next() % 24, static_cast<uint32_t>(rng.next())) | (rng.next() & 1 ? kSign : 0);
+              break;
+            case Background::Subnormals: x = (static_cast<uint32_t>(rng.next()) & (kSign | kMantissa)) | 1u; break;
+          }
+        }
+        const uint32_t amaxes[] = {top, power, power - 1, power + 1};
+        if (amax_kind < 4) block[0] = amaxes[amax_kind] | (amax_negative ? kSign : 0);
+
+        for (size_t i = 0; i < chosen_values.size() && sp.n > 1; ++i) {
+          const auto& [place, kind_index, pick, ulps, binades, neg] = chosen_values[i];
+          auto kind = static_cast<Chosen>(kind_index);
+          if (kind == Chosen::Tie && sp.midpoints.empty()) kind = Chosen::SmallNormal;
+          const uint32_t p = static_cast<uint32_t>(pick);
+          uint32_t x = 0;
+          switch (kind) {
+            case Chosen::Tie: {
+              const uint32_t m = scaled(sp.midpoints[p % sp.midpoints.size()], k);
+              x = (m & kMantissa) == m ? m : static_cast<uint32_t>(static_cast<int64_t>(m) + ulps);  // subnormal: no ties around
+              break;
+            }
+            case Chosen::SmallNormal: x = below(top, 25 - std::min<uint64_t>(binades, 24), p); break;  // shrinks smaller
+            case Chosen::Outlier:
+              x = (std::min<uint32_t>(254, biased_exponent(top) + static_cast<uint32_t>(binades)) << 23) | (p & kMantissa);
+              break;
+            case Chosen::Subnormal: x = 1 + p % kMantissa; break;
+            case Chosen::NegativeZero: x = kSign; break;
+            case Chosen::AnyFinite: x = p % 0x7f800000u; break;
+            case Chosen::Special: {
+              static constexpr uint32_t kSpecials[] = {0x7fc00000u, 0x7f800000u, 0xff800000u, 0x7f800001u, 0xffc00000u};
+              x = kSpecials[p % std::size(kSpecials)];
+              break;
+            }
+          }
+          if (kind != Chosen::Special && kind != Chosen::NegativeZero && neg) x |= kSign;
+          block[1 + place] = x;
+        }
+        return block;
+      });
+}
 
 }  // namespace fpc::gen

@@ -12,6 +12,7 @@
 #include "fpconform/arith.hpp"
 #include "fpconform/exact.hpp"
 #include "fpconform/format.hpp"
+#include "fpconform/quantize.hpp"
 #include "fpconform/round.hpp"
 #include "fpconform/semantics.hpp"
 
@@ -84,6 +85,22 @@ rc::Gen<Rounding> rounding();                // every mode, rne first
 rc::Gen<Rounding> deterministic_rounding();  // every mode but sr
 rc::Gen<Policy> policy();                    // each field off unless drawn otherwise
 rc::Gen<RandomBits> random_bits();           // k in [1, 64], r in [0, 2^k); shrinks toward k = 1, r = 0
+
+// ---- blocks of float32 values for block quantizers (fpconform/quantize.hpp) ---------------------
+// A block of check_blocksize(claims) float32 bit patterns (harness/block_check.hpp), biased to what
+// breaks quantizers. The whole block is scaled by a power of two 2^k; slot 0 holds the amax: the
+// unit amax of block_tie_grid (scale 1, so the grid's midpoints are exact ties), the power of two
+// at its binade, one float32 ulp below or above that power of two, or nothing; the background is
+// +0, zeros of mixed signs, one value repeated, small normals or subnormals; then up to 8 chosen
+// values at chosen places: ties between two element codes (a midpoint of block_tie_grid, scaled,
+// or within 3 ulps of it), small normals, an outlier above the amax, subnormals, -0, any finite
+// float32, and NaN/±inf only when quant_block_takes_specials(claims). Shrinks toward fewer chosen
+// values, a +0 background, the unit amax, k = 0, smaller magnitudes and positive values.
+// InputError as check_blocksize.
+rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims);
+// Whether the claimed reference quantizes blocks holding NaN and infinities (ideal references
+// that have no rule for them reject such blocks).
+bool quant_block_takes_specials(const QuantOptions& claims);
 
 // ---- helpers the properties share ----------------------------------------------------------------
 ExactValue value_of(const Format& f, uint64_t code);  // decode(f, code).value
