@@ -4,8 +4,11 @@
 // cases (differential, oracle_fast), every format name and valid and invalid specs (format_spec),
 // the exact values of each format's extremes and malformed numbers (value), valid and invalid
 // suite files and reports, and plugin declaration tables.
+#include "block_check.hpp"
+#include "block_files.hpp"
 #include "cases.hpp"
 #include "cli.hpp"
+#include "fpconform/block_subject.hpp"
 #include "fpconform/subject.hpp"
 #include "file_protocol.hpp"
 #include "fuzz_input.hpp"
@@ -17,6 +20,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -277,6 +281,111 @@ void file_protocol_seeds(const fs::path& scratch) {
   }
 }
 
+// The block subjects target_block_differential.cpp fuzzes by default, in its order.
+std::vector<const BlockSubject*> host_block_subjects() {
+  std::vector<const BlockSubject*> v;
+  for (const BlockSubject& s : block_subjects())
+    if (s.available && !s.test_only && s.name.rfind("cuda_device_", 0) != 0) v.push_back(&s);
+  return v;
+}
+
+// Blocks as target_block_differential.cpp reads them: the subject's index, no amax (byte 1 = 0),
+// k = 0, then every value as a raw float32 code (0x80, shape 0, 8 bytes) or a zero (0x00/0x01).
+Bytes block_input(unsigned index, const std::vector<uint32_t>& bits) {
+  Bytes b = {static_cast<uint8_t>(index), 0, 0};
+  for (uint32_t x : bits) {
+    if ((x & 0x7fffffffu) == 0) {
+      b.push_back(x ? 1 : 0);
+      continue;
+    }
+    b.push_back(0x80);
+    fuzz::append_raw_code(b, x);
+  }
+  return b;
+}
+
+// Per subject: its block check's adversarial blocks (the first of each kind, the first four
+// "ties" blocks), and a block of every tie shape: the unit amax, then each midpoint of
+// block_tie_grid exactly (0x43) and one ulp either side (0x42, 0x44), negative ones too.
+void block_differential_seeds() {
+  const std::vector<const BlockSubject*> subjects = host_block_subjects();
+  for (unsigned index = 0; index < subjects.size(); ++index) {
+    const BlockSubject& s = *subjects[index];
+    const std::vector<BlockCase> cases = block_cases(s.claims, BlockCaseSet{true, 2}, 1);
+    std::map<std::string, int> taken;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const BlockCase& c = cases[i];
+      if (taken[c.kind]++ >= (c.kind == "ties" ? 4 : 1)) continue;
+      write("block_differential", file_safe(s.name + "-" + c.kind + "-" + std::to_string(i)), block_input(index, c.bits));
+    }
+    const BlockTieGrid grid = block_tie_grid(s.claims);
+    if (grid.midpoints.empty()) continue;
+    const size_t n = check_blocksize(s.claims);
+    Bytes ties = {static_cast<uint8_t>(index), 1, 0, 0};  // slot 0: +0, then the amax
+    for (size_t i = 1; i < n; ++i) {
+      const size_t m = (i - 1) % grid.midpoints.size();
+      const uint8_t offset = static_cast<uint8_t>(0x42 + ((i - 1) / grid.midpoints.size()) % 3);
+      ties.push_back(static_cast<uint8_t>(offset | (i % 2 ? 0 : 0x20)));
+      ties.push_back(static_cast<uint8_t>(m));
+    }
+    write("block_differential", file_safe(s.name + "-tie-shapes"), ties);
+  }
+}
+
+// Block cases directories as 'fpconform cases --scheme' writes them, answered by a block subject
+// (right) and with one code changed, codes.bin one byte short, scales.bin missing, packed as
+// target_block_file_protocol.cpp reads them: u16 length + cases.json, then per file (values,
+// codes, scales) a byte (1: present) and u16 length + bytes.
+void block_file_protocol_seeds(const fs::path& scratch) {
+  struct Spec {
+    const char* subject;
+    const char* cases;
+  };
+  const Spec specs[] = {{"cpu_bnb_fp4_cuda_port", "adversarial"}, {"cpu_bnb_nf4_cuda_port", "random:3"},
+                        {"cpu_mxfp4", "all:2"},                   {"cuda_host_nvfp4", "adversarial"},
+                        {"cuda_host_mxfp8_e5m2", "random:2"},     {"cuda_host_mxint8", "all:1"}};
+  auto slurp = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (const Spec& sp : specs) {
+    const BlockSubject& s = block_subject_by_name(sp.subject);
+    if (!s.available) continue;
+    const fs::path dir = scratch / (std::string("block-") + sp.subject);
+    const nlohmann::json sidecar = write_block_cases(dir.string(), s.claims, BlockCaseSet::parse(sp.cases), 1);
+    std::vector<uint32_t> values;
+    for (const BlockCase& c : block_cases(s.claims, BlockCaseSet::parse(sp.cases), 1))
+      values.insert(values.end(), c.bits.begin(), c.bits.end());
+    const BlockOutput answer = s.run(values);
+    const std::string name = std::string(sp.subject) + "-" + file_safe(sp.cases);
+    for (const char* variant : {"right", "wrong-code", "short-codes", "no-scales"}) {
+      const std::string v = variant;
+      std::vector<uint64_t> codes = answer.codes;
+      if (v == "wrong-code") codes[codes.size() / 2] ^= 1;
+      write_code_file((dir / "codes.bin").string(), codes.data(), codes.size(), sidecar["codes"]["width"].get<int>());
+      write_code_file((dir / "scales.bin").string(), answer.scale_codes.data(), answer.scale_codes.size(),
+                      sidecar["scales"]["width"].get<int>());
+      Bytes b;
+      const std::string text = slurp(dir / "cases.json");
+      push_u16(b, static_cast<unsigned>(text.size()));
+      b.insert(b.end(), text.begin(), text.end());
+      for (const char* file : {"values.bin", "codes.bin", "scales.bin"}) {
+        std::string bytes = slurp(dir / file);
+        if (v == "short-codes" && std::string(file) == "codes.bin") bytes.pop_back();
+        if (v == "no-scales" && std::string(file) == "scales.bin") {
+          b.push_back(0);
+          continue;
+        }
+        if (bytes.size() > 0xFFFF) throw std::runtime_error("block file protocol seed: " + std::string(file) + " is too big");
+        b.push_back(1);
+        push_u16(b, static_cast<unsigned>(bytes.size()));
+        b.insert(b.end(), bytes.begin(), bytes.end());
+      }
+      write("block_file_protocol", name + "-" + v, b);
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -296,6 +405,8 @@ int main(int argc, char** argv) {
     report_seeds(scratch);
     plugin_decl_seeds();
     file_protocol_seeds(scratch);
+    block_differential_seeds();
+    block_file_protocol_seeds(scratch);
   } catch (const std::exception& e) {
     std::cerr << "fpc_fuzz_seeds: " << e.what() << "\n";
     fs::remove_all(scratch);

@@ -625,14 +625,14 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
   space->specials = quant_block_takes_specials(claims);
   // A fixed structure of independent parts (no gen::exec), so that RapidCheck shrinks each part
   // while keeping the others: a chosen value survives the shrinking of the background around it.
-  using Entry = std::tuple<uint64_t, uint64_t, uint64_t, int64_t, uint64_t, bool>;  // place, kind, pick, ulps, binades, sign
+  using Entry = std::tuple<uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, bool>;  // place, kind, pick, ulps, binades, sign
   const rc::Gen<Entry> entry = rc::gen::tuple(uniform(0, space->n > 1 ? space->n - 2 : 0), uniform(0, space->specials ? 6 : 5),
-                                              uniform(0, 0xffffffffu), around(0, -3, 3), uniform(1, 40), negative());
+                                              uniform(0, 0xffffffffu), uniform(0, 13), uniform(1, 40), negative());
   const uint64_t most_chosen = std::min<uint64_t>(8, space->n - 1);
   // The number of chosen values shrinks through the container (removing entries), not the count.
   const auto entries = rc::gen::resize(static_cast<int>(most_chosen), rc::gen::container<std::vector<Entry>>(entry));
   return rc::gen::map(
-      rc::gen::tuple(around(0, -24, 24), uniform(0, 4), negative(), uniform(0, 4), uniform(0, ~uint64_t{0} - 1), entries),
+      rc::gen::tuple(around(0, -24, 24), uniform(0, 5), negative(), uniform(0, 4), uniform(0, ~uint64_t{0} - 1), entries),
       [space](const std::tuple<int64_t, uint64_t, bool, uint64_t, uint64_t, std::vector<Entry>>& t) {
         const BlockSpace& sp = *space;
         const auto& [k, amax_kind, amax_negative, background_kind, seed, chosen_values] = t;
@@ -652,8 +652,9 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
             case Background::Subnormals: x = (static_cast<uint32_t>(rng.next()) & (kSign | kMantissa)) | 1u; break;
           }
         }
-        const uint32_t amaxes[] = {top, power, power - 1, power + 1};
-        if (amax_kind < 4) block[0] = amaxes[amax_kind] | (amax_negative ? kSign : 0);
+        // The unit amax twice as often as each of the others: the grid's ties are ties under it.
+        const uint32_t amaxes[] = {top, top, power, power - 1, power + 1};
+        if (amax_kind < 5) block[0] = amaxes[amax_kind] | (amax_negative ? kSign : 0);
 
         for (size_t i = 0; i < chosen_values.size() && sp.n > 1; ++i) {
           const auto& [place, kind_index, pick, ulps, binades, neg] = chosen_values[i];
@@ -664,7 +665,9 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
           switch (kind) {
             case Chosen::Tie: {
               const uint32_t m = scaled(sp.midpoints[p % sp.midpoints.size()], k);
-              x = (m & kMantissa) == m ? m : static_cast<uint32_t>(static_cast<int64_t>(m) + ulps);  // subnormal: no ties around
+              // Exactly the midpoint more often than not (ulps 0..6), else within 3 ulps of it.
+              const int64_t offset = ulps < 7 ? 0 : static_cast<int64_t>(ulps) - 10;
+              x = (m & kMantissa) == m ? m : static_cast<uint32_t>(static_cast<int64_t>(m) + offset);  // subnormal: no ties around
               break;
             }
             case Chosen::SmallNormal: x = below(top, 25 - std::min<uint64_t>(binades, 24), p); break;  // shrinks smaller

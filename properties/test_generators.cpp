@@ -3,7 +3,11 @@
 #include "generators.hpp"
 #include "property.hpp"
 
+#include "block_check.hpp"
+
 #include <gtest/gtest.h>
+
+#include <iostream>
 
 namespace fpc {
 namespace {
@@ -74,6 +78,50 @@ TEST(Generators, EqualOrAdjacent) {
   const Format& i8 = format_by_name("int8");
   EXPECT_TRUE(gen::equal_or_adjacent(i8, 0xFF, 0x00));  // -1, 0
   EXPECT_FALSE(gen::equal_or_adjacent(i8, 0x7F, 0x80));  // 127, -128
+}
+
+// Blocks for block quantizers: the block size of the claims, NaN and infinities only where the
+// claimed reference defines them, and often an exact tie between two element codes at scale 1
+// (the unit amax in slot 0 and a value exactly at a midpoint of block_tie_grid, times 2^k).
+TEST(Generators, QuantBlocksHaveTheirSizeAndOftenExactTies) {
+  for (const auto& [scheme, reference] : std::vector<std::pair<std::string, std::string>>{
+           {"bnb_fp4", "ideal"}, {"bnb_nf4", "cuda"}, {"mxfp4", "ideal"}, {"mxfp8_e4m3", "ideal"}, {"nvfp4", "te"}}) {
+    QuantOptions claims;
+    claims.scheme = scheme;
+    claims.reference = reference;
+    const size_t n = check_blocksize(claims);
+    const bool specials = gen::quant_block_takes_specials(claims);
+    const BlockTieGrid grid = block_tie_grid(claims);
+    int ties = 0, cases = 0;
+    prop::check("QuantBlocks/" + scheme + "/" + reference, 300, [&, blocks = gen::quant_block(claims)] {
+      const std::vector<uint32_t> b = *blocks;
+      RC_ASSERT(b.size() == n);
+      bool finite = true;
+      for (uint32_t x : b) finite &= (x & 0x7f800000u) != 0x7f800000u;
+      RC_ASSERT(specials || finite);
+      ++cases;
+      // An exact tie at scale 2^k: slot 0 is the unit amax times 2^k, another value the same
+      // multiple of a midpoint (ratios compared exactly).
+      const ExactValue amax = gen::value_of(format_by_name("float32"), b[0]).abs();
+      const ExactValue unit = gen::value_of(format_by_name("float32"), grid.unit_amax);
+      if (!finite) return;
+      for (size_t i = 1; i < b.size() && grid.unit_amax; ++i)
+        for (uint32_t m : grid.midpoints)
+          if ((b[i] & 0x7fffffffu) != 0 &&
+              compare(gen::mul(gen::value_of(format_by_name("float32"), b[i]), unit),
+                      gen::mul(gen::value_of(format_by_name("float32"), m), amax)) == 0) {
+            ++ties;
+            return;
+          }
+    });
+    std::cout << scheme << "[" << reference << "]: " << ties << " blocks with an exact tie in " << cases << "\n";
+    EXPECT_GE(ties * 100, cases) << scheme << ": " << ties << " blocks with an exact tie in " << cases;
+  }
+  QuantOptions bnb;
+  bnb.scheme = "bnb_fp4";
+  EXPECT_FALSE(gen::quant_block_takes_specials(bnb)) << "the ideal bitsandbytes reference has no rule for NaN";
+  bnb.reference = "cuda";
+  EXPECT_TRUE(gen::quant_block_takes_specials(bnb));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 # FPC_FUZZ_SUBJECTS=a,b (or "none") chooses its registry subjects.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(differential oracle_fast format_spec value suite report plugin_decl file_protocol)
+targets=(differential oracle_fast format_spec value suite report plugin_decl file_protocol block_differential block_file_protocol)
 usage() { echo "usage: scripts/fuzz.sh TARGET [--seconds N] [--jobs N] [-- LIBFUZZER_FLAGS...]  (targets: ${targets[*]})" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 if [ "$1" = "--list" ]; then printf '%s\n' "${targets[@]}"; exit 0; fi
