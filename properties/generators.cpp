@@ -632,16 +632,22 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
   // The number of chosen values shrinks through the container (removing entries), not the count.
   const auto entries = rc::gen::resize(static_cast<int>(most_chosen), rc::gen::container<std::vector<Entry>>(entry));
   return rc::gen::map(
-      rc::gen::tuple(around(0, -24, 24), uniform(0, 5), negative(), uniform(0, 4), uniform(0, ~uint64_t{0} - 1), entries),
-      [space](const std::tuple<int64_t, uint64_t, bool, uint64_t, uint64_t, std::vector<Entry>>& t) {
+      rc::gen::tuple(around(0, -24, 24), uniform(0, 5), negative(), uniform(0, 4), uniform(0, ~uint64_t{0} - 1),
+                     uniform(0, 2 * space->n), entries),
+      [space](const std::tuple<int64_t, uint64_t, bool, uint64_t, uint64_t, uint64_t, std::vector<Entry>>& t) {
         const BlockSpace& sp = *space;
-        const auto& [k, amax_kind, amax_negative, background_kind, seed, chosen_values] = t;
+        const auto& [k, amax_kind, amax_negative, background_kind, seed, extent_pick, chosen_values] = t;
+        // The background fills the last `extent` slots: the whole block half the time, and fewer
+        // as it shrinks, down to the one background value a failure needs.
+        const size_t extent = static_cast<size_t>(std::min<uint64_t>(extent_pick, sp.n));
         const uint32_t top = scaled(sp.unit_amax, k);  // the amax that makes the scale 2^k
         const uint32_t power = top & ~kMantissa;       // the power of two at its binade
-        Splitmix rng{seed};
         std::vector<uint32_t> block(sp.n, 0);
-        const uint32_t equal = below(top, 1 + rng.next() % 24, static_cast<uint32_t>(rng.next())) | (rng.next() & 1 ? kSign : 0);
-        for (uint32_t& x : block) {
+        Splitmix one{seed};
+        const uint32_t equal = below(top, 1 + one.next() % 24, static_cast<uint32_t>(one.next())) | (one.next() & 1 ? kSign : 0);
+        for (size_t i = sp.n - extent; i < sp.n; ++i) {
+          uint32_t& x = block[i];
+          Splitmix rng{seed ^ (0x632be59bd9b4e019ull * (i + 1))};  // per slot: kept while the extent shrinks
           switch (static_cast<Background>(background_kind)) {
             case Background::Zeros: break;
             case Background::MixedSignZeros: x = rng.next() & 1 ? kSign : 0; break;

@@ -90,12 +90,13 @@ rc::Gen<RandomBits> random_bits();           // k in [1, 64], r in [0, 2^k); shr
 // A block of check_blocksize(claims) float32 bit patterns (harness/block_check.hpp), biased to what
 // breaks quantizers. The whole block is scaled by a power of two 2^k; slot 0 holds the amax: the
 // unit amax of block_tie_grid (scale 1, so the grid's midpoints are exact ties), the power of two
-// at its binade, one float32 ulp below or above that power of two, or nothing; the background is
-// +0, zeros of mixed signs, one value repeated, small normals or subnormals; then up to 8 chosen
+// at its binade, one float32 ulp below or above that power of two, or nothing; the background
+// (the whole block half the time, else its last slots) is +0, zeros of mixed signs, one value
+// repeated, small normals or subnormals; then up to 8 chosen
 // values at chosen places: ties between two element codes (a midpoint of block_tie_grid, scaled,
 // or within 3 ulps of it), small normals, an outlier above the amax, subnormals, -0, any finite
 // float32, and NaN/±inf only when quant_block_takes_specials(claims). Shrinks toward fewer chosen
-// values, a +0 background, the unit amax, k = 0, smaller magnitudes and positive values.
+// values, a +0 or shorter background, the unit amax, k = 0, smaller magnitudes and positive values.
 // InputError as check_blocksize.
 rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims);
 // Whether the claimed reference quantizes blocks holding NaN and infinities (ideal references
