@@ -22,9 +22,17 @@ namespace fs = std::filesystem;
 
 constexpr size_t kBlocksChecked = 4;
 
+// The per-process directory the input is written to, removed when the process exits normally.
 const fs::path& scratch_dir() {
-  static const fs::path dir = fs::temp_directory_path() / ("fpc_fuzz_block_file_protocol_" + std::to_string(getpid()));
-  return dir;
+  struct Scratch {
+    fs::path dir = fs::temp_directory_path() / ("fpc_fuzz_block_file_protocol_" + std::to_string(getpid()));
+    ~Scratch() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  };
+  static const Scratch scratch;
+  return scratch.dir;
 }
 
 void write_file(const fs::path& path, const std::string& bytes) {

@@ -84,6 +84,7 @@ struct Fields {
     return v.get<uint64_t>();
   }
   void only(const json& obj, const std::string& where, const std::set<std::string>& known) const {
+    if (!obj.is_object()) fail((where.empty() ? std::string("the sidecar") : where.substr(0, where.size() - 1)) + " must be an object");
     for (auto it = obj.begin(); it != obj.end(); ++it)
       if (!known.count(it.key())) fail("unknown field " + where + one_line(it.key().substr(0, 40)));
   }

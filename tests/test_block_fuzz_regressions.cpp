@@ -75,4 +75,32 @@ TEST(BlockFuzzRegressions, AHugeLabelIsRefusedBeforeTheBlocksAreRegenerated) {
   }
 }
 
+// The block_file_protocol target: a sidecar that is JSON but not an object (the number 999...), or
+// whose "cases" or file entries are not objects, threw nlohmann's invalid_iterator out of the
+// reader (fpconform check: "internal error", exit 3) instead of an InputError (exit 2).
+TEST(BlockFuzzRegressions, ASidecarThatIsNoObjectIsAnInputError) {
+  TempDir tmp;
+  const std::string dir = tmp / "cases";
+  fpc::QuantOptions claims;
+  claims.scheme = "mxfp4";
+  const nlohmann::json sidecar = fpc::write_block_cases(dir, claims, fpc::BlockCaseSet::parse("random:1"), 1);
+  std::vector<std::string> texts = {"999999999999999999999999", "[]", "\"block\"", "null"};
+  for (const char* key : {"cases", "values", "codes", "scales"}) {
+    nlohmann::json s = sidecar;
+    s[key] = nlohmann::json::array({1, 2});
+    texts.push_back(s.dump());
+  }
+  for (const std::string& text : texts) {
+    std::ofstream(dir + "/cases.json") << text;
+    try {
+      const fpc::BlockCasesDirectory d(dir);
+      ADD_FAILURE() << text.substr(0, 60) << " was accepted";
+    } catch (const fpc::InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("must be an object"), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << text.substr(0, 60) << ": not an InputError: " << e.what();
+    }
+  }
+}
+
 }  // namespace
