@@ -335,7 +335,7 @@ void block_differential_seeds() {
 // Block cases directories as 'fpconform cases --scheme' writes them, answered by a block subject
 // (right) and with one code changed, codes.bin one byte short, scales.bin missing, packed as
 // target_block_file_protocol.cpp reads them: u16 length + cases.json, then per file (values,
-// codes, scales) a byte (1: present) and u16 length + bytes.
+// codes, scales, zero points where the scheme has them) a byte (1: present) and u16 length + bytes.
 void block_file_protocol_seeds(const fs::path& scratch) {
   struct Spec {
     const char* subject;
@@ -343,7 +343,8 @@ void block_file_protocol_seeds(const fs::path& scratch) {
   };
   const Spec specs[] = {{"cpu_bnb_fp4_cuda_port", "adversarial"}, {"cpu_bnb_nf4_cuda_port", "random:3"},
                         {"cpu_mxfp4", "all:2"},                   {"cuda_host_nvfp4", "adversarial"},
-                        {"cuda_host_mxfp8_e5m2", "random:2"},     {"cuda_host_mxint8", "all:1"}};
+                        {"cuda_host_mxfp8_e5m2", "random:2"},     {"cuda_host_mxint8", "all:1"},
+                        {"cuda_host_uint4_group", "random:2"},    {"cuda_host_int4_group", "adversarial"}};
   auto slurp = [](const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
     return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -365,11 +366,21 @@ void block_file_protocol_seeds(const fs::path& scratch) {
       write_code_file((dir / "codes.bin").string(), codes.data(), codes.size(), sidecar["codes"]["width"].get<int>());
       write_code_file((dir / "scales.bin").string(), answer.scale_codes.data(), answer.scale_codes.size(),
                       sidecar["scales"]["width"].get<int>());
+      if (sidecar.contains("zero_points")) {
+        std::vector<uint64_t> zero_points;  // int32, two's complement
+        for (int64_t z : answer.zero_points) zero_points.push_back(static_cast<uint32_t>(static_cast<int32_t>(z)));
+        write_code_file((dir / "zero_points.bin").string(), zero_points.data(), zero_points.size(),
+                        sidecar["zero_points"]["width"].get<int>());
+      }
       Bytes b;
       const std::string text = slurp(dir / "cases.json");
       push_u16(b, static_cast<unsigned>(text.size()));
       b.insert(b.end(), text.begin(), text.end());
-      for (const char* file : {"values.bin", "codes.bin", "scales.bin"}) {
+      for (const char* file : {"values.bin", "codes.bin", "scales.bin", "zero_points.bin"}) {
+        if (!fs::exists(dir / file)) {
+          b.push_back(0);
+          continue;
+        }
         std::string bytes = slurp(dir / file);
         if (v == "short-codes" && std::string(file) == "codes.bin") bytes.pop_back();
         if (v == "no-scales" && std::string(file) == "scales.bin") {

@@ -1,8 +1,9 @@
 // Fuzz target "block_file_protocol": a block cases directory as 'fpconform check DIR' reads it
 // (harness/block_files.hpp, docs/file-protocol.md "Block quantizers"): the sidecar cases.json,
-// values.bin, and the answers codes.bin and scales.bin. The input decodes into the directory: a
-// 2-byte length and the sidecar's text, then for each of values.bin, codes.bin and scales.bin a
-// byte (odd: the file exists) and, if it exists, a 2-byte length and its bytes.
+// values.bin, and the answers codes.bin, scales.bin and (int4 groups) zero_points.bin. The input
+// decodes into the directory: a 2-byte length and the sidecar's text, then for each of values.bin,
+// codes.bin, scales.bin and zero_points.bin a byte (odd: the file exists) and, if it exists, a
+// 2-byte length and its bytes.
 // BlockCasesDirectory must accept the directory or throw an InputError; the answers of an accepted
 // directory go through the block check (check_blocks) for its first blocks (the whole check costs
 // the exact references of every block and reference under the sanitizers). Any other exception,
@@ -57,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fs::remove_all(dir, ec);
   fs::create_directories(dir);
   write_file(dir / "cases.json", take(r, r.u16() % 16384));
-  for (const char* name : {"values.bin", "codes.bin", "scales.bin"})
+  for (const char* name : {"values.bin", "codes.bin", "scales.bin", "zero_points.bin"})
     if (r.u8() & 1) write_file(dir / name, take(r, r.u16()));
   (void)fpc::is_block_cases_dir(dir.string());  // how 'fpconform check' tells the protocols apart
   try {

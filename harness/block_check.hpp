@@ -58,8 +58,8 @@ std::vector<BlockCase> block_cases(const QuantOptions& claims, size_t random_blo
 // each of `midpoints` is the float32 rounding of the midpoint of two consecutive element values,
 // ascending, midpoints at zero left out: a value there is a tie the element rounding must break
 // (or, where float32 cannot hold the midpoint, the float32 nearest it). Multiplying the whole
-// block by a power of two keeps MX and bitsandbytes ties ties. Both empty (unit_amax 0) for schemes
-// whose elements are integers (LLM.int8, int4 groups, MXINT8). InputError as check_blocksize.
+// block by a power of two keeps MX and bitsandbytes ties ties. Both empty (unit_amax 0) for
+// MXINT8. InputError as check_blocksize.
 struct BlockTieGrid {
   uint32_t unit_amax = 0;           // float32 bits
   std::vector<uint32_t> midpoints;  // float32 bits
