@@ -354,10 +354,13 @@ void block_file_protocol_seeds(const fs::path& scratch) {
     if (!s.available) continue;
     const fs::path dir = scratch / (std::string("block-") + sp.subject);
     const nlohmann::json sidecar = write_block_cases(dir.string(), s.claims, BlockCaseSet::parse(sp.cases), 1);
-    std::vector<uint32_t> values;
-    for (const BlockCase& c : block_cases(s.claims, BlockCaseSet::parse(sp.cases), 1))
-      values.insert(values.end(), c.bits.begin(), c.bits.end());
-    const BlockOutput answer = s.run(values);
+    BlockOutput answer;  // block by block, as the block check runs it (NVFP4: each block its own tensor)
+    for (const BlockCase& c : block_cases(s.claims, BlockCaseSet::parse(sp.cases), 1)) {
+      const BlockOutput one = s.run(c.bits);
+      answer.codes.insert(answer.codes.end(), one.codes.begin(), one.codes.end());
+      answer.scale_codes.insert(answer.scale_codes.end(), one.scale_codes.begin(), one.scale_codes.end());
+      answer.zero_points.insert(answer.zero_points.end(), one.zero_points.begin(), one.zero_points.end());
+    }
     const std::string name = std::string(sp.subject) + "-" + file_safe(sp.cases);
     for (const char* variant : {"right", "wrong-code", "short-codes", "no-scales"}) {
       const std::string v = variant;
