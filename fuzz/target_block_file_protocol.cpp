@@ -10,56 +10,22 @@
 // crash, hang or unbounded allocation is a finding.
 #include "block_files.hpp"
 #include "fuzz_input.hpp"
+#include "temp_file.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr size_t kBlocksChecked = 4;
-
-// The per-process directory the input is written to, removed when the process exits normally.
-const fs::path& scratch_dir() {
-  struct Scratch {
-    fs::path dir = fs::temp_directory_path() / ("fpc_fuzz_block_file_protocol_" + std::to_string(getpid()));
-    ~Scratch() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  };
-  static const Scratch scratch;
-  return scratch.dir;
-}
-
-void write_file(const fs::path& path, const std::string& bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return;
-  if (!bytes.empty()) std::fwrite(bytes.data(), 1, bytes.size(), f);
-  std::fclose(f);
-}
-
-std::string take(fpc::fuzz::ByteReader& r, size_t n) {
-  std::string s;
-  while (n-- > 0 && r.left() > 0) s.push_back(static_cast<char>(r.u8()));
-  return s;
-}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fpc::fuzz::ByteReader r(data, size);
-  const fs::path& dir = scratch_dir();
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  fs::create_directories(dir);
-  write_file(dir / "cases.json", take(r, r.u16() % 16384));
-  for (const char* name : {"values.bin", "codes.bin", "scales.bin", "zero_points.bin"})
-    if (r.u8() & 1) write_file(dir / name, take(r, r.u16()));
+  const std::filesystem::path& dir =
+      fpc::fuzz::write_cases_dir("block_file_protocol", r, {"values.bin", "codes.bin", "scales.bin", "zero_points.bin"});
   (void)fpc::is_block_cases_dir(dir.string());  // how 'fpconform check' tells the protocols apart
   try {
     const fpc::BlockCasesDirectory d(dir.string());

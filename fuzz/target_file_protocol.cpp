@@ -8,47 +8,17 @@
 // under the sanitizers; tests/test_fuzz_support.cpp covers what its seeds found there).
 #include "file_protocol.hpp"
 #include "fuzz_input.hpp"
+#include "temp_file.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <vector>
 #include <string>
-#include <unistd.h>
-
-namespace {
-
-namespace fs = std::filesystem;
-
-const fs::path& scratch_dir() {
-  static const fs::path dir = fs::temp_directory_path() / ("fpc_fuzz_file_protocol_" + std::to_string(getpid()));
-  return dir;
-}
-
-void write_file(const fs::path& path, const std::string& bytes) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return;
-  if (!bytes.empty()) std::fwrite(bytes.data(), 1, bytes.size(), f);
-  std::fclose(f);
-}
-
-std::string take(fpc::fuzz::ByteReader& r, size_t n) {
-  std::string s;
-  while (n-- > 0 && r.left() > 0) s.push_back(static_cast<char>(r.u8()));
-  return s;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fpc::fuzz::ByteReader r(data, size);
-  const fs::path& dir = scratch_dir();
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  fs::create_directories(dir);
-  write_file(dir / "cases.json", take(r, r.u16() % 16384));
-  for (const char* name : {"in0.bin", "in1.bin", "in2.bin", "random.bin", "out.bin"})
-    if (r.u8() & 1) write_file(dir / name, take(r, r.u16()));
+  const std::filesystem::path& dir =
+      fpc::fuzz::write_cases_dir("file_protocol", r, {"in0.bin", "in1.bin", "in2.bin", "random.bin", "out.bin"});
   try {
     const fpc::CasesDirectory cases(dir.string());
     // Every output through the subject op 'fpconform check' runs (its run_cases reads out.bin by
