@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover
     sys.exit(77)
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from fpconform_files import BlockCases, write_block_cases_answer  # noqa: E402
+from fpconform_files import BlockCases, run_check, write_block_cases_answer  # noqa: E402
 
 
 def float32_bits(x):
@@ -63,12 +63,6 @@ def quantize_group(values):
     return codes, float32_bits(scale), zero
 
 
-def check(fpconform, directory, report):
-    run = subprocess.run([fpconform, "check", str(directory), "--report", str(report)], capture_output=True, text=True)
-    print(run.stdout + run.stderr, end="")
-    return run.returncode
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fpconform", required=True)
@@ -78,7 +72,7 @@ def main():
     subprocess.run([args.fpconform, "cases", "--scheme", "uint4_group", "--blocksize", "32", "--cases", "all:16",
                     "--seed", "5", "-o", str(d)], check=True)
     cases = write_block_cases_answer(d, quantize_group)
-    ok = check(args.fpconform, d, d / "pass.json") == 0
+    ok = run_check(args.fpconform, d, d / "pass.json") == 0
     if not ok:
         print("FAILED: the exact Python quantizer should match the ideal reference")
 
@@ -89,7 +83,7 @@ def main():
     codes = np.fromfile(d / cases.sidecar["codes"]["file"], dtype=np.uint8)
     scales = np.fromfile(d / cases.sidecar["scales"]["file"], dtype="<u4")
     cases.write_output(codes, scales, zero_points)
-    if check(args.fpconform, d, d / "fail.json") != 1:
+    if run_check(args.fpconform, d, d / "fail.json") != 1:
         print("FAILED: a planted wrong zero point should fail the check")
         ok = False
     else:

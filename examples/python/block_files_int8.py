@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover
     sys.exit(77)
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from fpconform_files import BlockCases  # noqa: E402
+from fpconform_files import BlockCases, run_check  # noqa: E402
 
 
 def quantize_row(values):
@@ -38,12 +38,6 @@ def quantize_row(values):
     codes = [0 if absmax == 0 else round(Fraction(x) * 127 / absmax) & 0xFF for x in xs]  # round(): half to even
     scale_bits = int(np.float32(float(absmax)).view(np.uint32))  # absmax is a float32 value: exact
     return codes, scale_bits
-
-
-def check(fpconform, directory, report):
-    run = subprocess.run([fpconform, "check", str(directory), "--report", str(report)], capture_output=True, text=True)
-    print(run.stdout + run.stderr, end="")
-    return run.returncode
 
 
 def main():
@@ -60,7 +54,7 @@ def main():
     for b in range(cases.block_count):
         codes[b], scales[b] = quantize_row(cases.values[b])
     cases.write_output(codes, scales)
-    ok = check(args.fpconform, d, d / "pass.json") == 0
+    ok = run_check(args.fpconform, d, d / "pass.json") == 0
     if not ok:
         print("FAILED: the exact Python quantizer should match the ideal reference")
 
@@ -68,7 +62,7 @@ def main():
     first_random = next(k["first"] for k in cases.block_kinds if k["kind"] == "random")
     codes[first_random, 5] = (int(codes[first_random, 5]) + 1) & 0xFF
     cases.write_output(codes, scales)
-    if check(args.fpconform, d, d / "fail.json") != 1:
+    if run_check(args.fpconform, d, d / "fail.json") != 1:
         print("FAILED: a planted wrong code should fail the check")
         ok = False
     else:

@@ -13,6 +13,7 @@ way; ``fpconform check DIR`` then checks it against the exact oracle.
 
 import json
 import pathlib
+import subprocess
 
 import numpy as np
 
@@ -197,3 +198,11 @@ def write_block_cases_answer(directory, quantize_block):
             zero_points[b] = answer[2]
     cases.write_output(codes, scales, zero_points)
     return cases
+
+
+def run_check(fpconform, directory, report):
+    """Runs ``fpconform check DIR --report REPORT``, prints its output and returns its exit status
+    (0 pass, 1 a check failed, 2 bad input)."""
+    run = subprocess.run([str(fpconform), "check", str(directory), "--report", str(report)], capture_output=True, text=True)
+    print(run.stdout + run.stderr, end="")
+    return run.returncode
