@@ -25,10 +25,7 @@ using fpc::testing_support::expect_input_error;
 using fpc::testing_support::Outcome;
 using fpc::testing_support::TempDir;
 
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
+using fpc::testing_support::read_json;
 
 void expect_valid(const std::string& path) {
   size_t total = 0;

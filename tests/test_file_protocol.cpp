@@ -49,10 +49,7 @@ void write_codes(const std::string& path, const std::vector<uint64_t>& codes, in
   write_bytes(path, b);
 }
 
-json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return json::parse(f);
-}
+using fpc::testing_support::read_json;
 
 void write_json(const std::string& path, const json& j) {
   std::ofstream f(path, std::ios::trunc);

@@ -31,10 +31,7 @@ using fpc::testing_support::Outcome;
 using fpc::testing_support::TempDir;
 
 
-json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
+using fpc::testing_support::read_json;
 
 const json* find_check(const json& report, const std::string& id) {
   for (const json& c : report["checks"])

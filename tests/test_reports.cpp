@@ -43,7 +43,7 @@ std::string read_file(const std::string& path) {
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-json read_json(const std::string& path) { return json::parse(read_file(path)); }
+using fpc::testing_support::read_json;
 
 // The report without the fields allowed to differ between identical runs.
 std::string comparable(const std::string& path) {

@@ -5,12 +5,14 @@
 #include "cli.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <stdlib.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -81,5 +83,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The JSON document in a file (a report, a sidecar); nlohmann's parse_error when it is none.
+inline nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
 
 }  // namespace fpc::testing_support
