@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <sstream>
 
 namespace fpc::fuzz {
 
@@ -101,6 +102,14 @@ void finding(const std::string& text) {
   std::fprintf(stderr, "\n==== fpconform fuzz finding ====\n%s\n================================\n", text.c_str());
   std::fflush(stderr);
   std::abort();
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> parts;
+  std::stringstream in(s);
+  for (std::string part; std::getline(in, part, ',');)
+    if (!part.empty()) parts.push_back(part);
+  return parts;
 }
 
 }  // namespace fpc::fuzz

@@ -59,6 +59,9 @@ void append_raw_code(std::vector<uint8_t>& bytes, uint64_t code);
 // Formats the structure-aware targets draw from: the built-in table, then a few user specs.
 const std::vector<const Format*>& fuzz_formats();
 
+// The non-empty comma-separated parts of an environment variable's value ("a,b" -> {a, b}).
+std::vector<std::string> split_commas(const std::string& s);
+
 // Exit with a one-line message when the environment (FPC_FUZZ_PLUGIN, FPC_FUZZ_SUBJECTS, ...)
 // cannot be used: a configuration error, not a finding.
 [[noreturn]] void config_error(const std::string& message);

@@ -32,7 +32,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -45,14 +44,6 @@ struct BlockTarget {
   BlockTieGrid grid;
   const Format* element;
 };
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> parts;
-  std::stringstream in(s);
-  for (std::string part; std::getline(in, part, ',');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
 
 const std::vector<BlockTarget>& block_targets() {
   static const BlockSubject planted = make_fuzz_planted_block_subject();

@@ -37,14 +37,6 @@ struct Target {
   const SubjectOp* op;
 };
 
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> parts;
-  std::stringstream in(s);
-  for (std::string part; std::getline(in, part, ',');)
-    if (!part.empty()) parts.push_back(part);
-  return parts;
-}
-
 const std::vector<Target>& targets() {
   static const std::vector<Subject> owned = [] {  // subjects that are not in the registry
     std::vector<Subject> v;
