@@ -19,7 +19,7 @@
 // --fraction F runs the first F * 2^32 cases (quick iterations only: a prefix is not
 // representative of the whole range). --only PHASE times that phase alone (for profilers); the
 // other figures then read 0. Exit status 1 when the check does not pass, 2 on bad arguments.
-#include "checker.hpp"
+#include "check/element/checker.hpp"
 
 #include "fpconform/subject.hpp"
 

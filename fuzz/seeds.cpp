@@ -4,13 +4,13 @@
 // cases (differential, oracle_fast), every format name and valid and invalid specs (format_spec),
 // the exact values of each format's extremes and malformed numbers (value), valid and invalid
 // suite files and reports, and plugin declaration tables.
-#include "block_check.hpp"
-#include "block_files.hpp"
-#include "cases.hpp"
-#include "cli.hpp"
+#include "check/block/block_check.hpp"
+#include "protocol/block_files.hpp"
+#include "check/element/cases.hpp"
+#include "cli/cli.hpp"
 #include "fpconform/block_subject.hpp"
 #include "fpconform/subject.hpp"
-#include "file_protocol.hpp"
+#include "protocol/file_protocol.hpp"
 #include "fuzz_input.hpp"
 
 #include <algorithm>

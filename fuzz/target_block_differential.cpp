@@ -1,6 +1,6 @@
 // Fuzz target "block_differential": block quantizers (fpconform/block_subject.hpp) against the
 // exact references of their claims, one block per input, judged by the block check itself
-// (check_blocks, harness/block_check.hpp).
+// (check_blocks, harness/check/block/block_check.hpp).
 //
 // The input decodes, structure-aware, into one block:
 //   byte 0   the subject (index among the subjects below, modulo their number)
@@ -24,7 +24,7 @@
 // Subjects: every available, non-test-only block subject that runs on the host (cuda_device_* are
 // left out: a GPU launch per execution), or those named in FPC_FUZZ_BLOCK_SUBJECTS
 // (comma-separated; test-only ones and the fuzz-only "fuzz_planted_block" allowed).
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 #include "fpconform/arith.hpp"
 #include "fuzz_input.hpp"
 #include "planted_subject.hpp"

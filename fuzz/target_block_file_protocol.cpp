@@ -1,5 +1,5 @@
 // Fuzz target "block_file_protocol": a block cases directory as 'fpconform check DIR' reads it
-// (harness/block_files.hpp, docs/file-protocol.md "Block quantizers"): the sidecar cases.json,
+// (harness/protocol/block_files.hpp, docs/file-protocol.md "Block quantizers"): the sidecar cases.json,
 // values.bin, and the answers codes.bin, scales.bin and (int4 groups) zero_points.bin. The input
 // decodes into the directory: a 2-byte length and the sidecar's text, then for each of values.bin,
 // codes.bin, scales.bin and zero_points.bin a byte (odd: the file exists) and, if it exists, a
@@ -8,7 +8,7 @@
 // directory go through the block check (check_blocks) for its first blocks (the whole check costs
 // the exact references of every block and reference under the sanitizers). Any other exception,
 // crash, hang or unbounded allocation is a finding.
-#include "block_files.hpp"
+#include "protocol/block_files.hpp"
 #include "fuzz_input.hpp"
 #include "temp_file.hpp"
 

@@ -14,12 +14,12 @@
 // named by FPC_FUZZ_PLUGIN (a shared object, fpconform/plugin.h), less the ops named in
 // FPC_FUZZ_SKIP_OPS (comma-separated subject/op). Mismatches a known deviation explains
 // (fpconform/known_deviations.hpp) are no finding.
-#include "checker.hpp"
+#include "check/element/checker.hpp"
 #include "fuzz_input.hpp"
 #include "planted_subject.hpp"
 #include "plugin_loader.hpp"
-#include "report.hpp"
-#include "report_tools.hpp"
+#include "report/report.hpp"
+#include "report/report_tools.hpp"
 
 #include <algorithm>
 #include <cstdlib>

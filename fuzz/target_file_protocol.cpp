@@ -1,12 +1,12 @@
 // Fuzz target "file_protocol": a cases directory as 'fpconform check DIR' reads it
-// (harness/file_protocol.hpp, docs/file-protocol.md): the sidecar cases.json and the code files.
+// (harness/protocol/file_protocol.hpp, docs/file-protocol.md): the sidecar cases.json and the code files.
 // The input decodes into the directory: a 2-byte length and the sidecar's text, then for each of
 // in0.bin, in1.bin, in2.bin, random.bin and out.bin a byte (odd: the file exists) and, if it
 // exists, a 2-byte length and its bytes. CasesDirectory must accept the directory or throw an
 // InputError; an accepted directory's outputs are read through the subject op 'fpconform check'
 // runs (the checker itself is left out: its reference tables cost about a second per input
 // under the sanitizers; tests/test_fuzz_support.cpp covers what its seeds found there).
-#include "file_protocol.hpp"
+#include "protocol/file_protocol.hpp"
 #include "fuzz_input.hpp"
 #include "temp_file.hpp"
 

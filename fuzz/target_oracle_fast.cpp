@@ -1,4 +1,4 @@
-// Fuzz target "oracle_fast": the trust chain (DESIGN.md). Each fast reference must give exactly
+// Fuzz target "oracle_fast": the trust chain (docs/design.md). Each fast reference must give exactly
 // the exact oracle's code (NaN codes included) on every case; exhaustive tests prove that for
 // domains of at most 2^16 cases, this target searches the float32 and float64 domains they
 // cannot cover.

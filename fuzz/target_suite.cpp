@@ -1,12 +1,12 @@
-// Fuzz target "suite": suite files (harness/suite.hpp), read by 'fpconform run --suite FILE'. The
+// Fuzz target "suite": suite files (harness/check/suite.hpp), read by 'fpconform run --suite FILE'. The
 // input is the file. Any input must give checks or an InputError; every check it gives names a
 // subject op whose case spec the run then parses (CaseSource::parse), which must also give cases
 // or an InputError (block checks: a block subject and a canonical block cases label).
-#include "block_check.hpp"
-#include "cases.hpp"
+#include "check/block/block_check.hpp"
+#include "check/element/cases.hpp"
 #include "fpconform/subject.hpp"
 #include "fuzz_input.hpp"
-#include "suite.hpp"
+#include "check/suite.hpp"
 #include "temp_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

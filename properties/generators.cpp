@@ -1,6 +1,6 @@
 #include "generators.hpp"
 
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 
 #include <algorithm>
 #include <memory>

@@ -87,7 +87,7 @@ rc::Gen<Policy> policy();                    // each field off unless drawn othe
 rc::Gen<RandomBits> random_bits();           // k in [1, 64], r in [0, 2^k); shrinks toward k = 1, r = 0
 
 // ---- blocks of float32 values for block quantizers (fpconform/quantize.hpp) ---------------------
-// A block of check_blocksize(claims) float32 bit patterns (harness/block_check.hpp), biased to what
+// A block of check_blocksize(claims) float32 bit patterns (harness/check/block/block_check.hpp), biased to what
 // breaks quantizers. The whole block is scaled by a power of two 2^k; slot 0 holds the amax: the
 // unit amax of block_tie_grid (scale 1, so the grid's midpoints are exact ties), the power of two
 // at its binade, one float32 ulp below or above that power of two, or nothing; the background

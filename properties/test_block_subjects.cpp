@@ -2,13 +2,13 @@
 // (gen::quant_block: ties between element codes, power-of-two amax boundaries, one outlier, all
 // equal, mixed-sign zeros, subnormals, NaN/inf where the claimed reference defines them), the
 // subject's codes and scale equal its claimed reference bit-exactly, judged by the block check
-// itself (check_blocks, harness/block_check.hpp). One test per block subject (fpconform/
+// itself (check_blocks, harness/check/block/block_check.hpp). One test per block subject (fpconform/
 // block_subject.hpp), test-only ones excluded, unavailable ones skipped. A failure prints the
 // shrunk block, the block check's summary line with its first difference, and the RC_PARAMS line.
 #include "generators.hpp"
 #include "property.hpp"
 
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 #include "fpconform/block_subject.hpp"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 #include "generators.hpp"
 #include "property.hpp"
 
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,9 +6,9 @@
 #include "generators.hpp"
 #include "property.hpp"
 
-#include "checker.hpp"
-#include "report.hpp"
-#include "report_tools.hpp"
+#include "check/element/checker.hpp"
+#include "report/report.hpp"
+#include "report/report_tools.hpp"
 
 #include "../kernels/plugin_loader.hpp"
 #include "fpconform/known_deviations.hpp"

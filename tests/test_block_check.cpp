@@ -1,6 +1,6 @@
 // Block checks: the built-in block subjects against the references, the planted ones caught, the
 // distances to the ideal and the faithful references reported apart.
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>

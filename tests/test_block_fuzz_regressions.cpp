@@ -1,7 +1,7 @@
 // Regressions of what the block property (properties/test_block_subjects.cpp) and the block fuzz
 // targets (fuzz/target_block_*.cpp) found; their inputs are also kept under corpus/.
-#include "block_check.hpp"
-#include "block_files.hpp"
+#include "check/block/block_check.hpp"
+#include "protocol/block_files.hpp"
 #include "fpconform/block_subject.hpp"
 #include "test_support.hpp"
 

@@ -3,11 +3,11 @@
 // fails in the report with its distances, summary/JUnit/diff show block checks, and a program
 // writing block files is checked like a linked subject (a planted wrong code fails, broken files
 // are bad input).
-#include "block_check.hpp"
-#include "block_files.hpp"
-#include "report.hpp"
-#include "report_tools.hpp"
-#include "suite.hpp"
+#include "check/block/block_check.hpp"
+#include "protocol/block_files.hpp"
+#include "report/report.hpp"
+#include "report/report_tools.hpp"
+#include "check/suite.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>

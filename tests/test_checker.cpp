@@ -2,7 +2,7 @@
 // range or two shards merged (at a boundary that is not a multiple of the checker's chunk), give
 // the same counts, classes, counterexamples, sampled cases and alternative tallies. This is what
 // lets `fpconform report merge` rebuild the unsharded report exactly.
-#include "checker.hpp"
+#include "check/element/checker.hpp"
 
 #include "fpconform/subject.hpp"
 

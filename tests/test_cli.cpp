@@ -1,5 +1,5 @@
 // The command line, run in-process (fpc::cli::run) and, for stdin filtering, as a process.
-#include "cli.hpp"
+#include "cli/cli.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>

@@ -10,8 +10,8 @@
 // and have every check of it reported skipped.
 //
 // Golden values are computed by hand from IEEE 754 / Intel's SDM text, never read from a subject.
-#include "checker.hpp"
-#include "suite.hpp"
+#include "check/element/checker.hpp"
+#include "check/suite.hpp"
 #include "test_support.hpp"
 
 #include "fpconform/format.hpp"

@@ -6,7 +6,7 @@
 // round bit x sticky patterns (the exact ties and one float32 ulp either side of them), a few
 // random significands per exponent, both signs, and specials (zeros, inf, NaN payloads that the
 // rounding carry would turn into inf or into the next NaN, the overflow threshold).
-#include "checker.hpp"
+#include "check/element/checker.hpp"
 
 #include "fpconform/exact.hpp"
 #include "fpconform/format.hpp"

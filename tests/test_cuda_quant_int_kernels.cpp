@@ -4,7 +4,7 @@
 // block checks compare. Golden blocks are worked by hand from the formulas of
 // oracle/src/quant_int.cpp (docs/quantization.md); deliberately wrong variants (ties away from
 // zero, a zero point off by one) show that the check catches them.
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

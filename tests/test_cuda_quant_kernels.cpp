@@ -3,7 +3,7 @@
 // adversarial and random block cases; golden blocks worked out by hand from the OCP MX v1.0
 // specification (section 6.3) and the bitsandbytes NF4 decision tree; cuda_device_* listed as
 // unavailable without a GPU (never faked) and bit-exact with the same references on one.
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Proof that every fast reference equals the exact oracle (DESIGN.md, "The trust chain", link 2).
+// Proof that every fast reference equals the exact oracle (docs/design.md, "The trust chain", link 2).
 //
 // The tests compare fast_reference(s) with exact_reference(s) code for code (NaN codes included):
 //   * exhaustively, over every input, wherever the input domain has at most 2^16 points: every

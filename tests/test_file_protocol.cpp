@@ -1,13 +1,13 @@
-// The file protocol (harness/file_protocol.hpp, docs/file-protocol.md): 'fpconform cases' writes
+// The file protocol (harness/protocol/file_protocol.hpp, docs/file-protocol.md): 'fpconform cases' writes
 // the cases a program computes, 'fpconform check' checks its out.bin.
 //
 // The tests read and write the protocol's files with their own little-endian code here, not with
 // the harness's, so that the byte layout is pinned independently of the code under test; the
 // outputs they write come from the exact oracle (oracle_case) applied to the operands read back
 // from the files.
-#include "file_protocol.hpp"
+#include "protocol/file_protocol.hpp"
 #include "fpconform/semantics.hpp"
-#include "report.hpp"
+#include "report/report.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>

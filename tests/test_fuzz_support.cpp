@@ -1,10 +1,10 @@
 // The pieces the fuzz targets (fuzz/) reuse from the harness: listed cases, one failing check's
 // report text, and the plugin declaration checks on a table in memory.
-#include "cases.hpp"
-#include "checker.hpp"
+#include "check/element/cases.hpp"
+#include "check/element/checker.hpp"
 #include "../kernels/plugin_loader.hpp"
-#include "report.hpp"
-#include "report_tools.hpp"
+#include "report/report.hpp"
+#include "report/report_tools.hpp"
 #include "test_support.hpp"
 
 #include "fpconform/subject.hpp"

@@ -2,7 +2,7 @@
 // with the example plugin (examples/plugin) and the tiny test plugins of tests/plugins.
 #include "test_support.hpp"
 #include "../kernels/plugin_loader.hpp"
-#include "cli.hpp"
+#include "cli/cli.hpp"
 #include "fpconform/exact.hpp"
 
 #include <gtest/gtest.h>

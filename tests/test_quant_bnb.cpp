@@ -1,7 +1,7 @@
 // bitsandbytes blockwise FP4/NF4: the ideal reference and the CUDA and CPU kernel-faithful
 // references. Expected codes come from the bitsandbytes algorithms worked by hand (thresholds of
 // csrc/kernels.cu dQuantizeFP4/dQuantizeNF4, the float32 table and its midpoints), and from
-// SEEDS.md; float32 products were worked out bit by bit in the comments.
+// docs/seeds.md; float32 products were worked out bit by bit in the comments.
 #include "fpconform/quantize.hpp"
 
 #include <gtest/gtest.h>

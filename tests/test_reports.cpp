@@ -3,9 +3,9 @@
 // planted bugs fail with the right class and diagnosis, sharded runs merge into the unsharded
 // report, identical runs agree, and `report summary|diff|merge|validate` behave, bad input included.
 #include "test_support.hpp"
-#include "cli.hpp"
-#include "report.hpp"
-#include "report_tools.hpp"
+#include "cli/cli.hpp"
+#include "report/report.hpp"
+#include "report/report_tools.hpp"
 #include "fpconform/known_deviations.hpp"
 #include "fpconform/subject.hpp"
 

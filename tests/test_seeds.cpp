@@ -1,4 +1,4 @@
-// Every row of /work/shared/SEEDS.md, reproduced through the oracle API.
+// Every row of docs/seeds.md, reproduced through the oracle API.
 //
 // The expected values are the articles' numbers (or, where the articles print a rounded value,
 // the exact value whose rounding they print). Codes are written as literal bit patterns; exact

@@ -10,7 +10,7 @@
 // 65536, by CudaHostSubject.EveryOtherUnaryOpMatchesTheOracle. Here: the ops are listed with their
 // semantics; with their lanes in the reverse order they give other results on many cases, and the
 // checker fails them — so the checks above would catch a swapped order in NVIDIA's code (or ours).
-#include "checker.hpp"
+#include "check/element/checker.hpp"
 #include "test_support.hpp"
 
 #include "../kernels/cuda/lane_spread.hpp"

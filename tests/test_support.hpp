@@ -2,7 +2,7 @@
 // and a scratch directory.
 #pragma once
 
-#include "cli.hpp"
+#include "cli/cli.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

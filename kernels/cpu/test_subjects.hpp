@@ -1,5 +1,5 @@
 // Deliberately wrong subjects that test the checker (test_only = true): each one reproduces a
-// defect class from DESIGN.md "What real bugs look like" while claiming correct semantics.
+// defect class from docs/design.md "What real bugs look like" while claiming correct semantics.
 #pragma once
 
 #include "fpconform/subject.hpp"

@@ -1,7 +1,7 @@
 // bitsandbytes blockwise 4-bit quantization (FP4 and NF4): the ideal reference, the CUDA kernel's
 // algorithm and the CPU ("default" backend) algorithm, plus double quantization of the absmax
 // values. Facts from bitsandbytes csrc/kernels.cu (dQuantizeFP4, dQuantizeNF4, kQuantizeBlockwise)
-// and bitsandbytes/functional.py (create_dynamic_map); DESIGN.md "Block and code-table
+// and bitsandbytes/functional.py (create_dynamic_map); docs/design.md "Block and code-table
 // quantization" for the CPU path. docs/quantization.md states every step.
 #include "fpconform/blockwise.hpp"
 #include "quant_internal.hpp"

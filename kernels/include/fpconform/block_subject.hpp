@@ -1,6 +1,6 @@
 // Block quantizers under test: float32 values in, element codes and one scale code per block out
 // (and one zero point per block for schemes with zero points: QuantSchemeInfo::zero_points),
-// claiming one scheme and reference of fpconform/quantize.hpp. Checked by harness/block_check.hpp.
+// claiming one scheme and reference of fpconform/quantize.hpp. Checked by harness/check/block/block_check.hpp.
 #pragma once
 
 #include "fpconform/quantize.hpp"

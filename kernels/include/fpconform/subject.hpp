@@ -17,7 +17,7 @@ struct SubjectOp {
   OpSemantics semantics;  // what it claims to compute
   BatchFn run;            // the implementation, over codes
   // Optional, for subjects whose results are stored per case rather than computed (the file
-  // protocol, harness/file_protocol.hpp): run's contract for the n cases first .. first + n - 1
+  // protocol, harness/protocol/file_protocol.hpp): run's contract for the n cases first .. first + n - 1
   // of the check's CaseSource. When set, the checker calls it instead of run.
   std::function<void(uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n)> run_cases;
 };

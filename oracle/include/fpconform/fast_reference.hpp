@@ -3,7 +3,7 @@
 // A fast reference computes exactly what exact_reference(s) computes — the same output code for
 // every input, bit for bit (NaN codes included) — using integer bit manipulation and tables
 // instead of multiprecision rationals. It is trusted only because tests/test_fast_reference.cpp
-// proves it equal to the exact oracle (DESIGN.md, "The trust chain"): exhaustively over every
+// proves it equal to the exact oracle (docs/design.md, "The trust chain"): exhaustively over every
 // input for domains of at most 2^16 codes, by dense boundary-focused sampling elsewhere.
 //
 // Coverage (deterministic rounding modes only; stochastic rounding has no fast path):

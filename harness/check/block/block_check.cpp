@@ -1,6 +1,6 @@
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 
-#include "describe.hpp"
+#include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // `fpconform report summary|diff|merge|validate`.
-#include "report_tools.hpp"
+#include "report/report_tools.hpp"
 
-#include "describe.hpp"
+#include "cli/describe.hpp"
 #include "report_schema_text.hpp"  // generated from reports/schema/report.schema.json
 
 #include <algorithm>

@@ -23,7 +23,7 @@ QuantOptions parse_quant_options(const Args& a);
 //                    [--rounding MODE] [--double-quant] [--tensor-amax V] [--json]
 //                    VALUE... | --input FILE
 // fpconform quantize --check SUBJECT|all [--blocks N] [--seed S] [--json]
-//                    block checks of block subjects (harness/block_check.hpp); exit 1 on a failure
+//                    block checks of block subjects (harness/check/block/block_check.hpp); exit 1 on a failure
 // Prints packed codes (hex), per-block scales, the dequantized values (exact and decimal) and the
 // error statistics (max abs, RMS, SQNR) against the input. Bad input throws InputError.
 int cmd_quantize(const std::vector<std::string>& args, std::ostream& out);

@@ -1,11 +1,11 @@
 // The block file protocol (docs/file-protocol.md, "Block quantizers"): 'fpconform cases --scheme'
 // writes a block cases directory, 'fpconform check' checks the codes and scales a program wrote.
-#include "block_files.hpp"
+#include "protocol/block_files.hpp"
 
-#include "args.hpp"
-#include "file_protocol.hpp"
-#include "quantize_command.hpp"
-#include "report.hpp"
+#include "cli/args.hpp"
+#include "protocol/file_protocol.hpp"
+#include "cli/quantize_command.hpp"
+#include "report/report.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,6 @@
-#include "report.hpp"
+#include "report/report.hpp"
 
-#include "describe.hpp"
+#include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
 #include "fpconform/known_deviations.hpp"
 

@@ -1,6 +1,6 @@
-#include "selfcheck.hpp"
+#include "cli/selfcheck.hpp"
 
-#include "describe.hpp"
+#include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
 
 #include <fstream>

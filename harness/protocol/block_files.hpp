@@ -12,11 +12,11 @@
 //   DIR/zero_points.bin  schemes with zero points (uint4_group, int4_group) only, written by the
 //                    program under test: one zero point per block, int32 little-endian
 //
-// The blocks are those of a run's block check (harness/block_check.hpp) for the same claims,
+// The blocks are those of a run's block check (harness/check/block/block_check.hpp) for the same claims,
 // label and seed, and 'fpconform check DIR' writes the same report entry as the run does.
 #pragma once
 
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 
 #include <nlohmann/json.hpp>
 

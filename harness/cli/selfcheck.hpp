@@ -1,5 +1,5 @@
 // The oracle's self-check: recomputes golden vectors written by hand from the specifications
-// and shared/SEEDS.md (corpus/golden/oracle.tsv) and reports every disagreement.
+// and docs/seeds.md (corpus/golden/oracle.tsv) and reports every disagreement.
 //
 // File format: one vector per line, whitespace-separated, '#' starts a comment line:
 //   OP  FORMAT  SEMANTICS  OPERANDS  CODE  EXACT  FLAGS  SOURCE...

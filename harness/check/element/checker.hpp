@@ -6,7 +6,7 @@
 // tallies keyed by case index), so a sweep split over threads or shards gives the same outcome.
 #pragma once
 
-#include "cases.hpp"
+#include "check/element/cases.hpp"
 #include "fpconform/subject.hpp"
 
 #include <array>

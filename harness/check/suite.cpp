@@ -1,6 +1,6 @@
-#include "suite.hpp"
+#include "check/suite.hpp"
 
-#include "block_check.hpp"
+#include "check/block/block_check.hpp"
 #include "fpconform/block_subject.hpp"
 #include "fpconform/subject.hpp"
 

@@ -1,4 +1,4 @@
-#include "cases.hpp"
+#include "check/element/cases.hpp"
 
 #include "fpconform/vector_clones.hpp"
 

@@ -1,11 +1,11 @@
 // `fpconform run` and `fpconform subjects`.
-#include "run_command.hpp"
+#include "cli/run_command.hpp"
 
-#include "args.hpp"
-#include "block_check.hpp"
+#include "cli/args.hpp"
+#include "check/block/block_check.hpp"
 #include "../kernels/plugin_loader.hpp"
-#include "report.hpp"
-#include "suite.hpp"
+#include "report/report.hpp"
+#include "check/suite.hpp"
 
 #include <unistd.h>
 

@@ -1,14 +1,14 @@
-#include "cli.hpp"
+#include "cli/cli.hpp"
 
-#include "args.hpp"
-#include "describe.hpp"
-#include "file_protocol.hpp"
+#include "cli/args.hpp"
+#include "cli/describe.hpp"
+#include "protocol/file_protocol.hpp"
 #include "fpconform/arith.hpp"
-#include "report_tools.hpp"
-#include "quantize_command.hpp"
-#include "run_command.hpp"
-#include "selfcheck.hpp"
-#include "block_files.hpp"
+#include "report/report_tools.hpp"
+#include "cli/quantize_command.hpp"
+#include "cli/run_command.hpp"
+#include "cli/selfcheck.hpp"
+#include "protocol/block_files.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "checker.hpp"
+#include "check/element/checker.hpp"
 
 #include "fpconform/arith.hpp"
 #include "fpconform/vector_clones.hpp"

@@ -1,11 +1,11 @@
 // The file protocol (docs/file-protocol.md): 'fpconform cases' writes a cases directory,
 // 'fpconform check' checks the output file a program under test wrote into it.
-#include "file_protocol.hpp"
+#include "protocol/file_protocol.hpp"
 
-#include "args.hpp"
-#include "block_files.hpp"
-#include "report.hpp"
-#include "run_command.hpp"
+#include "cli/args.hpp"
+#include "protocol/block_files.hpp"
+#include "report/report.hpp"
+#include "cli/run_command.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>

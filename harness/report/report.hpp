@@ -4,8 +4,8 @@
 // byte-identical reports, and merging the reports of a sharded run gives the unsharded report.
 #pragma once
 
-#include "block_check.hpp"
-#include "checker.hpp"
+#include "check/block/block_check.hpp"
+#include "check/element/checker.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,7 +40,7 @@ struct CheckRecord {
   std::string id() const { return subject + "/" + op_name + "/" + case_label; }
 };
 
-// A block check (harness/block_check.hpp) in a report: one block subject (or block files) against
+// A block check (harness/check/block/block_check.hpp) in a report: one block subject (or block files) against
 // its claimed reference over a set of blocks, sharded by block ranges like element checks.
 struct BlockCheckRecord {
   std::string subject, entry;

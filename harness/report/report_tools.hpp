@@ -2,7 +2,7 @@
 // (reports/schema/report.schema.json) after a run.
 #pragma once
 
-#include "report.hpp"
+#include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
-#include "quantize_command.hpp"
+#include "cli/quantize_command.hpp"
 
-#include "args.hpp"
-#include "block_check.hpp"
-#include "describe.hpp"
+#include "cli/args.hpp"
+#include "check/block/block_check.hpp"
+#include "cli/describe.hpp"
 #include "fpconform/quantize.hpp"
 
 #include <cmath>

@@ -13,7 +13,7 @@
 // 8 bytes that holds the format's bits, zero-extended (4-bit formats take one byte per code).
 #pragma once
 
-#include "cases.hpp"
+#include "check/element/cases.hpp"
 #include "fpconform/subject.hpp"
 
 #include <nlohmann/json.hpp>
