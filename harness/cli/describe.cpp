@@ -219,4 +219,14 @@ json format_info(const Format& f) {
   return j;
 }
 
+std::string flag_suffix(const RoundResult& r) {
+  std::string s = "  [" + flags_to_string(r.flags) + "]";
+  if (r.implementation_defined) s += "  implementation-defined";
+  return s;
+}
+
+std::string code_line(const Format& f, uint64_t code) {
+  return code_hex(f, code) + "  " + code_fields(f, code) + "  " + decode_text(f, code);
+}
+
 }  // namespace fpc::cli

@@ -36,6 +36,11 @@ std::string decode_text(const Format& f, uint64_t code);
 json describe_code(const Format& f, uint64_t code);
 json flags_to_json(unsigned flags);
 
+// "  [inexact|overflow]" and "  implementation-defined" after a result, as convert and eval print it.
+std::string flag_suffix(const RoundResult& r);
+// "0x4248  0.10000.1001001000  3.140625": hex, fields and value of one code.
+std::string code_line(const Format& f, uint64_t code);
+
 // Every property `info` shows: layout, range, torch.finfo fields, NaN/inf encodings.
 json format_info(const Format& f);
 // One row of `formats`.

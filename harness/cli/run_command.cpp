@@ -1,4 +1,4 @@
-// `fpconform run` and `fpconform subjects`.
+// `fpconform run`.
 #include "cli/run_command.hpp"
 
 #include "cli/args.hpp"
@@ -34,18 +34,6 @@ Shard parse_shard(const std::string& text) {
   s.count = static_cast<int>(Args::parse_unsigned("shard", text.substr(slash + 1), 1u << 20));
   if (s.count == 0 || s.index >= s.count) throw InputError("--shard takes i/N with 0 <= i < N, got '" + text + "'");
   return s;
-}
-
-// Loads every --plugin; two plugins with the same subject name are an InputError.
-std::vector<Subject> load_plugins(const std::vector<std::string>& paths) {
-  std::vector<Subject> plugins;
-  for (const std::string& path : paths) {
-    Subject s = load_plugin(path);
-    if (std::any_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == s.name; }))
-      throw InputError("plugin " + path + ": another --plugin is also named " + s.name);
-    plugins.push_back(std::move(s));
-  }
-  return plugins;
 }
 
 const Subject& find_subject(const std::vector<Subject>& plugins, const std::string& name) {
@@ -123,6 +111,18 @@ BlockCheckRecord run_block_spec(const CheckSpec& spec, const Shard& shard) {
 }
 
 }  // namespace
+
+// Loads every --plugin; two plugins with the same subject name are an InputError.
+std::vector<Subject> load_plugins(const std::vector<std::string>& paths) {
+  std::vector<Subject> plugins;
+  for (const std::string& path : paths) {
+    Subject s = load_plugin(path);
+    if (std::any_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == s.name; }))
+      throw InputError("plugin " + path + ": another --plugin is also named " + s.name);
+    plugins.push_back(std::move(s));
+  }
+  return plugins;
+}
 
 std::string status_line(const CheckRecord& r) {
   char buf[512];
@@ -233,79 +233,6 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
         << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors";
   out << "; report " << report_path << "\n";
   return report.passed() ? 0 : 1;
-}
-
-namespace {
-
-// The fields every subject listing shares: name, description, availability, test_only.
-nlohmann::json subject_header(const std::string& name, const std::string& description, bool available,
-                              const std::string& unavailable_reason, bool test_only) {
-  nlohmann::json j = {{"name", name}, {"description", description}, {"available", available}, {"test_only", test_only}};
-  if (!available) j["unavailable_reason"] = unavailable_reason;
-  return j;
-}
-
-std::string header_line(const nlohmann::json& s) {
-  return s["name"].get<std::string>() + "  " +
-         (s["available"].get<bool>() ? "available" : "unavailable: " + s["unavailable_reason"].get<std::string>()) +
-         (s["test_only"].get<bool>() ? "  (test only)" : "") + "  — " + s["description"].get<std::string>();
-}
-
-// "scheme mxfp4, reference ideal, blocksize 32, scale_rule floor, rounding rne": claims_to_json's
-// fields, these first (the JSON object keeps its keys sorted), any others after them.
-std::string claims_line(const nlohmann::json& claims) {
-  static const std::vector<std::string> kFirst = {"scheme", "reference", "blocksize", "scale_rule", "rounding", "tensor_amax"};
-  std::vector<std::string> keys;
-  for (const std::string& k : kFirst)
-    if (claims.contains(k)) keys.push_back(k);
-  for (const auto& [key, value] : claims.items())
-    if (std::find(kFirst.begin(), kFirst.end(), key) == kFirst.end()) keys.push_back(key);
-  std::string line;
-  for (const std::string& k : keys) {
-    const nlohmann::json& v = claims[k];
-    line += (line.empty() ? "" : ", ") + k + " " + (v.is_string() ? v.get<std::string>() : v.dump());
-  }
-  return line;
-}
-
-}  // namespace
-
-int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
-  Args a(rest, {}, {"json"}, {"plugin"});
-  if (!a.positional().empty()) throw InputError("subjects takes no arguments");
-  std::vector<const Subject*> subjects;
-  for (const Subject& s : all_subjects()) subjects.push_back(&s);
-  const std::vector<Subject> plugins = load_plugins(a.values("plugin"));
-  for (const Subject& s : plugins) subjects.push_back(&s);
-  nlohmann::json all = nlohmann::json::array();
-  for (const Subject* subject : subjects) {
-    const Subject& s = *subject;
-    nlohmann::json ops = nlohmann::json::array();
-    for (const SubjectOp& op : s.ops)
-      ops.push_back({{"name", op.name}, {"entry", op.entry}, {"semantics", op.semantics.describe()}});
-    nlohmann::json j = subject_header(s.name, s.description, s.available, s.unavailable_reason, s.test_only);
-    j["ops"] = ops;
-    all.push_back(j);
-  }
-  nlohmann::json blocks = nlohmann::json::array();
-  for (const BlockSubject& s : block_subjects()) {
-    nlohmann::json j = subject_header(s.name, s.description, s.available, s.unavailable_reason, s.test_only);
-    j["claims"] = claims_to_json(s.claims);
-    blocks.push_back(j);
-  }
-  if (a.flag("json")) {
-    out << nlohmann::json{{"subjects", all}, {"block_subjects", blocks}}.dump(2) << "\n";
-    return 0;
-  }
-  for (const nlohmann::json& s : all) {
-    out << header_line(s) << "\n";
-    for (const nlohmann::json& op : s["ops"])
-      out << "  " << op["name"].get<std::string>() << "  " << op["semantics"].get<std::string>() << "  = "
-          << op["entry"].get<std::string>() << "\n";
-  }
-  out << "\nblock quantizers (fpconform run --subject NAME, fpconform quantize --check NAME):\n";
-  for (const nlohmann::json& s : blocks) out << header_line(s) << "\n  claims " << claims_line(s["claims"]) << "\n";
-  return 0;
 }
 
 }  // namespace fpc::cli

@@ -66,15 +66,3 @@ class BlockCasesDirectory {
 };
 
 }  // namespace fpc
-
-namespace fpc::cli {
-
-// fpconform cases --scheme NAME [quantize's scheme options] --cases adversarial|random:N|all[:N]
-//                 [--seed S] -o DIR [--json]
-int cmd_block_cases(const std::vector<std::string>& args, std::ostream& out);
-// The block part of 'fpconform check DIR': checks codes.bin and scales.bin, writes a report with
-// one block check; exit 0 pass, 1 fail or error.
-int check_block_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
-                    const std::string& report_path, std::ostream& out);
-
-}  // namespace fpc::cli

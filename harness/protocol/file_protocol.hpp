@@ -85,12 +85,3 @@ class CasesDirectory {
 };
 
 }  // namespace fpc
-
-namespace fpc::cli {
-
-// fpconform check DIR [--report PATH] [--subject-name NAME] [--entry TEXT] [--threads N]
-//                     [--strict-nan] [--max-examples K]
-// Exit 0 pass, 1 fail, 2 bad input (InputError, mapped by the dispatcher).
-int cmd_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
-}  // namespace fpc::cli

@@ -1,0 +1,104 @@
+#include "cli/check_command.hpp"
+
+#include "check/element/checker.hpp"
+#include "cli/args.hpp"
+#include "cli/run_command.hpp"
+#include "protocol/block_files.hpp"
+#include "protocol/file_protocol.hpp"
+#include "report/report.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <thread>
+
+namespace fpc::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// "file:NAME" from the directory's own name (a report's subject names contain no '/').
+std::string default_subject_name(const std::string& dir) {
+  fs::path p = fs::absolute(dir).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  const std::string name = p.filename().string();
+  return "file:" + (name.empty() ? std::string("cases") : name);
+}
+
+// The block part of 'fpconform check DIR': checks codes.bin and scales.bin, writes a report with
+// one block check; exit 0 pass, 1 fail or error.
+int check_block_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
+                    const std::string& report_path, std::ostream& out) {
+  const BlockCasesDirectory d(dir);
+  Report report;
+  report.suite = "file";
+  report.seed = d.seed();
+  report.environment = describe_environment(1);
+  BlockCheckRecord rec =
+      block_check_record(subject, entry.value_or(d.codes_path()), d.claims(), d.set(), d.seed(), d.cases(), 0, 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(), [&](size_t i, const BlockCase&) { return d.answer(i); });
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  finalize(rec);
+  out << block_status_line(rec) << std::endl;
+  report.block_checks.push_back(std::move(rec));
+  write_report(report, report_path);
+  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
+}  // namespace
+
+int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
+  (void)err;
+  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples"}, {"strict-nan"});
+  if (a.positional().size() != 1) throw InputError("check takes one cases directory: fpconform check DIR [--report PATH]");
+  const std::string dir = a.positional()[0];
+  Report report;
+  report.suite = "file";
+  report.strict_nan = a.flag("strict-nan");
+  if (auto m = a.value("max-examples")) report.max_examples = Args::parse_unsigned("max-examples", *m, 1000);
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
+  if (threads == 0) throw InputError("--threads must be at least 1");
+  const std::string subject = a.value("subject-name").value_or(default_subject_name(dir));
+  if (subject.empty() || subject.find('/') != std::string::npos || subject.size() > 200)
+    throw InputError("--subject-name must be 1..200 characters without '/'");
+  const std::string report_path = a.value("report").value_or((fs::path(dir) / "report.json").string());
+  if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, out);
+
+  const CasesDirectory cases_dir(dir);
+  const SubjectOp op = cases_dir.subject_op(a.value("entry").value_or(cases_dir.output_path()));
+  report.seed = cases_dir.cases().seed();
+  report.environment = describe_environment(threads);
+
+  CheckRecord rec;
+  rec.subject = subject;
+  rec.op_name = op.name;
+  rec.entry = op.entry;
+  rec.semantics = op.semantics;
+  rec.case_label = cases_dir.cases().label();
+  rec.case_count = cases_dir.cases().count();
+  rec.seed = cases_dir.cases().seed();
+  rec.range_begin = 0;
+  rec.range_end = rec.case_count;
+  (void)reference_for(op.semantics, &rec.reference);
+  CheckOptions options;
+  options.strict_nan = report.strict_nan;
+  options.threads = threads;
+  options.max_examples = report.max_examples;
+  const auto t0 = std::chrono::steady_clock::now();
+  rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options);
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  finalize(rec);
+  out << status_line(rec) << std::endl;
+  report.checks.push_back(std::move(rec));
+  write_report(report, report_path);
+  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
+}  // namespace fpc::cli
