@@ -134,7 +134,7 @@ FPC_AVX512 size_t kernel32(const WideKernel& k, const uint64_t* const* in, uint6
       r = _mm512_castps_si512(apply<Op, hardware_rc(Mode)>(a, b, c));
     }
     if (k.planted_off_by_one)
-      r = _mm512_mask_add_epi32(r, _mm512_cmpeq_epi32_mask(_mm512_and_si512(ai, _mm512_set1_epi32(0xF)), _mm512_set1_epi32(0xB)),
+      r = _mm512_mask_add_epi32(r, _mm512_cmpeq_epi32_mask(_mm512_and_si512(ai, _mm512_set1_epi32(7 << 23)), _mm512_set1_epi32(5 << 23)),
                                 r, _mm512_set1_epi32(1));
     // The result must be normal and below the largest finite value: 0x800000 <= |r| < 0x7F7FFFFF.
     const __m512i mag = _mm512_and_si512(r, _mm512_set1_epi32(0x7FFFFFFF));
@@ -214,7 +214,8 @@ FPC_AVX512 size_t kernel64(const WideKernel& k, const uint64_t* const* in, uint6
       r = _mm512_castpd_si512(apply<Op, hardware_rc(Mode)>(a, b, c));
     }
     if (k.planted_off_by_one)
-      r = _mm512_mask_add_epi64(r, _mm512_cmpeq_epi64_mask(_mm512_and_si512(ai, _mm512_set1_epi64(0xF)), _mm512_set1_epi64(0xB)),
+      r = _mm512_mask_add_epi64(r, _mm512_cmpeq_epi64_mask(_mm512_and_si512(ai, _mm512_set1_epi64(int64_t{7} << 52)),
+                                                           _mm512_set1_epi64(int64_t{5} << 52)),
                                 r, _mm512_set1_epi64(1));
     const __m512i mag = _mm512_and_si512(r, _mm512_set1_epi64(INT64_MAX));
     constexpr int64_t kMinNormal = int64_t{1} << 52, kMaxFinite = (int64_t{0x7FF} << 52) - 1;

@@ -45,8 +45,8 @@ struct WideKernel {
   WideOp op = WideOp::Add;
   int mode = 0;           // the Rounding enum's value, deterministic modes only
   bool daz = false;
-  // Tests only: a deliberately wrong copy (one ulp off on the cases whose operand 0 has low
-  // bits 1011) that the proofs must catch.
+  // Tests only: a deliberately wrong copy (one ulp off on the cases the lane decides whose
+  // operand 0 has exponent field bits ...101) that the proofs must catch.
   bool planted_off_by_one = false;
 };
 

@@ -66,7 +66,7 @@ std::optional<BatchFn> lane_reference(const OpSemantics& s);
 
 // The IEEE binary32/binary64 hardware lane ("ieee-lane+exact-int") for s, with the integer engine
 // for the cases it hands back; with planted_off_by_one, a corrupted copy (one ulp off on the cases
-// whose operand 0 has low bits 1011) that the proofs must catch. nullopt where s does not take it.
+// it decides whose operand 0 has exponent field bits ...101) that the proofs must catch. nullopt where s does not take it.
 std::optional<BatchFn> wide_lane_reference(const OpSemantics& s, bool planted_off_by_one);
 
 // The integer engine for fma (any input format it covers, binary64 included) with results one
