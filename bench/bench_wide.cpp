@@ -14,6 +14,7 @@
 #include "protocol/file_protocol.hpp"
 #include "protocol/mapped_file.hpp"
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <spawn.h>
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
   std::printf("%-26s %10s %10s %10s %14s %12s\n", "check", "cases", "CPU s", "wall s", "cases/CPU-s", "x TestFloat");
   constexpr double kTestFloatPerSecond = 2.5e6;  // issue 17: testfloat -level 2 f32_add, one core
   for (const Row& row : kRows)
-    for (const std::string kind : {"random:" + std::to_string(cases), std::string("boundary")}) {
+    for (const std::string& kind : {"random:" + std::to_string(cases), std::string("boundary")}) {
       const std::string name = std::string(row.format) + " " + row.op + " " + kind.substr(0, kind.find(':'));
       if (!only.empty() && name.find(only) == std::string::npos) continue;
       fpc::OpSemantics s;

@@ -830,7 +830,23 @@ FPC_VECTOR_CLONES uint64_t or_of_codes(const uint64_t* a, size_t n) {
 // cannot run (no AVX-512, or MXCSR flushing subnormals on this thread).
 BatchFn wide_fn(const OpSemantics& s, const Plan& p, bool planted) {
   const Engine eng = make_engine(s, p.op);
-  const fast::WideKernel kernel{p.lane_double, wide_op(p.op), static_cast<int>(s.rounding), s.policy.daz, planted};
+  fast::WideKernel kernel;
+  kernel.binary64 = p.lane_double;
+  kernel.op = wide_op(p.op);
+  kernel.mode = static_cast<int>(s.rounding);
+  kernel.daz = s.policy.daz;
+  kernel.ftz = s.policy.ftz;
+  kernel.planted_off_by_one = planted;
+  // The semantics' special results, from the oracle (OutSpec), against the IEEE ones.
+  const OutSpec& o = eng.out;
+  const uint64_t sign = o.g.sign_bit, inf = o.g.field_ones << o.g.m, max_finite = inf - 1;
+  const Rounding r = s.rounding;
+  const uint64_t pos_overflow = r == Rounding::TowardZero || r == Rounding::TowardNegative || r == Rounding::ToOdd ? max_finite : inf;
+  const uint64_t neg_overflow = r == Rounding::TowardZero || r == Rounding::TowardPositive || r == Rounding::ToOdd ? max_finite : inf;
+  kernel.nan_res = o.nan_res;
+  kernel.ieee_specials = (o.nan_res & ~sign) > inf && o.inf_res[0] == inf && o.inf_res[1] == (sign | inf);
+  kernel.ieee_zero = o.zero_res[0] == 0 && o.zero_res[1] == sign;
+  kernel.ieee_big = kernel.ieee_specials && o.ovf_res[0] == pos_overflow && o.ovf_res[1] == (sign | neg_overflow);
   const Format* in_fmt = s.in;
   const int arity = p.arity;
   return [eng, kernel, in_fmt, arity](const uint64_t* const* in, uint64_t* out, size_t n) {

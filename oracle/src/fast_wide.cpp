@@ -76,10 +76,10 @@ FPC_AVX512 inline __m512i load32(const uint64_t* p, __mmask8 m0, __mmask8 m1) {
   return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
 }
 
-// Operands the lane may take: finite, and not subnormal under daz.
-FPC_AVX512 inline __mmask16 plain32(__m512i x, bool daz) {
+// Operands the lane may take: finite unless the specials follow IEEE, and not subnormal under daz.
+FPC_AVX512 inline __mmask16 plain32(__m512i x, bool daz, bool specials) {
   const __m512i mag = _mm512_and_si512(x, _mm512_set1_epi32(0x7FFFFFFF));
-  __mmask16 ok = _mm512_cmplt_epu32_mask(mag, _mm512_set1_epi32(0x7F800000));
+  __mmask16 ok = specials ? 0xFFFF : _mm512_cmplt_epu32_mask(mag, _mm512_set1_epi32(0x7F800000));
   if (daz)  // 1 <= mag <= 0x7FFFFF: subnormal
     ok = static_cast<__mmask16>(ok & ~_mm512_cmplt_epu32_mask(_mm512_sub_epi32(mag, _mm512_set1_epi32(1)), _mm512_set1_epi32(0x7FFFFF)));
   return ok;
@@ -117,9 +117,9 @@ FPC_AVX512 size_t kernel32(const WideKernel& k, const uint64_t* const* in, uint6
     const __m512i ai = load32(in[0] + i, m0, m1);
     const __m512i bi = kArity > 1 ? load32(in[1] + i, m0, m1) : ai;
     const __m512i ci = kArity > 2 ? load32(in[2] + i, m0, m1) : ai;
-    __mmask16 ok = plain32(ai, k.daz);
-    if (kArity > 1) ok &= plain32(bi, k.daz);
-    if (kArity > 2) ok &= plain32(ci, k.daz);
+    __mmask16 ok = plain32(ai, k.daz, k.ieee_specials);
+    if (kArity > 1) ok &= plain32(bi, k.daz, k.ieee_specials);
+    if (kArity > 2) ok &= plain32(ci, k.daz, k.ieee_specials);
     const __m512 a = _mm512_castsi512_ps(ai), b = _mm512_castsi512_ps(bi), c = _mm512_castsi512_ps(ci);
     __m512i r;
     if constexpr (Mode == kRod) {
@@ -136,9 +136,24 @@ FPC_AVX512 size_t kernel32(const WideKernel& k, const uint64_t* const* in, uint6
     if (k.planted_off_by_one)
       r = _mm512_mask_add_epi32(r, _mm512_cmpeq_epi32_mask(_mm512_and_si512(ai, _mm512_set1_epi32(7 << 23)), _mm512_set1_epi32(5 << 23)),
                                 r, _mm512_set1_epi32(1));
-    // The result must be normal and below the largest finite value: 0x800000 <= |r| < 0x7F7FFFFF.
+    // Normal results below the largest finite value are the oracle's; the others where the
+    // semantics' special results are the hardware's (fast_wide.hpp).
     const __m512i mag = _mm512_and_si512(r, _mm512_set1_epi32(0x7FFFFFFF));
-    ok &= _mm512_cmplt_epu32_mask(_mm512_sub_epi32(mag, _mm512_set1_epi32(0x800000)), _mm512_set1_epi32(0x7F7FFFFF - 0x800000));
+    __mmask16 accept =
+        _mm512_cmplt_epu32_mask(_mm512_sub_epi32(mag, _mm512_set1_epi32(0x800000)), _mm512_set1_epi32(0x7F7FFFFF - 0x800000));
+    if (Mode != kRna) {
+      if (k.ieee_zero) accept |= _mm512_cmpeq_epi32_mask(mag, _mm512_setzero_si512());
+      if (!k.ftz) accept |= _mm512_cmplt_epu32_mask(_mm512_sub_epi32(mag, _mm512_set1_epi32(1)), _mm512_set1_epi32(0x7FFFFF));
+    }
+    if (k.ieee_big)
+      accept = static_cast<__mmask16>(accept | _mm512_cmpeq_epi32_mask(mag, _mm512_set1_epi32(0x7F7FFFFF)) |
+                                      _mm512_cmpeq_epi32_mask(mag, _mm512_set1_epi32(0x7F800000)));
+    if (k.ieee_specials) {
+      const __mmask16 nan = _mm512_cmpgt_epu32_mask(mag, _mm512_set1_epi32(0x7F800000));
+      r = _mm512_mask_blend_epi32(nan, r, _mm512_set1_epi32(static_cast<int>(k.nan_res)));
+      accept |= nan;
+    }
+    ok &= accept;
     _mm512_mask_storeu_epi64(out + i, m0, _mm512_cvtepu32_epi64(_mm512_castsi512_si256(r)));
     if (m1) _mm512_mask_storeu_epi64(out + i + 8, m1, _mm512_cvtepu32_epi64(_mm512_extracti64x4_epi64(r, 1)));
     push_rest(live & ~ok, i, rest, count);
@@ -148,9 +163,9 @@ FPC_AVX512 size_t kernel32(const WideKernel& k, const uint64_t* const* in, uint6
 
 // ----- binary64: 8 cases a block ---------------------------------------------------------------
 
-FPC_AVX512 inline __mmask8 plain64(__m512i x, bool daz) {
+FPC_AVX512 inline __mmask8 plain64(__m512i x, bool daz, bool specials) {
   const __m512i mag = _mm512_and_si512(x, _mm512_set1_epi64(INT64_MAX));
-  __mmask8 ok = _mm512_cmplt_epu64_mask(mag, _mm512_set1_epi64(int64_t{0x7FF} << 52));
+  __mmask8 ok = specials ? 0xFF : _mm512_cmplt_epu64_mask(mag, _mm512_set1_epi64(int64_t{0x7FF} << 52));
   if (daz)
     ok = static_cast<__mmask8>(ok & ~_mm512_cmplt_epu64_mask(_mm512_sub_epi64(mag, _mm512_set1_epi64(1)),
                                                              _mm512_set1_epi64((int64_t{1} << 52) - 1)));
@@ -199,9 +214,9 @@ FPC_AVX512 size_t kernel64(const WideKernel& k, const uint64_t* const* in, uint6
     const __m512i ai = _mm512_maskz_loadu_epi64(live, in[0] + i);
     const __m512i bi = kArity > 1 ? _mm512_maskz_loadu_epi64(live, in[1] + i) : ai;
     const __m512i ci = kArity > 2 ? _mm512_maskz_loadu_epi64(live, in[2] + i) : ai;
-    __mmask8 ok = plain64(ai, k.daz);
-    if (kArity > 1) ok &= plain64(bi, k.daz);
-    if (kArity > 2) ok &= plain64(ci, k.daz);
+    __mmask8 ok = plain64(ai, k.daz, k.ieee_specials);
+    if (kArity > 1) ok &= plain64(bi, k.daz, k.ieee_specials);
+    if (kArity > 2) ok &= plain64(ci, k.daz, k.ieee_specials);
     const __m512d a = _mm512_castsi512_pd(ai), b = _mm512_castsi512_pd(bi), c = _mm512_castsi512_pd(ci);
     __m512i r;
     if constexpr (Mode == kRod) {
@@ -218,8 +233,22 @@ FPC_AVX512 size_t kernel64(const WideKernel& k, const uint64_t* const* in, uint6
                                                            _mm512_set1_epi64(int64_t{5} << 52)),
                                 r, _mm512_set1_epi64(1));
     const __m512i mag = _mm512_and_si512(r, _mm512_set1_epi64(INT64_MAX));
-    constexpr int64_t kMinNormal = int64_t{1} << 52, kMaxFinite = (int64_t{0x7FF} << 52) - 1;
-    ok &= _mm512_cmplt_epu64_mask(_mm512_sub_epi64(mag, _mm512_set1_epi64(kMinNormal)), _mm512_set1_epi64(kMaxFinite - kMinNormal));
+    constexpr int64_t kMinNormal = int64_t{1} << 52, kInf = int64_t{0x7FF} << 52, kMaxFinite = kInf - 1;
+    __mmask8 accept =
+        _mm512_cmplt_epu64_mask(_mm512_sub_epi64(mag, _mm512_set1_epi64(kMinNormal)), _mm512_set1_epi64(kMaxFinite - kMinNormal));
+    if (Mode != kRna) {
+      if (k.ieee_zero) accept |= _mm512_cmpeq_epi64_mask(mag, _mm512_setzero_si512());
+      if (!k.ftz) accept |= _mm512_cmplt_epu64_mask(_mm512_sub_epi64(mag, _mm512_set1_epi64(1)), _mm512_set1_epi64(kMinNormal - 1));
+    }
+    if (k.ieee_big)
+      accept = static_cast<__mmask8>(accept | _mm512_cmpeq_epi64_mask(mag, _mm512_set1_epi64(kMaxFinite)) |
+                                     _mm512_cmpeq_epi64_mask(mag, _mm512_set1_epi64(kInf)));
+    if (k.ieee_specials) {
+      const __mmask8 nan = _mm512_cmpgt_epu64_mask(mag, _mm512_set1_epi64(kInf));
+      r = _mm512_mask_blend_epi64(nan, r, _mm512_set1_epi64(static_cast<int64_t>(k.nan_res)));
+      accept |= nan;
+    }
+    ok &= accept;
     _mm512_mask_storeu_epi64(out + i, live, r);
     push_rest(live & ~ok, i, rest, count);
   }

@@ -4,12 +4,17 @@
 // per AVX-512 instruction. Internal to the oracle library.
 //
 // Why the lane's results are the oracle's (the proof; docs/design.md, "Wide formats"):
-//  * The lane decides only "plain" cases: every operand finite (and, under daz, not subnormal)
-//    and the result it computes a normal number below the largest finite one. Everything else
-//    (NaN, inf, zero and subnormal results, overflow, results of magnitude max-finite, operands
-//    the mode's own test rejects) is handed back to the caller, which runs the integer engine
-//    (fast_bits.hpp). In the plain domain no policy (saturation, ftz, NaN rules) applies and the
-//    oracle's result is the exact result rounded once into the format with the mode.
+//  * The lane decides a case when its result is a normal number below the largest finite one: no
+//    policy (saturation, ftz, NaN rules) applies there and the oracle's result is the exact
+//    result rounded once into the format with the mode. It also decides the other results where
+//    the semantics' own special results (asked of the oracle by the caller, WideKernel) are the
+//    IEEE ones the hardware gives: NaN results (replaced by the oracle's NaN code; the oracle's
+//    arithmetic makes NaN exactly where IEEE 754 does), +-inf and overflow, +-0 (IEEE 754 6.3's
+//    signs of exact zeros, under the embedded mode), subnormal results unless ftz (IEEE rounds
+//    them at the fixed quantum 2^(emin-p+1), as the oracle does). Everything else (daz on a
+//    subnormal operand, ftz on a subnormal result, policies that change specials, the cases
+//    the rna test below rejects, rna's zero and subnormal results) is handed back to the
+//    caller, which runs the integer engine (fast_bits.hpp).
 //  * rne, rtz, rup, rdn: one instruction with embedded rounding ({rn,rz,ru,rd}-sae). IEEE 754
 //    requires +, -, *, /, sqrt and fma to be correctly rounded in the operation's format; the
 //    embedded rounding overrides MXCSR.RC, and the caller checks that MXCSR's FTZ and DAZ are off.
@@ -45,6 +50,14 @@ struct WideKernel {
   WideOp op = WideOp::Add;
   int mode = 0;           // the Rounding enum's value, deterministic modes only
   bool daz = false;
+  bool ftz = false;
+  // Which special results of the semantics are the hardware's (the caller asks the oracle's
+  // OutSpec): NaN and inf operands follow IEEE and every NaN result is nan_res (ieee_specials);
+  // exact and underflowed zeros are +-0 (ieee_zero); overflow gives the mode's IEEE result (inf,
+  // or the largest finite value toward zero; round to odd: the largest finite value) and infinite
+  // results are +-inf (ieee_big, which needs ieee_specials).
+  bool ieee_specials = false, ieee_zero = false, ieee_big = false;
+  uint64_t nan_res = 0;
   // Tests only: a deliberately wrong copy (one ulp off on the cases the lane decides whose
   // operand 0 has exponent field bits ...101) that the proofs must catch.
   bool planted_off_by_one = false;
