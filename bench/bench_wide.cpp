@@ -6,11 +6,16 @@
 // cases, rne) it writes a cases directory with write_cases (what `fpconform cases` does), computes
 // out.bin with this CPU's own IEEE arithmetic (the subject: + * / sqrt and std::fma in the default
 // rounding mode), then runs `FPCONFORM check DIR --threads 1` R times as a child process and
-// prints the best child CPU time (user + sys, from getrusage) and cases per CPU-second.
+// prints the best child CPU time (user + sys, from getrusage) and cases per CPU-second. Boundary
+// sets are small (26 to 13,824 cases), so the process's fixed cost dominates them there; a second
+// table times the check in-process (run_check on one thread, the CPU's arithmetic as the
+// subject, repeated for at least 0.3 s): CPU ns per case for the subject alone and for the check,
+// random and boundary.
 //
 //   fpc_bench_wide --fpconform build/bench/harness/fpconform [--cases N] [--repeat R]
 //                  [--dir DIR] [--only SUBSTRING]
 #include "check/element/cases.hpp"
+#include "check/element/checker.hpp"
 #include "protocol/file_protocol.hpp"
 #include "protocol/mapped_file.hpp"
 
@@ -22,6 +27,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <ctime>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -67,6 +73,43 @@ void write_subject_output(const std::string& dir, const fpc::OpSemantics& s, uin
     out[i] = width == 4 ? apply<float, uint32_t>(s.op, x) : apply<double, uint64_t>(s.op, x);
   }
   fpc::write_code_file(dir + "/out.bin", out.data(), out.size(), width);
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// The CPU's own arithmetic over codes, as a subject op.
+fpc::SubjectOp host_subject(const fpc::OpSemantics& s) {
+  fpc::SubjectOp op;
+  op.name = "host";
+  op.semantics = s;
+  const bool binary32 = s.in->bits() == 32;
+  const int arity = s.arity();
+  op.run = [s, binary32, arity](const uint64_t* const* in, uint64_t* out, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t x[3] = {0, 0, 0};
+      for (int k = 0; k < arity; ++k) x[k] = in[k][i];
+      out[i] = binary32 ? apply<float, uint32_t>(s.op, x) : apply<double, uint64_t>(s.op, x);
+    }
+  };
+  return op;
+}
+
+// CPU ns per case of `body` (one pass over `count` cases), repeated for at least 0.3 s.
+template <typename F>
+double ns_per_case(uint64_t count, F&& body) {
+  int reps = 0;
+  const double t0 = thread_cpu_seconds();
+  double t = t0;
+  do {
+    body();
+    ++reps;
+    t = thread_cpu_seconds();
+  } while (t - t0 < 0.3);
+  return (t - t0) * 1e9 / (static_cast<double>(reps) * static_cast<double>(count));
 }
 
 struct Cost {
@@ -152,5 +195,41 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
     }
   std::filesystem::remove_all(dir);
+
+  std::printf("\nin-process, one thread (CPU ns per case; check = run_check with the subject)\n");
+  std::printf("%-26s %10s %10s %10s %14s %12s\n", "check", "cases", "subject", "check", "cases/CPU-s", "x TestFloat");
+  for (const Row& row : kRows)
+    for (const std::string& kind : {"random:" + std::to_string(std::min<uint64_t>(cases, 1 << 20)), std::string("boundary")}) {
+      const std::string name = std::string(row.format) + " " + row.op + " " + kind.substr(0, kind.find(':'));
+      if (!only.empty() && name.find(only) == std::string::npos) continue;
+      fpc::OpSemantics s;
+      s.op = row.op;
+      s.in = s.out = &fpc::format_by_name(row.format);
+      s.rounding = fpc::Rounding::NearestEven;
+      const fpc::CaseSource source = fpc::CaseSource::parse(s, kind, 1);
+      const fpc::SubjectOp op = host_subject(s);
+      fpc::CheckOptions options;
+      options.threads = 1;
+      const uint64_t n = source.count();
+      const double subject = ns_per_case(n, [&] {
+        fpc::run_chunks(0, n, 1, [&](int, uint64_t first, size_t m) {
+          static thread_local std::vector<uint64_t> buf[4];
+          for (auto& b : buf) b.resize(fpc::kCheckChunk);
+          uint64_t* ops[3] = {buf[0].data(), buf[1].data(), buf[2].data()};
+          source.fill(first, m, ops);
+          const uint64_t* in[3] = {ops[0], ops[1], ops[2]};
+          op.run(in, buf[3].data(), m);
+          return true;
+        });
+      });
+      const double check = ns_per_case(n, [&] {
+        const fpc::CheckOutcome o = fpc::run_check(op, source, 0, n, options);
+        if (o.failed != 0) std::fprintf(stderr, "fpc_bench_wide: %s: %llu cases fail\n", name.c_str(), static_cast<unsigned long long>(o.failed));
+      });
+      const double per_cpu_s = 1e9 / check;
+      std::printf("%-26s %10llu %10.2f %10.2f %14.3g %12.1f\n", name.c_str(), static_cast<unsigned long long>(n), subject, check,
+                  per_cpu_s, per_cpu_s / kTestFloatPerSecond);
+      std::fflush(stdout);
+    }
   return 0;
 }
