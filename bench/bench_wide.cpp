@@ -81,20 +81,34 @@ double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
+// The CPU's own arithmetic over codes, one loop per operation and format.
+template <typename T, typename U, int Arity, typename F>
+fpc::BatchFn host_loop(F f) {
+  return [f](const uint64_t* const* in, uint64_t* out, size_t n) {  // in[k] exists for k < Arity only
+    const uint64_t* a = in[0];
+    const uint64_t* b = Arity > 1 ? in[1] : in[0];
+    const uint64_t* c = Arity > 2 ? in[2] : in[0];
+    for (size_t i = 0; i < n; ++i)
+      out[i] = std::bit_cast<U>(f(std::bit_cast<T>(static_cast<U>(a[i])), std::bit_cast<T>(static_cast<U>(b[i])),
+                                  std::bit_cast<T>(static_cast<U>(c[i]))));
+  };
+}
+
+template <typename T, typename U>
+fpc::BatchFn host_batch(const std::string& op) {
+  if (op == "add") return host_loop<T, U, 2>([](T x, T y, T) { return x + y; });
+  if (op == "mul") return host_loop<T, U, 2>([](T x, T y, T) { return x * y; });
+  if (op == "div") return host_loop<T, U, 2>([](T x, T y, T) { return x / y; });
+  if (op == "sqrt") return host_loop<T, U, 1>([](T x, T, T) { return std::sqrt(x); });
+  return host_loop<T, U, 3>([](T x, T y, T z) { return std::fma(x, y, z); });
+}
+
 // The CPU's own arithmetic over codes, as a subject op.
 fpc::SubjectOp host_subject(const fpc::OpSemantics& s) {
   fpc::SubjectOp op;
   op.name = "host";
   op.semantics = s;
-  const bool binary32 = s.in->bits() == 32;
-  const int arity = s.arity();
-  op.run = [s, binary32, arity](const uint64_t* const* in, uint64_t* out, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      uint64_t x[3] = {0, 0, 0};
-      for (int k = 0; k < arity; ++k) x[k] = in[k][i];
-      out[i] = binary32 ? apply<float, uint32_t>(s.op, x) : apply<double, uint64_t>(s.op, x);
-    }
-  };
+  op.run = s.in->bits() == 32 ? host_batch<float, uint32_t>(s.op) : host_batch<double, uint64_t>(s.op);
   return op;
 }
 
@@ -199,7 +213,7 @@ int main(int argc, char** argv) {
   std::printf("\nin-process, one thread (CPU ns per case; check = run_check with the subject)\n");
   std::printf("%-26s %10s %10s %10s %14s %12s\n", "check", "cases", "subject", "check", "cases/CPU-s", "x TestFloat");
   for (const Row& row : kRows)
-    for (const std::string& kind : {"random:" + std::to_string(std::min<uint64_t>(cases, 1 << 20)), std::string("boundary")}) {
+    for (const std::string& kind : {"random:" + std::to_string(cases), std::string("boundary")}) {
       const std::string name = std::string(row.format) + " " + row.op + " " + kind.substr(0, kind.find(':'));
       if (!only.empty() && name.find(only) == std::string::npos) continue;
       fpc::OpSemantics s;
