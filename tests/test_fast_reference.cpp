@@ -43,6 +43,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -586,7 +587,7 @@ TEST_P(FastArith, EqualsOracle) {
   uint64_t seed = 1000;
   const bool small = f.bits() <= 8;
   for (const std::string op : {"add", "sub", "mul", "div", "sqrt", "fma"}) {
-    if (op == "fma" && f.man_bits > 30) continue;
+    if (op == "fma" && f.man_bits > 52) continue;
     const bool pair_sweep = small && op != "sqrt" && op != "fma";
     std::vector<const Format*> outs = {&f};
     if (op == "add" || op == "mul")  // mixed precision: the result rounded into another format
@@ -822,7 +823,7 @@ TEST_P(FastUserFormat, EqualsOracle) {
         }
     }
   for (const std::string op : {"add", "sub", "mul", "div", "sqrt", "fma"}) {
-    if (op == "fma" && u.man_bits > 30) continue;
+    if (op == "fma" && u.man_bits > 52) continue;
     Cases cases;
     if (op == "sqrt") {
       if (u.bits() <= 16) {
@@ -948,6 +949,201 @@ TEST(FastReferenceApi, TablesAreSharedAndThreadSafe) {
   EXPECT_EQ(bad.load(), 0);
 }
 
+// ----- the IEEE binary32/binary64 hardware lane ("ieee-lane+exact-int") -------------------------------
+// FastArith above proves it equal to the oracle on float32's and float64's structured cases (every
+// mode, the policy variants). These tests add exhaustive sets: every pair of float8_e5m2 codes
+// embedded into float32/float64 (with their exponents spread out, so that sums round and tie),
+// against the oracle; pairs of float16 values embedded into float32 and random codes, against the
+// integer engine (itself proven on the cases the lane hands it: FastWideLane.IntegerEngineEqualsOracle).
+
+const Format& f32() { return fpc::format_by_name("float32"); }
+const Format& f64() { return fpc::format_by_name("float64"); }
+
+// The float32/float64 code of a float8_e5m2 code with its exponent spread out: field
+// bias + (E - 15) * scale, clamped into the finite fields; subnormals stay subnormal (their two
+// mantissa bits on top), inf and NaN stay inf and NaN (payload on top).
+uint64_t embed_e5m2(uint64_t c, const Format& w, int scale) {
+  const uint64_t sign = (c >> 7) & 1, field = (c >> 2) & 31, mant = c & 3;
+  const int64_t top = (int64_t{1} << w.exp_bits) - 1;
+  int64_t wf = 0;
+  if (field == 31) wf = top;
+  else if (field != 0) wf = std::clamp<int64_t>(w.bias + (static_cast<int64_t>(field) - 15) * scale, 1, top - 1);
+  return (sign << (w.bits() - 1)) | (static_cast<uint64_t>(wf) << w.man_bits) | (mant << (w.man_bits - 2));
+}
+
+// The scales: values close together (scale 1), and spread so that sums of two round at the
+// format's precision, ties included (float32: 1 + 2^-24 at scale 6, 4 * 6 = 24; float64: 1 +
+// 2^-53 at scale 53, clamped at the ends of the range).
+std::vector<int> embedding_scales(const Format& w) { return w.bits() == 32 ? std::vector<int>{1, 6} : std::vector<int>{1, 53}; }
+
+Cases embedded_pairs(const Format& w, int scale) {
+  Cases c;
+  c.arity = 2;
+  for (uint64_t a = 0; a < 256; ++a)
+    for (uint64_t b = 0; b < 256; ++b) c.add(embed_e5m2(a, w, scale), embed_e5m2(b, w, scale));
+  return c;
+}
+
+Cases embedded_singles(const Format& w, int scale) {
+  Cases c;
+  for (uint64_t a = 0; a < 256; ++a) c.add(embed_e5m2(a, w, scale));
+  return c;
+}
+
+// Every triple of 64 codes (every fourth e5m2 code: zeros, subnormals, normals, inf, NaN).
+Cases embedded_triples(const Format& w, int scale) {
+  Cases c;
+  c.arity = 3;
+  for (uint64_t a = 0; a < 256; a += 4)
+    for (uint64_t b = 1; b < 256; b += 4)
+      for (uint64_t d = 2; d < 256; d += 4) c.add(embed_e5m2(a, w, scale), embed_e5m2(b, w, scale), embed_e5m2(d, w, scale));
+  return c;
+}
+
+Cases embedded_cases(const std::string& op, const Format& w, int scale) {
+  if (op == "sqrt") return embedded_singles(w, scale);
+  if (op == "fma") return embedded_triples(w, scale);
+  return embedded_pairs(w, scale);
+}
+
+constexpr const char* kWideOps[] = {"add", "sub", "mul", "div", "sqrt", "fma"};
+
+std::vector<Policy> wide_policies() {
+  Policy ftz, daz;
+  ftz.ftz = true;
+  daz.daz = true;
+  return {Policy{}, ftz, daz};
+}
+
+TEST(FastWideLane, TakesFloat32AndFloat64Arithmetic) {
+  if (!fpc::testing::wide_lane_reference(semantics("add", f32(), f32(), Rounding::NearestEven, {}), false))
+    GTEST_SKIP() << "this CPU has no AVX-512 F/DQ/VL (or MXCSR flushes subnormals): the lane is not used here";
+  for (const Format* w : {&f32(), &f64()})
+    for (const char* op : kWideOps)
+      for (Rounding r : kModes) {
+        const OpSemantics s = semantics(op, *w, *w, r, {});
+        const bool integer_only = w == &f64() && std::string(op) == "fma" && r == Rounding::NearestAway;
+        EXPECT_EQ(fpc::fast_reference_name(s), integer_only ? "exact-int+bit-round" : "ieee-lane+exact-int") << describe(s);
+      }
+}
+
+bool have_wide_lane() { return fpc::testing::wide_lane_reference(semantics("add", f32(), f32(), Rounding::NearestEven, {}), false).has_value(); }
+
+// The semantics the embedded sets run: every mode at the spreading scale; rne and rna (ties) at
+// scale 1; ftz and daz under rne and rdn at the spreading scale.
+bool embedded_semantics(int scale, Rounding r, const Policy& p) {
+  if (scale == 1) return is_default(p) && (r == Rounding::NearestEven || r == Rounding::NearestAway);
+  return is_default(p) || r == Rounding::NearestEven || r == Rounding::TowardNegative;
+}
+
+TEST(FastWideLane, EqualsOracleOnEmbeddedE5M2Sets) {
+  if (!have_wide_lane()) GTEST_SKIP() << "this CPU has no AVX-512 F/DQ/VL: the lane is not used here";
+  size_t semantics_count = 0;
+  for (const Format* w : {&f32(), &f64()})
+    for (int scale : embedding_scales(*w))
+      for (const char* op : kWideOps) {
+        const Cases cases = embedded_cases(op, *w, scale);
+        for (Rounding r : kModes)
+          for (const Policy& p : wide_policies()) {
+            if (!embedded_semantics(scale, r, p)) continue;
+            const OpSemantics s = semantics(op, *w, *w, r, p);
+            const auto lane = fpc::testing::wide_lane_reference(s, false);
+            if (!lane) continue;  // binary64 fma under rna: the integer engine only (next test)
+            ++semantics_count;
+            const Outcome o = compare_with_oracle(s, *lane, cases);
+            ASSERT_EQ(o.mismatches, 0u) << o.mismatches << " of " << o.compared << " differ (scale " << scale << "):" << o.first;
+          }
+      }
+  EXPECT_GT(semantics_count, 100u);
+}
+
+// The integer engine (what the lane hands its other cases to; binary64 fma included, which is new)
+// against the oracle on the same sets, every mode.
+TEST(FastWideLane, IntegerEngineEqualsOracle) {
+  for (const Format* w : {&f32(), &f64()})
+    for (int scale : embedding_scales(*w))
+      for (const char* op : kWideOps) {
+        const Cases cases = embedded_cases(op, *w, scale);
+        for (Rounding r : kModes) {
+          if (!embedded_semantics(scale, r, Policy{})) continue;
+          const OpSemantics s = semantics(op, *w, *w, r, {});
+          const Outcome o = compare_with_oracle(s, *fpc::testing::bit_level_reference(s), cases);
+          ASSERT_EQ(o.mismatches, 0u) << o.mismatches << " of " << o.compared << " differ (scale " << scale << "):" << o.first;
+        }
+      }
+}
+
+// Random codes of the whole format (NaN payloads, subnormals, every exponent) and random values
+// near each other (sums that cancel, products near the range's ends), against the integer engine.
+Cases random_wide_cases(const Format& w, int arity, uint64_t seed, size_t n) {
+  Rng rng{seed};
+  Cases c;
+  c.arity = arity;
+  const uint64_t mask = w.code_mask();
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t x[3];
+    for (uint64_t& v : x) v = rng.next() & mask;
+    if (i % 2 == 1)  // operands within a few binades of operand 0
+      for (int k = 1; k < 3; ++k) {
+        const uint64_t field_bits = (uint64_t{1} << w.exp_bits) - 1;
+        const uint64_t f0 = (x[0] >> w.man_bits) & field_bits;
+        const uint64_t fk = std::clamp<int64_t>(static_cast<int64_t>(f0) + static_cast<int64_t>(rng.below(7)) - 3, 0,
+                                                static_cast<int64_t>(field_bits));
+        x[k] = (x[k] & ~(field_bits << w.man_bits)) | (fk << w.man_bits);
+      }
+    c.add(x[0], x[1], x[2]);
+  }
+  return c;
+}
+
+TEST(FastWideLane, EqualsIntegerEngineOnRandomCodes) {
+  for (const Format* w : {&f32(), &f64()})
+    for (const char* op : kWideOps) {
+      const int arity = std::string(op) == "sqrt" ? 1 : std::string(op) == "fma" ? 3 : 2;
+      const Cases cases = random_wide_cases(*w, arity, 4242, 200000);
+      for (Rounding r : kModes)
+        for (const Policy& p : wide_policies()) {
+          const OpSemantics s = semantics(op, *w, *w, r, p);
+          const auto lane = fpc::testing::wide_lane_reference(s, false);
+          if (!lane) continue;
+          std::string first;
+          ASSERT_EQ(count_differences(*lane, *fpc::testing::bit_level_reference(s), cases, first), 0u) << describe(s) << first;
+        }
+    }
+}
+
+// Pairs of float16 values embedded into float32 (exact), against the integer engine: every 509th
+// row of operand 0 by every operand 1 (every row: FPC_WIDE_EXHAUSTIVE=1, 2^32 pairs an operation
+// and mode; see docs/performance.md), every mode; sqrt on every float16 value.
+TEST(FastWideLane, EqualsIntegerEngineOnFloat16EmbeddedPairs) {
+  const Format& h = fpc::format_by_name("float16");
+  const char* env = std::getenv("FPC_WIDE_EXHAUSTIVE");
+  const uint64_t stride = env != nullptr && std::string(env) == "1" ? 1 : 509;
+  std::vector<uint64_t> widen(65536);
+  for (uint64_t c = 0; c < 65536; ++c) widen[c] = fpc::round_to_format(fpc::decode(h, c).value, f32(), Rounding::NearestEven).code;
+  for (const char* op : {"add", "sub", "mul", "div", "sqrt"})
+    for (Rounding r : kModes) {
+      const OpSemantics s = semantics(op, f32(), f32(), r, {});
+      const auto lane = fpc::testing::wide_lane_reference(s, false);
+      if (!lane) GTEST_SKIP() << "no hardware lane on this CPU";
+      const auto engine = fpc::testing::bit_level_reference(s);
+      std::string first;
+      if (std::string(op) == "sqrt") {
+        Cases c;
+        for (uint64_t a = 0; a < 65536; ++a) c.add(widen[a]);
+        ASSERT_EQ(count_differences(*lane, *engine, c, first), 0u) << describe(s) << first;
+        continue;
+      }
+      for (uint64_t a = 0; a < 65536; a += stride) {
+        Cases row;
+        row.arity = 2;
+        row.ops[0].assign(65536, widen[a]);
+        row.ops[1] = widen;
+        ASSERT_EQ(count_differences(*lane, *engine, row, first), 0u) << describe(s) << first;
+      }
+    }
+}
+
 // ----- the tests can fail ----------------------------------------------------------------------------
 
 // A code table with one entry flipped: the exhaustive comparison finds exactly that input.
@@ -1003,6 +1199,38 @@ TEST(FastCorrupted, WrongModeIsCaughtByStructuredPairs) {
   const auto rna = fpc::fast_reference(semantics("add", f16, f16, Rounding::NearestAway, {}));
   const Outcome r = compare_with_oracle(s, *rna, binary_cases("add", f16, f16, 5, 12, 8000));
   EXPECT_GT(r.mismatches, 100u);
+}
+
+// The hardware lane with a planted off-by-one (one ulp off on the cases it decides whose operand
+// 0 has exponent field bits ...101): the embedded sets catch it for every operation in both
+// formats, against the oracle under rne and against the proven lane in the other modes.
+TEST(FastCorrupted, WideLaneOffByOneIsCaughtByEmbeddedSets) {
+  if (!have_wide_lane()) GTEST_SKIP() << "this CPU has no AVX-512 F/DQ/VL: the lane is not used here";
+  for (const Format* w : {&f32(), &f64()})
+    for (const char* op : kWideOps) {
+      const Cases cases = embedded_cases(op, *w, embedding_scales(*w).back());
+      for (Rounding r : kModes) {
+        const OpSemantics s = semantics(op, *w, *w, r, {});
+        const auto planted = fpc::testing::wide_lane_reference(s, true);
+        if (!planted) continue;  // binary64 fma under rna: the integer engine only
+        std::string first;
+        const size_t caught = r == Rounding::NearestEven
+                                  ? compare_with_oracle(s, *planted, cases).mismatches
+                                  : count_differences(*planted, *fpc::testing::wide_lane_reference(s, false), cases, first);
+        EXPECT_GT(caught, 0u) << describe(s);
+      }
+    }
+}
+
+// The integer fma (binary64's is new: a 106-bit product and a 128-bit sum) with a planted
+// off-by-one: FastArith's fma cases catch it in both formats.
+TEST(FastCorrupted, IntegerFmaOffByOneIsCaughtByFmaCases) {
+  for (const Format* w : {&f32(), &f64()}) {
+    const OpSemantics s = semantics("fma", *w, *w, Rounding::NearestAway, {});
+    const auto planted = fpc::testing::corrupted_engine_fma(s);
+    ASSERT_TRUE(planted.has_value());
+    EXPECT_GT(compare_with_oracle(s, *planted, fma_cases(*w, 31)).mismatches, 0u) << describe(s);
+  }
 }
 
 }  // namespace

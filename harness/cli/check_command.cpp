@@ -70,7 +70,7 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   const std::string report_path = a.value("report").value_or((fs::path(dir) / "report.json").string());
   if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, out);
 
-  const CasesDirectory cases_dir(dir);
+  const CasesDirectory cases_dir(dir, InputCheck::DuringCheck);
   const SubjectOp op = cases_dir.subject_op(a.value("entry").value_or(cases_dir.output_path()));
   report.seed = cases_dir.cases().seed();
   report.environment = describe_environment(threads);
@@ -92,6 +92,7 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   options.max_examples = report.max_examples;
   const auto t0 = std::chrono::steady_clock::now();
   rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options);
+  cases_dir.throw_input_problem();
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   finalize(rec);
   out << status_line(rec) << std::endl;

@@ -1,6 +1,7 @@
 // The block file protocol (docs/file-protocol.md, "Block quantizers"): 'fpconform cases --scheme'
 // writes a block cases directory, 'fpconform check' checks the codes and scales a program wrote.
 #include "protocol/block_files.hpp"
+#include "protocol/mapped_file.hpp"
 
 #include "cli/args.hpp"
 #include "protocol/file_protocol.hpp"
@@ -48,19 +49,7 @@ json file_entry(const char* name, const Format& f) { return file_entry(name, f.n
 
 // The whole of a data file of exactly count x width bytes, as codes; InputError otherwise.
 std::vector<uint64_t> read_codes(const std::string& path, uint64_t count, int width) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (!fs::exists(st)) throw InputError(path + ": no such file");
-  if (!fs::is_regular_file(st)) throw InputError(path + " is not a regular file");
-  const uint64_t size = fs::file_size(path, ec);
-  if (ec) throw InputError(path + ": cannot be read");
-  if (size != count * static_cast<uint64_t>(width)) throw InputError(path + " " + size_problem(count, width, size));
-  std::ifstream in(path, std::ios::binary);
-  std::vector<unsigned char> bytes(static_cast<size_t>(size));
-  if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size))) throw InputError(path + ": cannot be read");
-  std::vector<uint64_t> codes(static_cast<size_t>(count));
-  for (size_t i = 0; i < codes.size(); ++i) codes[i] = load_le(&bytes[i * static_cast<size_t>(width)], width);
-  return codes;
+  return MappedCodeFile(path, count, width).all();
 }
 
 // Field access with one-line errors naming the sidecar.

@@ -4,6 +4,7 @@
 
 #include "cli/args.hpp"
 #include "protocol/block_files.hpp"
+#include "protocol/mapped_file.hpp"
 #include "report/report.hpp"
 #include "cli/run_command.hpp"
 
@@ -211,44 +212,6 @@ json write_cases(const std::string& dir, const OpSemantics& s, const CaseSource&
 
 // ---- CasesDirectory -------------------------------------------------------------------------
 
-// A read-only memory map of a whole file whose size was checked first.
-class CasesDirectory::MappedFile {
- public:
-  // InputError unless `path` is a regular file of exactly count x width bytes.
-  MappedFile(const std::string& path, uint64_t count, int width) : width_(width) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      const int e = errno;
-      throw InputError(path + (e == ENOENT ? ": no such file" : ": cannot be read (" + std::string(std::strerror(e)) + ")"));
-    }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      ::close(fd);
-      throw InputError(path + " is not a regular file");
-    }
-    const auto size = static_cast<uint64_t>(st.st_size);
-    if (size != count * static_cast<uint64_t>(width)) {
-      ::close(fd);
-      throw InputError(path + " " + size_problem(count, width, size));
-    }
-    size_ = static_cast<size_t>(size);
-    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) throw InputError(path + ": cannot be mapped (" + std::string(std::strerror(errno)) + ")");
-    data_ = static_cast<const unsigned char*>(p);
-  }
-  ~MappedFile() { ::munmap(const_cast<unsigned char*>(data_), size_); }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-
-  uint64_t code(uint64_t i) const { return load_le(data_ + i * static_cast<uint64_t>(width_), width_); }
-
- private:
-  const unsigned char* data_ = nullptr;
-  size_t size_ = 0;
-  int width_;
-};
-
 CasesDirectory::~CasesDirectory() = default;
 
 namespace {
@@ -375,7 +338,7 @@ class DataFiles {
 
 }  // namespace
 
-CasesDirectory::CasesDirectory(const std::string& dir) {
+CasesDirectory::CasesDirectory(const std::string& dir, InputCheck input_check) : input_check_(input_check) {
   const std::string sidecar_path = (fs::path(dir) / kSidecar).string();
   const Sidecar sc(sidecar_path);
   const json j = read_sidecar(dir, sc, sidecar_path);
@@ -385,26 +348,45 @@ CasesDirectory::CasesDirectory(const std::string& dir) {
   const std::vector<DataFile> operands = files.operands(j, semantics_);
   const DataFile output = files.read(sc.object(j, "", "output"), "output", semantics_.out->name, semantics_.out->bits());
   output_path_ = output.path;
-  output_width_ = output.width;
 
   // The input files must hold the very cases the sidecar describes: the checker regenerates them.
   const uint64_t count = cases_->count();
-  std::vector<std::unique_ptr<MappedFile>> mapped;
-  for (const DataFile& f : operands) mapped.push_back(std::make_unique<MappedFile>(f.path, count, f.width));
-  std::vector<std::vector<uint64_t>> ops(operands.size(), std::vector<uint64_t>(kIoChunk));
-  std::vector<uint64_t*> ptrs;
-  for (auto& v : ops) ptrs.push_back(v.data());
-  for (uint64_t first = 0; first < count; first += kIoChunk) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, count - first));
-    cases_->fill(first, n, ptrs.data());
-    for (size_t k = 0; k < ops.size(); ++k)
-      for (size_t i = 0; i < n; ++i)
-        if (mapped[k]->code(first + i) != ops[k][i])
-          throw InputError(operands[k].path + ": case " + std::to_string(first + i) + " holds " +
-                           hex(mapped[k]->code(first + i)) + ", but the sidecar's cases give " + hex(ops[k][i]) +
-                           " (inputs changed, or written by another fpconform version)");
+  for (const DataFile& f : operands) inputs_.push_back(std::make_unique<MappedCodeFile>(f.path, count, f.width));
+  if (input_check_ == InputCheck::Now) {
+    std::vector<std::vector<uint64_t>> ops(operands.size(), std::vector<uint64_t>(kIoChunk));
+    std::vector<uint64_t*> ptrs;
+    for (auto& v : ops) ptrs.push_back(v.data());
+    for (uint64_t first = 0; first < count; first += kIoChunk) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(kIoChunk, count - first));
+      cases_->fill(first, n, ptrs.data());
+      compare_inputs(first, n, ptrs.data());
+      throw_input_problem();
+    }
   }
-  output_ = std::make_unique<MappedFile>(output_path_, count, output_width_);
+  output_ = std::make_unique<MappedCodeFile>(output_path_, count, output.width);
+}
+
+std::string CasesDirectory::input_problem(size_t file, uint64_t index, uint64_t expected) const {
+  const MappedCodeFile& f = *inputs_[file];
+  return f.path() + ": case " + std::to_string(index) + " holds " + hex(f.code(index)) + ", but the sidecar's cases give " +
+         hex(expected) + " (inputs changed, or written by another fpconform version)";
+}
+
+// Records the smallest (case, file) whose code differs from the regenerated one.
+void CasesDirectory::compare_inputs(uint64_t first, size_t n, const uint64_t* const* ops) const {
+  for (size_t k = 0; k < inputs_.size(); ++k) {
+    const size_t j = inputs_[k]->first_difference(first, n, ops[k]);
+    if (j == n) continue;
+    std::lock_guard lock(problem_mu_);
+    const uint64_t index = first + j;
+    if (!problem_ || index < problem_->index || (index == problem_->index && k < problem_->file))
+      problem_ = FirstDifference{index, ops[k][j], k};
+  }
+}
+
+void CasesDirectory::throw_input_problem() const {
+  std::lock_guard lock(problem_mu_);
+  if (problem_) throw InputError(input_problem(problem_->file, problem_->index, problem_->expected));
 }
 
 std::string CasesDirectory::op_name() const {
@@ -431,8 +413,9 @@ SubjectOp CasesDirectory::subject_op(const std::string& entry) const {
   op.run = [](const uint64_t* const*, uint64_t*, size_t) {
     throw std::logic_error("a file subject's results are looked up by case index (run_cases)");
   };
-  op.run_cases = [this](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
-    for (size_t j = 0; j < n; ++j) out[j] = output(first + j);
+  op.run_cases = [this](uint64_t first, const uint64_t* const* ops, uint64_t* out, size_t n) {
+    if (input_check_ == InputCheck::DuringCheck) compare_inputs(first, n, ops);
+    output_->read(first, n, out);
   };
   return op;
 }

@@ -20,10 +20,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace fpc {
+
+class MappedCodeFile;
 
 inline constexpr const char* kCasesSchema = "fpconform.cases/1";
 // At most this many cases per directory (2^28: 1 GiB per 4-byte file). Exhaustive sweeps beyond
@@ -58,9 +62,16 @@ nlohmann::json write_cases(const std::string& dir, const OpSemantics& s, const C
 // and op are known, the widths are the formats' widths, the cases regenerate to the sidecar's
 // count and to the very codes of the input files, and every file has exactly count x width bytes.
 // Any problem is one InputError line naming the file.
+//
+// InputCheck::DuringCheck leaves the comparison of the input files with the regenerated cases to
+// the subject op's run_cases, which gets the regenerated cases from the checker anyway: one pass
+// over the cases instead of two, on the checker's threads. After the check, throw_input_problem()
+// reports the first case whose input codes differ (the same error the constructor would give).
+enum class InputCheck { Now, DuringCheck };
+
 class CasesDirectory {
  public:
-  explicit CasesDirectory(const std::string& dir);
+  explicit CasesDirectory(const std::string& dir, InputCheck input_check = InputCheck::Now);
   ~CasesDirectory();
   CasesDirectory(const CasesDirectory&) = delete;
   CasesDirectory& operator=(const CasesDirectory&) = delete;
@@ -72,16 +83,29 @@ class CasesDirectory {
   std::string op_name() const;
   // The result code out.bin holds for case i (< cases().count()).
   uint64_t output(uint64_t case_index) const;
-  // The output file as a subject op: its run_cases looks the results up by case index.
+  // The output file as a subject op: its run_cases looks the results up by case index (and, with
+  // InputCheck::DuringCheck, compares the input files with the cases it is handed).
   SubjectOp subject_op(const std::string& entry) const;
+  // With InputCheck::DuringCheck, after every case went through subject_op: InputError for the
+  // first case whose input codes differ from the regenerated ones, if any.
+  void throw_input_problem() const;
 
  private:
-  class MappedFile;
+  void compare_inputs(uint64_t first, size_t n, const uint64_t* const* ops) const;
+  std::string input_problem(size_t file, uint64_t index, uint64_t expected) const;
+
   OpSemantics semantics_;
   std::unique_ptr<CaseSource> cases_;
   std::string output_path_;
-  std::unique_ptr<MappedFile> output_;
-  int output_width_ = 1;
+  std::unique_ptr<MappedCodeFile> output_;
+  std::vector<std::unique_ptr<MappedCodeFile>> inputs_;
+  InputCheck input_check_ = InputCheck::Now;
+  struct FirstDifference {
+    uint64_t index = 0, expected = 0;
+    size_t file = 0;
+  };
+  mutable std::mutex problem_mu_;
+  mutable std::optional<FirstDifference> problem_;
 };
 
 }  // namespace fpc

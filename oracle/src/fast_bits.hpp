@@ -201,19 +201,20 @@ inline uint64_t round_wide(const OutSpec& o, bool neg, u128 S, int exp, bool sti
   return round_finite<R>(o, neg, static_cast<uint64_t>(S >> sh), exp + sh, sticky);
 }
 
-// Exact sum of two finite non-zero values (sig < 2^64 each), rounded once.
+// Exact sum of two finite non-zero values (sig < 2^106 each: a significand, or an exact product
+// of two 53-bit significands for fma), rounded once.
 //
 // The operand with the larger leading exponent la is placed with its msb at bit 125 of a u128
-// (quantum E0 = la - 125); the other is shifted onto the same quantum. Nothing is lost unless
-// the smaller operand reaches below 2^E0; then its lead exponent lb satisfies lb - 63 < E0, i.e.
-// lb < la - 62, its magnitude is below 2^(la-61), and the exact sum lies strictly between two
-// consecutive multiples of 2^E0: we keep the lower one and set sticky (for a difference: the
-// truncated difference minus one). Its magnitude exceeds 2^la - 2^(la-61) >= 2^(la-1), so the
-// kept integer has its msb at bit >= 124, which round_wide needs. A sum below 2^127 never
-// overflows the u128.
+// (quantum E0 = la - 125; the shift 125 - msb(as) >= 20 loses nothing); the other is shifted
+// onto the same quantum. Nothing is lost unless the smaller operand reaches below 2^E0; then its
+// lead exponent lb satisfies lb < E0 + 106 = la - 19, its magnitude is below 2^(la-18), and the
+// exact sum lies strictly between two consecutive multiples of 2^E0: we keep the lower one and
+// set sticky (for a difference: the truncated difference minus one). Its magnitude exceeds
+// 2^la - 2^(la-18) >= 2^(la-1), so the kept integer has its msb at bit >= 124, which round_wide
+// needs. A sum below 2^127 never overflows the u128.
 template <Rounding R>
-inline uint64_t add_finite(const OutSpec& o, bool an, uint64_t as, int ae, bool bn, uint64_t bs, int be) {
-  int la = ae + msb64(as), lb = be + msb64(bs);
+inline uint64_t add_finite(const OutSpec& o, bool an, u128 as, int ae, bool bn, u128 bs, int be) {
+  int la = ae + msb128(as), lb = be + msb128(bs);
   if (la < lb) {
     std::swap(an, bn);
     std::swap(as, bs);
@@ -221,15 +222,15 @@ inline uint64_t add_finite(const OutSpec& o, bool an, uint64_t as, int ae, bool 
     std::swap(la, lb);
   }
   const int E0 = la - 125;
-  const u128 A = u128{as} << (ae - E0);  // ae - E0 = 125 - msb(as) >= 62
+  const u128 A = as << (ae - E0);
   u128 B = 0;
   bool sticky = false;
   const int sh = be - E0;
   if (sh >= 0) {
-    B = u128{bs} << sh;  // exact: msb(B) = lb - E0 <= 125
-  } else if (sh > -64) {
+    B = bs << sh;  // exact: msb(B) = lb - E0 <= 125
+  } else if (sh > -128) {
     B = bs >> -sh;
-    sticky = (bs & ((uint64_t{1} << -sh) - 1)) != 0;
+    sticky = (bs & ((u128{1} << -sh) - 1)) != 0;
   } else {
     sticky = true;
   }
@@ -316,8 +317,8 @@ inline uint64_t sqrt_val(const OutSpec& o, const Val& a) {
   return round_finite<R>(o, false, r, (e - t) / 2, !exact);
 }
 
-// fma(a, b, c): the product is exact in 64 bits when both significands have at most 31 bits
-// (the caller guarantees it), then one exact sum as in add_finite.
+// fma(a, b, c): the product of two significands (< 2^53 each: formats of up to 52 mantissa bits)
+// is exact in a u128, then one exact sum as in add_finite.
 template <Rounding R>
 inline uint64_t fma_vals(const OutSpec& o, const Val& a, const Val& b, const Val& c) {
   if (a.cls == Cls::NaN || b.cls == Cls::NaN || c.cls == Cls::NaN) return o.nan_res;
@@ -327,9 +328,11 @@ inline uint64_t fma_vals(const OutSpec& o, const Val& a, const Val& b, const Val
   if (a.cls == Cls::Inf || b.cls == Cls::Inf) p.cls = Cls::Inf;
   else if (a.cls == Cls::Zero || b.cls == Cls::Zero) p.cls = Cls::Zero;
   else {
-    p.cls = Cls::Finite;
-    p.sig = a.sig * b.sig;
-    p.exp = a.exp + b.exp;
+    const u128 P = u128{a.sig} * b.sig;
+    const int pe = a.exp + b.exp;
+    if (c.cls == Cls::Inf) return o.inf_res[c.neg];
+    if (c.cls == Cls::Zero) return round_wide<R>(o, p.neg, P, pe, false);
+    return add_finite<R>(o, p.neg, P, pe, c.neg, c.sig, c.exp);
   }
   return add_vals<R>(o, p, c);
 }

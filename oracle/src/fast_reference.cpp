@@ -6,6 +6,7 @@
 #include "fpconform/fast_reference.hpp"
 
 #include "fast_bits.hpp"
+#include "fast_wide.hpp"
 #include "lane_avx512.hpp"
 #include "fpconform/arith.hpp"
 #include "fpconform/vector_clones.hpp"
@@ -86,7 +87,7 @@ using fast::Geom;
 using fast::OutSpec;
 using fast::Val;
 
-enum class Path { None, CodeTable, KeyedTable, BitRound, OpTable, ExactInt, FloatLane, OracleTable };
+enum class Path { None, CodeTable, KeyedTable, BitRound, OpTable, ExactInt, FloatLane, OracleTable, WideLane };
 
 constexpr int kMaxKeyBits = 22;     // keyed tables of at most 4 Mi entries
 constexpr int kMaxDomainBits = 16;  // op / oracle tables: whole input domains of at most 2^16 points
@@ -189,6 +190,22 @@ LaneFit lane_fit(const OpSemantics& s, ArithOp op) {
 #endif
 }
 
+// The IEEE binary32/binary64 hardware lane (fast_wide.hpp, where the proof is): arithmetic with
+// the operands and the result in the same IEEE interchange format, on a CPU that has the lane.
+// binary64 fma under rna has no cheap tie test: the integer engine does all of it.
+bool is_ieee_binary(const Format& f, int exp_bits, int man_bits) {
+  return f.kind == FormatKind::Float && f.exp_bits == exp_bits && f.man_bits == man_bits &&
+         f.bias == (1 << (exp_bits - 1)) - 1 && f.nonfinite == NonFinite::Ieee && f.has_sign && f.has_zero &&
+         f.has_subnormals && f.bits() == 1 + exp_bits + man_bits;
+}
+
+bool wide_lane_fits(const OpSemantics& s, ArithOp op) {
+  if (op == ArithOp::Convert || op == ArithOp::Other || s.in != s.out || !fast::wide_lane_available()) return false;
+  const bool binary64 = is_ieee_binary(*s.in, 11, 52);
+  if (!binary64 && !is_ieee_binary(*s.in, 8, 23)) return false;
+  return !(binary64 && op == ArithOp::Fma && s.rounding == Rounding::NearestAway);
+}
+
 Plan plan_for(const OpSemantics& s) {
   Plan p;
   if (s.in == nullptr || s.out == nullptr || s.rounding == Rounding::Stochastic) return p;
@@ -205,7 +222,7 @@ Plan plan_for(const OpSemantics& s) {
   p.entry_bytes = entry_bytes_for(*s.out);
   const int domain_bits = p.arity * p.in_bits;
   const bool floats = s.in->kind == FormatKind::Float && s.out->kind == FormatKind::Float;
-  const bool bit_level = floats && p.op != ArithOp::Other && (p.op != ArithOp::Fma || s.in->man_bits <= 30);
+  const bool bit_level = floats && p.op != ArithOp::Other && (p.op != ArithOp::Fma || s.in->man_bits <= 52);
 
   if (bit_level && p.op == ArithOp::Convert) {
     const Format &F = *s.in, &G = *s.out;
@@ -246,6 +263,9 @@ Plan plan_for(const OpSemantics& s) {
     } else if (const LaneFit lane = lane_fit(s, p.op); lane.ok) {
       p.path = Path::FloatLane;
       p.lane_double = lane.use_double;
+    } else if (wide_lane_fits(s, p.op)) {
+      p.path = Path::WideLane;
+      p.lane_double = s.in->bits() == 64;
     } else {
       p.path = Path::ExactInt;
     }
@@ -268,6 +288,7 @@ std::string path_name(Path p) {
     case Path::ExactInt: return "exact-int+bit-round";
     case Path::FloatLane: return "float-lane+keyed-table";
     case Path::OracleTable: return "oracle-table";
+    case Path::WideLane: return "ieee-lane+exact-int";
   }
   return "";
 }
@@ -304,6 +325,9 @@ struct Engine {
   OutSpec out;
   bool daz = false;
   ArithOp op = ArithOp::Convert;
+  // Tests only: fma results one ulp off where operand 2 has low bits 1011 (a corrupted copy of the
+  // integer fma that the proofs must catch).
+  bool planted_fma_off_by_one = false;
 
   Val dec(uint64_t c) const { return fast::decode(in, c, daz); }
 
@@ -321,7 +345,9 @@ struct Engine {
       case ArithOp::Mul: return fast::mul_vals<R>(out, dec(codes[0]), dec(codes[1]));
       case ArithOp::Div: return fast::div_vals<R>(out, dec(codes[0]), dec(codes[1]));
       case ArithOp::Sqrt: return fast::sqrt_val<R>(out, dec(codes[0]));
-      case ArithOp::Fma: return fast::fma_vals<R>(out, dec(codes[0]), dec(codes[1]), dec(codes[2]));
+      case ArithOp::Fma:
+        return fast::fma_vals<R>(out, dec(codes[0]), dec(codes[1]), dec(codes[2])) +
+               (planted_fma_off_by_one && (codes[2] & 0xF) == 0xB ? 1 : 0);
       case ArithOp::Other: break;
     }
     return 0;
@@ -779,6 +805,72 @@ BatchFn lane_fn(const OpSemantics& s, const Plan& p) {
   return p.lane_double ? lane_fn_w<double>(s, p) : lane_fn_w<float>(s, p);
 }
 
+// ----- the IEEE binary32/binary64 hardware lane (fast_wide.hpp) -----------------------------------
+
+fast::WideOp wide_op(ArithOp op) {
+  switch (op) {
+    case ArithOp::Add: return fast::WideOp::Add;
+    case ArithOp::Sub: return fast::WideOp::Sub;
+    case ArithOp::Mul: return fast::WideOp::Mul;
+    case ArithOp::Div: return fast::WideOp::Div;
+    case ArithOp::Sqrt: return fast::WideOp::Sqrt;
+    default: return fast::WideOp::Fma;
+  }
+}
+
+// OR of every operand code, for the bad-code check (one vectorised pass per operand).
+FPC_VECTOR_CLONES uint64_t or_of_codes(const uint64_t* a, size_t n) {
+  uint64_t bits = 0;
+  for (size_t i = 0; i < n; ++i) bits |= a[i];
+  return bits;
+}
+
+// The lane decides the plain cases; the integer engine computes the ones it hands back (specials,
+// zero, subnormal and overflowing results, possible rna ties), and all of them where the lane
+// cannot run (no AVX-512, or MXCSR flushing subnormals on this thread).
+BatchFn wide_fn(const OpSemantics& s, const Plan& p, bool planted) {
+  const Engine eng = make_engine(s, p.op);
+  fast::WideKernel kernel;
+  kernel.binary64 = p.lane_double;
+  kernel.op = wide_op(p.op);
+  kernel.mode = static_cast<int>(s.rounding);
+  kernel.daz = s.policy.daz;
+  kernel.ftz = s.policy.ftz;
+  kernel.planted_off_by_one = planted;
+  // The semantics' special results, from the oracle (OutSpec), against the IEEE ones.
+  const OutSpec& o = eng.out;
+  const uint64_t sign = o.g.sign_bit, inf = o.g.field_ones << o.g.m, max_finite = inf - 1;
+  const Rounding r = s.rounding;
+  const uint64_t pos_overflow = r == Rounding::TowardZero || r == Rounding::TowardNegative || r == Rounding::ToOdd ? max_finite : inf;
+  const uint64_t neg_overflow = r == Rounding::TowardZero || r == Rounding::TowardPositive || r == Rounding::ToOdd ? max_finite : inf;
+  kernel.nan_res = o.nan_res;
+  kernel.ieee_specials = (o.nan_res & ~sign) > inf && o.inf_res[0] == inf && o.inf_res[1] == (sign | inf);
+  kernel.ieee_zero = o.zero_res[0] == 0 && o.zero_res[1] == sign;
+  kernel.ieee_big = kernel.ieee_specials && o.ovf_res[0] == pos_overflow && o.ovf_res[1] == (sign | neg_overflow);
+  const Format* in_fmt = s.in;
+  const int arity = p.arity;
+  return [eng, kernel, in_fmt, arity](const uint64_t* const* in, uint64_t* out, size_t n) {
+    const uint64_t mask = eng.in.code_mask;
+    uint64_t bad = 0;
+    if (mask != ~uint64_t{0})
+      for (int k = 0; k < arity; ++k) bad |= or_of_codes(in[k], n);
+    auto engine_case = [&](size_t i) {
+      uint64_t codes[3] = {0, 0, 0};
+      for (int k = 0; k < arity; ++k) codes[k] = in[k][i] & mask;
+      out[i] = eval_any_mode(eng, codes);
+    };
+    if (fast::wide_lane_available()) {
+      thread_local std::vector<uint32_t> rest;  // grows to the largest batch, then no allocation
+      if (rest.size() < n) rest.resize(n);
+      const size_t m = fast::wide_lane(kernel, in, out, n, rest.data());
+      for (size_t j = 0; j < m; ++j) engine_case(rest[j]);
+    } else {
+      for (size_t i = 0; i < n; ++i) engine_case(i);
+    }
+    if ((bad & ~mask) != 0) throw_bad_code(*in_fmt, in, arity, n);
+  };
+}
+
 template <typename T>
 BatchFn table_fn(const OpSemantics& s, const Plan& p) {
   return table_batch<T>(cached_table<T>(s, p), p, s.in);
@@ -798,6 +890,7 @@ std::optional<BatchFn> fast_reference(const OpSemantics& s) {
   if (p.path == Path::None) return std::nullopt;
   if (p.path == Path::BitRound || p.path == Path::ExactInt) return engine_batch_for(make_engine(s, p.op), s.in, p.arity);
   if (p.path == Path::FloatLane) return lane_fn(s, p);
+  if (p.path == Path::WideLane) return wide_fn(s, p, false);
   switch (p.entry_bytes) {
     case 1: return table_fn<uint8_t>(s, p);
     case 2: return table_fn<uint16_t>(s, p);
@@ -838,6 +931,20 @@ std::optional<BatchFn> lane_reference(const OpSemantics& s) {
   p.op = op;
   p.lane_double = lane.use_double;
   return lane_fn(s, p);
+}
+
+std::optional<BatchFn> wide_lane_reference(const OpSemantics& s, bool planted_off_by_one) {
+  const Plan p = plan_for(s);
+  if (p.path != Path::WideLane) return std::nullopt;
+  return wide_fn(s, p, planted_off_by_one);
+}
+
+std::optional<BatchFn> corrupted_engine_fma(const OpSemantics& s) {
+  const Plan p = plan_for(s);
+  if (p.op != ArithOp::Fma || p.path == Path::None || p.path == Path::OracleTable) return std::nullopt;
+  Engine eng = make_engine(s, p.op);
+  eng.planted_fma_off_by_one = true;
+  return engine_batch_for(eng, s.in, p.arity);
 }
 
 std::vector<std::vector<uint64_t>> table_probes(const OpSemantics& s) {

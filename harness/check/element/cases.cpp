@@ -7,12 +7,18 @@
 
 namespace fpc {
 
-uint64_t mix64(uint64_t x) {
+namespace {
+
+inline uint64_t splitmix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
+
+}  // namespace
+
+uint64_t mix64(uint64_t x) { return splitmix64(x); }
 
 namespace {
 
@@ -31,6 +37,48 @@ FPC_VECTOR_CLONES void fill_exhaustive_binary(uint64_t* a, uint64_t* b, uint64_t
     const uint64_t i = begin + j;
     a[j] = (i >> bits) & mask;
     b[j] = i & mask;
+  }
+}
+
+// The random cases' hot loop: clones for AVX-512 (with DQ: 64-bit multiplies and conversions),
+// AVX2 and the baseline, picked at load time.
+#if !defined(FPC_NO_VECTOR_CLONES) && defined(__x86_64__) && defined(__ELF__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define FPC_RANDOM_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
+#endif
+#ifndef FPC_RANDOM_CLONES
+#define FPC_RANDOM_CLONES
+#endif
+
+// x mod d for x < 2^56 and 1 <= d <= 2^11, by two exact steps in binary64 (vectorisable, unlike
+// the integer division). With x = xh 2^28 + xl, x mod d = ((xh mod d)(2^28 mod d) + xl) mod d, and
+// the second dividend is below 2^11 2^11 + 2^28 < 2^29. For an integer y < 2^29, (y + 1/2) / d
+// lies at least 1/(2d) >= 2^-12 from every integer, and fl(fl(y + 1/2) * fl(1/d)) = (y + 1/2) / d
+// within a relative 2^-52 (absolute 2^-23): truncating it gives floor(y / d) exactly.
+inline uint64_t mod_small(uint64_t x, uint64_t d, double inv_d, uint64_t two28_mod_d) {
+  auto quotient = [inv_d](uint64_t y) {
+    return static_cast<uint64_t>(static_cast<int64_t>((static_cast<double>(static_cast<int64_t>(y)) + 0.5) * inv_d));
+  };
+  const uint64_t xh = x >> 28, xl = x & ((uint64_t{1} << 28) - 1);
+  const uint64_t y = (xh - quotient(xh) * d) * two28_mod_d + xl;
+  return y - quotient(y) * d;
+}
+
+// Operand k of random float cases [begin, begin + n): the scalar rule of CaseSource::fill (half
+// the cases uniform over codes, half log-uniform over values: a binade in [lo, lo + range), a
+// sign, a mantissa), written branch-free so that it vectorises. range <= 2^11 (every exponent
+// field of a float of at most 11 exponent bits).
+FPC_RANDOM_CLONES void fill_random_float(uint64_t* out, uint64_t begin, size_t n, uint64_t seed, uint64_t k,
+                                         uint64_t mask, int man_bits, uint64_t sign_bit, uint64_t lo, uint64_t range) {
+  const uint64_t man_mask = (uint64_t{1} << man_bits) - 1, two28_mod = (uint64_t{1} << 28) % range;
+  const double inv_range = 1.0 / static_cast<double>(range);
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t h = splitmix64(seed ^ splitmix64((begin + j) * 4 + k));
+    const uint64_t field = lo + mod_small(h >> 8, range, inv_range, two28_mod);
+    const uint64_t code = (sign_bit & (0 - ((h >> 7) & 1))) | (field << man_bits) | (splitmix64(h) & man_mask);
+    const uint64_t log_uniform = 0 - (h & 1);
+    out[j] = (((h >> 1) & mask) & ~log_uniform) | (code & log_uniform);
   }
 }
 
@@ -265,6 +313,13 @@ void CaseSource::fill(uint64_t begin, size_t n, uint64_t* const* ops) const {
       break;
     case CaseKind::Random: {
       const bool is_float = in_->kind == FormatKind::Float;
+      const uint64_t range = field_hi_ - field_lo_ + 1;
+      if (is_float && range <= (uint64_t{1} << 11) && in_->man_bits < 64) {
+        const uint64_t sign_bit = in_->has_sign ? uint64_t{1} << (in_->bits() - 1) : 0;
+        for (int k = 0; k < arity_; ++k)
+          fill_random_float(ops[k], begin, n, seed_, static_cast<uint64_t>(k), mask, in_->man_bits, sign_bit, field_lo_, range);
+        break;
+      }
       for (size_t j = 0; j < n; ++j) {
         uint64_t i = begin + j;
         for (int k = 0; k < arity_; ++k) {

@@ -11,13 +11,16 @@
 //     "code-table"  source of <= 16 bits: one table entry per source code
 //     "keyed-table" wider source: a table indexed by (sign, exponent, top mantissa bits, sticky)
 //     "bit-round"   where the keyed table would be too big (float64 -> float32, float32 -> float32...)
-//   add, sub, mul, div, sqrt, fma on binary floats (fma: operands of <= 30 mantissa bits), any
+//   add, sub, mul, div, sqrt, fma on binary floats (fma: operands of <= 52 mantissa bits), any
 //   output float format, every policy:
 //     "op-table"         the whole input domain has at most 2^16 points (8-bit pairs, 16-bit sqrt)
 //     "float-lane+keyed-table"  add/sub/mul of 16-bit formats (float16 in binary32, bfloat16 in
 //                        binary64): the exact product, or the sum rounded to odd (TwoSum), in
 //                        hardware floating point, then the keyed table binary32/64 -> output;
 //                        only where a proof (fast_reference.cpp) says it is exact
+//     "ieee-lane+exact-int"  float32 and float64 (operands and result alike): the CPU's IEEE
+//                        arithmetic with embedded rounding, 16 or 8 cases an AVX-512 instruction,
+//                        for the plain cases; the integer engine for the rest (fast_wide.hpp)
 //     "exact-int+bit-round"  exact integer arithmetic (u128), rounded once by the bit-level rounder
 //   anything else (integers, code tables, minimum/maximum...) whose whole input domain has at most
 //   2^16 points: "oracle-table", a table filled by the exact oracle itself.
@@ -60,6 +63,15 @@ std::optional<BatchFn> bit_level_reference(const OpSemantics& s);
 // The hardware-float lane for s (add/sub/mul, see fast_reference.cpp) even where fast_reference
 // would use an op table; nullopt when the lane's conditions do not hold for s.
 std::optional<BatchFn> lane_reference(const OpSemantics& s);
+
+// The IEEE binary32/binary64 hardware lane ("ieee-lane+exact-int") for s, with the integer engine
+// for the cases it hands back; with planted_off_by_one, a corrupted copy (one ulp off on the cases
+// it decides whose operand 0 has exponent field bits ...101) that the proofs must catch. nullopt where s does not take it.
+std::optional<BatchFn> wide_lane_reference(const OpSemantics& s, bool planted_off_by_one);
+
+// The integer engine for fma (any input format it covers, binary64 included) with results one
+// ulp off where operand 2 has low bits 1011: a corrupted copy that the proofs must catch.
+std::optional<BatchFn> corrupted_engine_fma(const OpSemantics& s);
 
 // One input case per entry of s's table (its representative: operand k of entry i is
 // probes[k][i]); empty when s's fast path has no table.
