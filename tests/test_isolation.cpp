@@ -148,12 +148,17 @@ TEST(Isolation, TimeoutOptionsAreChecked) {
 
 // ---- the file protocol's --exec ---------------------------------------------------------------
 
+// DIR/cases: every bfloat16 code, to be widened to float32.
+std::string bfloat16_cases(const TempDir& dir) {
+  const std::string cases = dir / "cases";
+  const Outcome r = cli({"cases", "--op", "convert", "--from", "bfloat16", "--to", "float32", "--cases", "exhaustive", "-o", cases});
+  EXPECT_EQ(r.status, 0) << r.err;
+  return cases;
+}
+
 TEST(Isolation, FileProtocolProgramThatCrashesGivesAnErrorReport) {
   TempDir dir;
-  const std::string cases = dir / "cases";
-  ASSERT_EQ(cli({"cases", "--op", "convert", "--from", "bfloat16", "--to", "float32", "--cases", "exhaustive", "-o", cases})
-                .status,
-            0);
+  const std::string cases = bfloat16_cases(dir);
   const std::string report = dir / "r.json";
   const Outcome r = cli({"check", cases, "--report", report, "--exec", "kill -SEGV $$"});
   EXPECT_EQ(r.status, 1) << r.out << r.err;
@@ -175,10 +180,7 @@ TEST(Isolation, FileProtocolProgramThatCrashesGivesAnErrorReport) {
 
 TEST(Isolation, FileProtocolExecRunsTheProgramOnTheDirectory) {
   TempDir dir;
-  const std::string cases = dir / "cases";
-  ASSERT_EQ(cli({"cases", "--op", "convert", "--from", "bfloat16", "--to", "float32", "--cases", "exhaustive", "-o", cases})
-                .status,
-            0);
+  const std::string cases = bfloat16_cases(dir);
   // The right answer, bfloat16 widened exactly (code << 16), as 4-byte little-endian codes.
   const std::string answer = dir / "answer.bin";
   {
