@@ -427,7 +427,7 @@ std::optional<std::string> run_program(const std::vector<std::string>& argv, dou
       waitpid(pid, &status, 0);
       char secs[32];
       std::snprintf(secs, sizeof secs, "%g", timeout);
-      return "timeout: the program ran longer than " + std::string(secs) + " s (--check-timeout)";
+      return "timed out: ran longer than " + std::string(secs) + " s (--check-timeout)";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -100,7 +100,7 @@ class SubjectWorkers {
 
 // Runs argv[0] (found on PATH) with argv in its own process group and waits at most `timeout`
 // seconds (0: no limit): nothing when it exits with status 0, else the cause ("crashed: SIGSEGV
-// (Segmentation fault)", "exited with status 3", "timeout: ..."; on a timeout its whole process
+// (Segmentation fault)", "exited with status 3", "timed out: ..."; on a timeout its whole process
 // group is killed). For the file protocol's `fpconform check DIR --exec CMD`.
 std::optional<std::string> run_program(const std::vector<std::string>& argv, double timeout);
 
