@@ -3,13 +3,16 @@
 #include "check/element/checker.hpp"
 #include "cli/args.hpp"
 #include "cli/run_command.hpp"
+#include "check/worker.hpp"
 #include "protocol/block_files.hpp"
 #include "protocol/file_protocol.hpp"
 #include "report/report.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <ostream>
 #include <thread>
@@ -26,6 +29,41 @@ std::string default_subject_name(const std::string& dir) {
   if (!p.has_filename()) p = p.parent_path();
   const std::string name = p.filename().string();
   return "file:" + (name.empty() ? std::string("cases") : name);
+}
+
+// The report of a check whose program (--exec) crashed, failed or hung: the check as the
+// sidecar describes it, with status error and the cause.
+int report_program_failure(const std::string& dir, const std::string& subject, const std::string& command,
+                           const std::string& cause, const std::string& report_path, int threads, std::ostream& out) {
+  std::ifstream in(fs::path(dir) / "cases.json");
+  const nlohmann::json sidecar = nlohmann::json::parse(in, nullptr, false);
+  CheckRecord rec;
+  try {
+    if (sidecar.is_discarded()) throw InputError("is not JSON");
+    rec.semantics = semantics_from_json(sidecar.at("semantics"));
+    rec.case_label = sidecar.at("cases").at("label").get<std::string>();
+    rec.case_count = sidecar.at("cases").at("count").get<uint64_t>();
+    rec.seed = sidecar.at("cases").at("seed").get<uint64_t>();
+  } catch (const std::exception& e) {
+    throw InputError("cases directory " + dir + ": cases.json: " + one_line(e.what()) + " (and the program " +
+                     one_line(cause) + ")");
+  }
+  Report report;
+  report.suite = "file";
+  report.seed = rec.seed;
+  report.environment = describe_environment(threads);
+  rec.subject = subject;
+  rec.op_name = CasesDirectory::op_name_for(rec.semantics);
+  rec.entry = command;
+  rec.range_end = rec.case_count;
+  (void)reference_for(rec.semantics, &rec.reference);
+  rec.outcome.error = cause;
+  finalize(rec);
+  out << status_line(rec) << std::endl;
+  report.checks.push_back(std::move(rec));
+  write_report(report, report_path);
+  out << "fpconform check: fail; report " << report_path << "\n";
+  return 1;
 }
 
 // The block part of 'fpconform check DIR': checks codes.bin and scales.bin, writes a report with
@@ -54,7 +92,7 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
 
 int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   (void)err;
-  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples"}, {"strict-nan"});
+  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples", "exec", "check-timeout"}, {"strict-nan"});
   if (a.positional().size() != 1) throw InputError("check takes one cases directory: fpconform check DIR [--report PATH]");
   const std::string dir = a.positional()[0];
   Report report;
@@ -68,6 +106,25 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   if (subject.empty() || subject.find('/') != std::string::npos || subject.size() > 200)
     throw InputError("--subject-name must be 1..200 characters without '/'");
   const std::string report_path = a.value("report").value_or((fs::path(dir) / "report.json").string());
+  // --exec: run the program under test first, supervised; a crash, a failure or a hang is the
+  // check's error (the report is written), not the end of fpconform.
+  if (auto command = a.value("exec")) {
+    double timeout = 3600;
+    if (auto t = a.value("check-timeout")) {
+      char* end = nullptr;
+      timeout = std::strtod(t->c_str(), &end);
+      if (t->empty() || end != t->c_str() + t->size() || !(timeout >= 0) || timeout > 1e7)
+        throw InputError("--check-timeout takes seconds (0 for no limit), got '" + t->substr(0, 40) + "'");
+    }
+    std::error_code ec;
+    fs::remove(fs::path(dir) / "out.bin", ec);  // never check a stale output
+    if (auto cause = run_program({"/bin/sh", "-c", *command, "sh", dir}, timeout)) {
+      if (is_block_cases_dir(dir)) throw InputError("the program " + one_line(*command) + " failed: " + *cause);
+      return report_program_failure(dir, subject, *command, "the program " + *cause, report_path, threads, out);
+    }
+  } else if (a.value("check-timeout")) {
+    throw InputError("--check-timeout is for --exec");
+  }
   if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, out);
 
   const CasesDirectory cases_dir(dir, InputCheck::DuringCheck);

@@ -12,6 +12,7 @@
 #include "cli/run_command.hpp"
 #include "cli/selfcheck_command.hpp"
 #include "cli/subjects_command.hpp"
+#include "check/worker.hpp"
 #include "report/report_tools.hpp"
 
 #include <ostream>
@@ -41,11 +42,17 @@ commands:
                                   recompute the golden vectors (specs, SEEDS) and write a report
   run [--suite quick|full|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]
       [--shard i/N] [--threads N] [--seed S] [--strict-nan] [--max-examples K]
-      [--no-known-deviations]
+      [--no-known-deviations] [--case-timeout S] [--check-timeout S] [--in-process]
                                   check subjects against the oracle; JSON report (exit 1 on
                                   any failure; a check failing only as a known deviation of
                                   kernels/known_deviations.cpp does not fail the run unless
-                                  --no-known-deviations)
+                                  --no-known-deviations). Plugins and cuda_device run in
+                                  supervised workers: a crash or a hang (--case-timeout, 60 s
+                                  a batch; --check-timeout, 3600 s a check) is that check's
+                                  error (docs/robustness.md); --in-process: no workers
+  run --resume REPORT [--report PATH] [--threads N]
+                                  run the checks an interrupted run (SIGINT/SIGTERM, exit
+                                  128+N) left "interrupted" in REPORT, into the same report
   subjects [--plugin PATH.so] [--json]
                                   every subject, its ops and whether it is available here;
                                   then the block quantizers and their claims (scheme,
@@ -67,6 +74,8 @@ commands:
                                   for another program to write DIR/codes.bin and DIR/scales.bin
                                   (int4 groups: and DIR/zero_points.bin)
   check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--max-examples K]
+            [--exec CMD [--check-timeout S]]
+                                  (--exec: first run sh -c CMD with DIR as $1, supervised)
                                   check DIR/out.bin (block directories: codes.bin, scales.bin,
                                   zero_points.bin) against the oracle; report (default
                                   DIR/report.json); exit 1 on any failure
@@ -124,6 +133,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "cases") return cmd_cases(rest, out);
     if (cmd == "check") return cmd_check(rest, out, err);
     if (cmd == "quantize") return cmd_quantize(rest, out);
+    if (cmd == "__worker") return worker_main(rest);  // started by run's supervisor (check/worker.hpp)
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

@@ -2,17 +2,25 @@
 #include "cli/run_command.hpp"
 
 #include "cli/args.hpp"
+#include "cli/describe.hpp"
+#include "check/interrupt.hpp"
+#include "check/worker.hpp"
 #include "check/block/block_check.hpp"
 #include "../kernels/plugin_loader.hpp"
 #include "report/report.hpp"
 #include "check/suite.hpp"
 
+#include <string.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -89,26 +97,184 @@ class Progress {
   std::chrono::steady_clock::time_point begin_, last_;
 };
 
-// One block check of a run: blocks [range] of the shard, or skipped where the subject cannot run.
-BlockCheckRecord run_block_spec(const CheckSpec& spec, const Shard& shard) {
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig);
+}
+
+// Seconds for --case-timeout / --check-timeout: a positive decimal ("0.5", "60"); 0 only where
+// `zero_means_none`.
+double parse_seconds(const std::string& option, const std::string& text, bool zero_means_none) {
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !(v >= 0) || v > 1e7 ||
+      (v == 0 && !zero_means_none))
+    throw InputError("--" + option + " takes seconds (" + (zero_means_none ? "0 for no limit, " : "") +
+                     "e.g. 0.5 or 60), got '" + text.substr(0, 40) + "'");
+  return v;
+}
+
+// A block check of a run before it runs (status "interrupted" until it does).
+BlockCheckRecord plan_block_check(const CheckSpec& spec, const Shard& shard) {
   const BlockSubject& subject = block_subject_by_name(spec.subject);
   const BlockCaseSet set = BlockCaseSet::parse(spec.cases);
-  const std::vector<BlockCase> cases = block_cases(subject.claims, set, spec.seed);
-  BlockCheckRecord rec =
-      block_check_record(subject.name, subject.description, subject.claims, set, spec.seed, cases, shard.index, shard.count);
+  BlockCheckRecord rec = block_check_record(subject.name, subject.description, subject.claims, set, spec.seed,
+                                            block_cases(subject.claims, set, spec.seed), shard.index, shard.count);
+  rec.status = "interrupted";
+  return rec;
+}
+
+// Runs a planned block check: blocks [range] of the shard, or skipped where the subject cannot run.
+void run_block_check(BlockCheckRecord& rec) {
+  const BlockSubject& subject = block_subject_by_name(rec.subject);
+  const std::vector<BlockCase> cases = block_cases(rec.claims, BlockCaseSet::parse(rec.case_label), rec.seed);
   if (!subject.available) {
     rec.status = "skipped";
     rec.skipped_reason = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
     rec.result = check_blocks(subject.name, rec.claims, cases, 0, 0, {});  // the distances' references, no block
-    return rec;
+    return;
   }
   auto t0 = std::chrono::steady_clock::now();
   rec.result = check_blocks(subject.name, rec.claims, cases, rec.range_begin, rec.range_end,
                             [&](size_t, const BlockCase& c) { return subject.run(c.bits); });
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec.status.clear();
   finalize(rec);
+}
+
+// The subjects of a run: built-in ones and plugins, and the supervised workers of those that run
+// isolated (plugins and cuda_device, unless --in-process).
+class RunSubjects {
+ public:
+  RunSubjects(const std::vector<std::string>& plugin_paths, IsolationLimits limits, bool in_process)
+      : plugins_(load_plugins(plugin_paths)), paths_(plugin_paths), limits_(limits), in_process_(in_process) {}
+
+  const std::vector<Subject>& plugins() const { return plugins_; }
+  const Subject& find(const std::string& name) const { return find_subject(plugins_, name); }
+
+  // The workers that run `subject`, or nullptr where it runs in this process.
+  SubjectWorkers* workers(const Subject& subject) {
+    if (in_process_) return nullptr;
+    WorkerTarget target;
+    for (size_t i = 0; i < plugins_.size(); ++i)
+      if (plugins_[i].name == subject.name) target.plugin_path = paths_[i];
+    if (target.plugin_path.empty() && subject.name != "cuda_device") return nullptr;
+    if (target.plugin_path.empty()) target.subject = subject.name;
+    auto& w = workers_[subject.name];
+    if (!w) w = std::make_unique<SubjectWorkers>(target, subject, limits_);
+    return w.get();
+  }
+
+ private:
+  std::vector<Subject> plugins_;
+  std::vector<std::string> paths_;
+  IsolationLimits limits_;
+  bool in_process_;
+  std::map<std::string, std::unique_ptr<SubjectWorkers>> workers_;
+};
+
+// An element check of a run before it runs (status "interrupted" until it does).
+CheckRecord plan_check(const CheckSpec& spec, const RunSubjects& subjects, const Shard& shard, const Report& report) {
+  const Subject& subject = subjects.find(spec.subject);
+  const SubjectOp& op = find_op(subject, spec.op);
+  CaseSource cases = CaseSource::parse(op.semantics, spec.cases, spec.seed);
+  CheckRecord rec;
+  rec.subject = subject.name;
+  rec.op_name = op.name;
+  rec.entry = op.entry;
+  rec.semantics = op.semantics;
+  rec.case_label = cases.label();
+  rec.case_count = cases.count();
+  rec.seed = spec.seed;
+  rec.range_begin = cases.count() * static_cast<uint64_t>(shard.index) / static_cast<uint64_t>(shard.count);
+  rec.range_end = cases.count() * static_cast<uint64_t>(shard.index + 1) / static_cast<uint64_t>(shard.count);
+  (void)reference_for(op.semantics, &rec.reference);
+  if (report.known_deviations_applied) rec.known_deviation = known_deviation_note(subject.name, op.name);
+  rec.status = "interrupted";
   return rec;
 }
+
+// "#1234: 0x3f80 0x0001", the failing case of an error.
+std::string failing_case_text(const CheckRecord& r) {
+  const FailingCase& f = *r.failing_case;
+  std::string s = "#" + std::to_string(f.index) + ":";
+  for (size_t k = 0; k < f.inputs.size(); ++k) {
+    char random[40];
+    std::snprintf(random, sizeof random, "random 0x%llx", static_cast<unsigned long long>(f.inputs[k]));
+    s += " " + (static_cast<int>(k) < r.semantics.arity() ? code_hex(*r.semantics.in, f.inputs[k]) : std::string(random));
+  }
+  return s;
+}
+
+// Runs a planned element check; Interrupted leaves it as it was.
+void run_check_record(CheckRecord& rec, RunSubjects& subjects, const Report& report, int threads, Progress& progress) {
+  const Subject& subject = subjects.find(rec.subject);
+  const SubjectOp& op = find_op(subject, rec.op_name);
+  const CaseSource cases = CaseSource::parse(op.semantics, rec.case_label, rec.seed);
+  CheckRecord done = rec;
+  if (!subject.available) {
+    done.status = "skipped";
+    done.skipped_reason = subject.unavailable_reason;
+    rec = std::move(done);
+    return;
+  }
+  CheckOptions options;
+  options.strict_nan = report.strict_nan;
+  options.threads = threads;
+  options.max_examples = report.max_examples;
+  progress.start(rec.id(), rec.range_end - rec.range_begin);
+  options.progress = [&progress](uint64_t n) {
+    progress.advance(n);
+    throw_if_interrupted();
+  };
+  struct Finish {
+    Progress& p;
+    ~Finish() { p.finish(); }
+  } finish{progress};
+  SubjectWorkers* workers = subjects.workers(subject);
+  auto t0 = std::chrono::steady_clock::now();
+  if (!workers) {
+    done.outcome = run_check(op, cases, rec.range_begin, rec.range_end, options);
+  } else {
+    const SubjectOp isolated = workers->begin_check(op, cases, rec.range_begin, rec.range_end);
+    done.outcome = run_check(isolated, cases, rec.range_begin, rec.range_end, options);
+    if (auto failure = workers->first_failure()) {
+      // The first failing case in case order, whichever thread met a failure first.
+      done.outcome.error = "subject failed: " + failure->cause;
+      if (auto found = workers->locate(*failure)) {
+        done.outcome.error = "subject failed: " + found->cause;
+        done.failing_case = std::move(*found);
+      } else if (!failure->check_timeout) {
+        done.outcome.error += " (in cases " + std::to_string(failure->begin) + ".." + std::to_string(failure->end - 1) +
+                              "; no single case fails alone)";
+      }
+    }
+  }
+  done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  done.status.clear();
+  finalize(done);
+  rec = std::move(done);
+}
+
+// Writes the report at most once a second while checks finish (and always when `now`), so that
+// a run that is killed keeps what it found.
+class ReportWriter {
+ public:
+  explicit ReportWriter(std::string path) : path_(std::move(path)) {}
+  void write(const Report& report, bool now) {
+    const auto t = std::chrono::steady_clock::now();
+    if (!now && t - last_ < std::chrono::seconds(1)) return;
+    const std::string tmp = path_ + ".tmp";
+    write_report(report, tmp);
+    if (std::rename(tmp.c_str(), path_.c_str()) != 0) throw InputError("cannot write report '" + path_ + "'");
+    last_ = t;
+  }
+
+ private:
+  std::string path_;
+  std::chrono::steady_clock::time_point last_{};
+};
 
 }  // namespace
 
@@ -128,8 +294,11 @@ std::string status_line(const CheckRecord& r) {
   char buf[512];
   std::string tail;
   if (r.status == "skipped") tail = r.skipped_reason;
-  else if (r.status == "error") tail = r.outcome.error;
-  else {
+  else if (r.status == "interrupted") tail = "not run: interrupted (fpconform run --resume REPORT runs it)";
+  else if (r.status == "error") {
+    tail = r.outcome.error;
+    if (r.failing_case) tail += "; first failing case " + failing_case_text(r);
+  } else {
     std::snprintf(buf, sizeof buf, "%llu cases, %llu failed, %llu impl-defined, %.2fs (%s)",
                   static_cast<unsigned long long>(r.outcome.cases), static_cast<unsigned long long>(r.outcome.failed),
                   static_cast<unsigned long long>(r.outcome.implementation_defined), r.seconds, r.reference.c_str());
@@ -146,84 +315,112 @@ std::string status_line(const CheckRecord& r) {
 }
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan", "no-known-deviations"},
-         {"subject", "plugin"});
+  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples", "case-timeout", "check-timeout", "resume"},
+         {"strict-nan", "no-known-deviations", "in-process"}, {"subject", "plugin"});
   if (!a.positional().empty()) throw InputError("run takes no positional arguments (did you mean --subject?)");
-  Report report;
-  report.suite = a.value("suite").value_or("quick");
-  report.seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
-  report.strict_nan = a.flag("strict-nan");
-  report.known_deviations_applied = !a.flag("no-known-deviations");
-  if (auto m = a.value("max-examples")) report.max_examples = Args::parse_unsigned("max-examples", *m, 1000);
-  Shard shard = a.value("shard") ? parse_shard(*a.value("shard")) : Shard{};
-  report.shard_index = shard.index;
-  report.shard_count = shard.count;
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
   if (threads == 0) throw InputError("--threads must be at least 1");
-  const std::string report_path = a.value("report").value_or("fpconform-report.json");
-  // Plugins: every op of every --plugin, with the case kinds of the quick suite (of the full
-  // suite with --suite full). With plugins, a built-in suite checks only the built-in subjects
-  // named with --subject (a suite file, all of its checks).
-  const std::vector<Subject> plugins = load_plugins(a.values("plugin"));
-  std::vector<std::string> builtin_subjects;
-  for (const std::string& name : a.values("subject"))
-    if (std::none_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == name; }))
-      builtin_subjects.push_back(name);
-  const bool builtin_suite = report.suite == "quick" || report.suite == "full";
+  IsolationLimits limits;
+  if (auto t = a.value("case-timeout")) limits.case_timeout = parse_seconds("case-timeout", *t, false);
+  if (auto t = a.value("check-timeout")) limits.check_timeout = parse_seconds("check-timeout", *t, true);
+
+  Report report;
+  std::string report_path;
   std::vector<CheckSpec> specs;
-  if (plugins.empty() || !builtin_subjects.empty() || !builtin_suite)
-    specs = suite_checks(report.suite, builtin_subjects, report.seed);
-  for (const Subject& p : plugins)
-    for (const SubjectOp& op : p.ops)
-      for (std::string& kind : suite_case_kinds(op.semantics, report.suite == "full"))
-        specs.push_back({p.name, op.name, std::move(kind), report.seed});
-  if (specs.empty()) throw InputError("the suite selects no checks");
+  const std::optional<std::string> resume = a.value("resume");
+  if (resume) {
+    // The run's settings and checks are the report's; only how it runs may be given again.
+    for (const char* option : {"suite", "shard", "seed", "max-examples"})
+      if (a.value(option)) throw InputError(std::string("--resume takes the run's --") + option + " from the report");
+    for (const char* option : {"strict-nan", "no-known-deviations"})
+      if (a.flag(option)) throw InputError(std::string("--resume takes the run's --") + option + " from the report");
+    if (!a.values("subject").empty() || !a.values("plugin").empty())
+      throw InputError("--resume takes the run's subjects and plugins from the report");
+    report = read_report(*resume);
+    report_path = a.value("report").value_or(*resume);
+  } else {
+    report.suite = a.value("suite").value_or("quick");
+    report.seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
+    report.strict_nan = a.flag("strict-nan");
+    report.known_deviations_applied = !a.flag("no-known-deviations");
+    if (auto m = a.value("max-examples")) report.max_examples = Args::parse_unsigned("max-examples", *m, 1000);
+    Shard shard = a.value("shard") ? parse_shard(*a.value("shard")) : Shard{};
+    report.shard_index = shard.index;
+    report.shard_count = shard.count;
+    report.plugins = a.values("plugin");
+    report_path = a.value("report").value_or("fpconform-report.json");
+  }
+  const Shard shard{report.shard_index, report.shard_count};
+  RunSubjects subjects(report.plugins, limits, a.flag("in-process"));
+  if (!resume) {
+    // Plugins: every op of every --plugin, with the case kinds of the quick suite (of the full
+    // suite with --suite full). With plugins, a built-in suite checks only the built-in subjects
+    // named with --subject (a suite file, all of its checks).
+    const std::vector<Subject>& plugins = subjects.plugins();
+    std::vector<std::string> builtin_subjects;
+    for (const std::string& name : a.values("subject"))
+      if (std::none_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == name; }))
+        builtin_subjects.push_back(name);
+    const bool builtin_suite = report.suite == "quick" || report.suite == "full";
+    if (plugins.empty() || !builtin_subjects.empty() || !builtin_suite)
+      specs = suite_checks(report.suite, builtin_subjects, report.seed);
+    for (const Subject& p : plugins)
+      for (const SubjectOp& op : p.ops)
+        for (std::string& kind : suite_case_kinds(op.semantics, report.suite == "full"))
+          specs.push_back({p.name, op.name, std::move(kind), report.seed});
+    if (specs.empty()) throw InputError("the suite selects no checks");
+    // Every check is in the report from the start, "interrupted" until it has run.
+    for (const CheckSpec& spec : specs) {
+      if (spec.block) report.block_checks.push_back(plan_block_check(spec, shard));
+      else report.checks.push_back(plan_check(spec, subjects, shard, report));
+    }
+  }
   report.environment = describe_environment(threads);
 
+  ReportWriter writer(report_path);
+  writer.write(report, true);
+  install_interrupt_handlers();
+  struct Restore {
+    ~Restore() { restore_interrupt_handlers(); }
+  } restore;
   Progress progress(err, isatty(STDERR_FILENO) != 0);
-  for (const CheckSpec& spec : specs) {
-    if (spec.block) {
-      report.block_checks.push_back(run_block_spec(spec, shard));
-      out << block_status_line(report.block_checks.back()) << std::endl;
-      continue;
-    }
-    const Subject& subject = find_subject(plugins, spec.subject);
-    const SubjectOp& op = find_op(subject, spec.op);
-    CaseSource cases = CaseSource::parse(op.semantics, spec.cases, spec.seed);
-    CheckRecord rec;
-    rec.subject = subject.name;
-    rec.op_name = op.name;
-    rec.entry = op.entry;
-    rec.semantics = op.semantics;
-    rec.case_label = cases.label();
-    rec.case_count = cases.count();
-    rec.seed = spec.seed;
-    rec.range_begin = cases.count() * static_cast<uint64_t>(shard.index) / static_cast<uint64_t>(shard.count);
-    rec.range_end = cases.count() * static_cast<uint64_t>(shard.index + 1) / static_cast<uint64_t>(shard.count);
-    (void)reference_for(op.semantics, &rec.reference);
-    if (report.known_deviations_applied) rec.known_deviation = known_deviation_note(subject.name, op.name);
-    if (!subject.available) {
-      rec.status = "skipped";
-      rec.skipped_reason = subject.unavailable_reason;
-    } else {
-      CheckOptions options;
-      options.strict_nan = report.strict_nan;
-      options.threads = threads;
-      options.max_examples = report.max_examples;
-      progress.start(rec.id(), rec.range_end - rec.range_begin);
-      options.progress = [&progress](uint64_t n) { progress.advance(n); };
-      auto t0 = std::chrono::steady_clock::now();
-      rec.outcome = run_check(op, cases, rec.range_begin, rec.range_end, options);
-      rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      progress.finish();
-    }
-    finalize(rec);
-    out << status_line(rec) << std::endl;
-    report.checks.push_back(std::move(rec));
+  // In the order the suite lists them: element and block checks interleave as the specs do.
+  std::vector<std::pair<bool, size_t>> order;
+  if (!resume) {
+    size_t element = 0, block = 0;
+    for (const CheckSpec& spec : specs) order.push_back({spec.block, spec.block ? block++ : element++});
+  } else {
+    for (size_t i = 0; i < report.checks.size(); ++i) order.push_back({false, i});
+    for (size_t i = 0; i < report.block_checks.size(); ++i) order.push_back({true, i});
   }
-  write_report(report, report_path);
+  for (auto [block, index] : order) {
+    if (interrupt_signal()) break;
+    if (block) {
+      BlockCheckRecord& rec = report.block_checks[index];
+      if (rec.status != "interrupted") continue;
+      run_block_check(rec);
+      out << block_status_line(rec) << std::endl;
+    } else {
+      CheckRecord& rec = report.checks[index];
+      if (rec.status != "interrupted") continue;
+      try {
+        run_check_record(rec, subjects, report, threads, progress);
+      } catch (const Interrupted&) {
+        break;
+      }
+      out << status_line(rec) << std::endl;
+    }
+    writer.write(report, false);
+  }
+  writer.write(report, true);
   nlohmann::json summary = to_json(report)["summary"];
+  if (const int sig = interrupt_signal()) {
+    out << "fpconform run: interrupted by " << signal_name(sig) << ": " << summary.value("interrupted", 0)
+        << " checks not run, marked \"interrupted\" in " << report_path << "; fpconform run --resume " << report_path
+        << " runs them\n";
+    return 128 + sig;
+  }
   const nlohmann::json& blocks = summary["block_checks"];
   out << "fpconform run: " << summary["checks"] << " checks: " << summary["passed"] << " passed, " << summary["failed"]
       << " failed, " << summary["known_deviations"] << " known deviations, " << summary["skipped"] << " skipped, "

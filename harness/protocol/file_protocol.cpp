@@ -7,6 +7,7 @@
 #include "protocol/mapped_file.hpp"
 #include "report/report.hpp"
 #include "cli/run_command.hpp"
+#include "check/worker.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -389,8 +390,9 @@ void CasesDirectory::throw_input_problem() const {
   if (problem_) throw InputError(input_problem(problem_->file, problem_->index, problem_->expected));
 }
 
-std::string CasesDirectory::op_name() const {
-  const OpSemantics& s = semantics_;
+std::string CasesDirectory::op_name() const { return op_name_for(semantics_); }
+
+std::string CasesDirectory::op_name_for(const OpSemantics& s) {
   std::string name = s.op + "_" + s.in->name;
   if (s.op == "convert" || s.out != s.in) name += "_to_" + s.out->name;
   name += "_" + std::string(short_name(s.rounding));

@@ -81,6 +81,7 @@ class CasesDirectory {
   const std::string& output_path() const { return output_path_; }
   // A name for the op: "convert_float32_to_bfloat16_rne_sat", "add_float16_rtz".
   std::string op_name() const;
+  static std::string op_name_for(const OpSemantics& s);
   // The result code out.bin holds for case i (< cases().count()).
   uint64_t output(uint64_t case_index) const;
   // The output file as a subject op: its run_cases looks the results up by case index (and, with

@@ -106,8 +106,12 @@ namespace {
 json check_to_json(const CheckRecord& r) {
   const OpSemantics& s = r.semantics;
   json classes = json::object();
-  for (int i = 0; i < kMismatchClasses; ++i)
-    classes[std::string(to_string(static_cast<MismatchClass>(i)))] = r.outcome.failed_by_class[static_cast<size_t>(i)];
+  for (int i = 0; i < kMismatchClasses; ++i) {
+    const auto cls = static_cast<MismatchClass>(i);
+    const uint64_t n = r.outcome.failed_by_class[static_cast<size_t>(i)];
+    if (cls == MismatchClass::OutOfRangeCode && n == 0) continue;  // written only where it occurs (the class is newer)
+    classes[std::string(to_string(cls))] = n;
+  }
   json examples = json::array();
   for (const Counterexample& e : r.outcome.examples) {
     json inputs = json::array();
@@ -149,6 +153,15 @@ json check_to_json(const CheckRecord& r) {
                         {"cases_per_second", r.seconds > 0 ? static_cast<double>(r.outcome.cases) / r.seconds : 0.0}}}};
   if (r.status == "skipped") j["skipped_reason"] = r.skipped_reason;
   if (!r.outcome.error.empty()) j["error"] = r.outcome.error;
+  if (r.failing_case) {
+    const FailingCase& f = *r.failing_case;
+    json inputs = json::array();
+    for (int k = 0; k < s.arity() && k < static_cast<int>(f.inputs.size()); ++k)
+      inputs.push_back(code_entry(*s.in, f.inputs[static_cast<size_t>(k)]));
+    j["failing_case"] = {{"index", f.index}, {"inputs", inputs}, {"cause", f.cause}};
+    if (s.rounding == Rounding::Stochastic && f.inputs.size() > static_cast<size_t>(s.arity()))
+      j["failing_case"]["random_bits"] = hex64(f.inputs[static_cast<size_t>(s.arity())]);
+  }
   if (r.known_deviation)
     j["known_deviation"] = {{"summary", r.known_deviation->summary},
                             {"reference", r.known_deviation->reference},
@@ -172,6 +185,15 @@ CheckRecord check_from_json(const json& j) {
   r.status = j.at("status").get<std::string>();
   if (j.contains("skipped_reason")) r.skipped_reason = j["skipped_reason"].get<std::string>();
   if (j.contains("error")) r.outcome.error = j["error"].get<std::string>();
+  if (j.contains("failing_case")) {
+    const json& f = j["failing_case"];
+    FailingCase fc;
+    fc.index = f.at("index").get<uint64_t>();
+    fc.cause = f.at("cause").get<std::string>();
+    for (const json& in : f.at("inputs")) fc.inputs.push_back(parse_hex64(in.at("code")));
+    if (f.contains("random_bits")) fc.inputs.push_back(parse_hex64(f["random_bits"]));
+    r.failing_case = fc;
+  }
   if (j.contains("known_deviation")) {
     const json& k = j["known_deviation"];
     r.known_deviation = KnownDeviationNote{k.at("summary").get<std::string>(), k.at("reference").get<std::string>(),
@@ -183,9 +205,12 @@ CheckRecord check_from_json(const json& j) {
   r.outcome.passed = n.at("passed").get<uint64_t>();
   r.outcome.failed = n.at("failed").get<uint64_t>();
   r.outcome.implementation_defined = n.at("implementation_defined").get<uint64_t>();
-  for (int i = 0; i < kMismatchClasses; ++i)
-    r.outcome.failed_by_class[static_cast<size_t>(i)] =
-        n.at("failed_by_class").at(std::string(to_string(static_cast<MismatchClass>(i)))).get<uint64_t>();
+  for (int i = 0; i < kMismatchClasses; ++i) {
+    const auto cls = static_cast<MismatchClass>(i);
+    const json& by_class = n.at("failed_by_class");
+    if (cls == MismatchClass::OutOfRangeCode && !by_class.contains(to_string(cls))) continue;  // absent: none
+    r.outcome.failed_by_class[static_cast<size_t>(i)] = by_class.at(std::string(to_string(cls))).get<uint64_t>();
+  }
   for (const json& e : j.at("counterexamples")) {
     Counterexample ex;
     ex.cls = mismatch_class_by_name(e.at("class").get<std::string>());
@@ -287,7 +312,7 @@ BlockCheckRecord block_check_from_json(const json& j) {
 }  // namespace
 
 bool Report::passed() const {
-  auto failing = [](const auto& c) { return c.status == "fail" || c.status == "error"; };
+  auto failing = [](const auto& c) { return c.status == "fail" || c.status == "error" || c.status == "interrupted"; };
   return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing);
 }
 
@@ -315,7 +340,7 @@ BlockCheckRecord block_check_record(const std::string& subject, const std::strin
 }
 
 void finalize(BlockCheckRecord& r) {
-  if (r.status == "skipped") return;
+  if (r.status == "skipped" || r.status == "interrupted") return;
   r.status = block_check_status(r.result);
   r.result.passed = r.status == "pass";
 }
@@ -358,7 +383,7 @@ bool only_known_classes(const CheckOutcome& o, const KnownDeviationNote& known) 
 }  // namespace
 
 void finalize(CheckRecord& r) {
-  if (r.status == "skipped") return;
+  if (r.status == "skipped" || r.status == "interrupted") return;
   if (!r.outcome.error.empty()) r.status = "error";
   else if (r.outcome.failed == 0) r.status = "pass";
   else r.status = r.known_deviation && only_known_classes(r.outcome, *r.known_deviation) ? "known_deviation" : "fail";
@@ -368,7 +393,7 @@ void finalize(CheckRecord& r) {
 
 json to_json(const Report& r) {
   json checks = json::array();
-  int passed = 0, failed = 0, known = 0, skipped = 0, errors = 0;
+  int passed = 0, failed = 0, known = 0, skipped = 0, errors = 0, interrupted = 0;
   uint64_t cases = 0;
   for (const CheckRecord& c : r.checks) {
     checks.push_back(check_to_json(c));
@@ -377,6 +402,7 @@ json to_json(const Report& r) {
     known += c.status == "known_deviation";
     skipped += c.status == "skipped";
     errors += c.status == "error";
+    interrupted += c.status == "interrupted";
     cases += c.outcome.cases;
   }
   json block_checks = json::array();
@@ -388,10 +414,11 @@ json to_json(const Report& r) {
     block_failed += c.status == "fail";
     block_skipped += c.status == "skipped";
     block_errors += c.status == "error";
+    interrupted += c.status == "interrupted";
     blocks += c.result.blocks;
     block_values += c.result.values;
   }
-  return {{"schema", kReportSchema},
+  json j = {{"schema", kReportSchema},
           {"tool", {{"name", "fpconform"}, {"version", r.tool_version}, {"revision", r.tool_revision}}},
           {"environment", r.environment},
           {"suite", r.suite},
@@ -417,6 +444,10 @@ json to_json(const Report& r) {
                                          {"values", block_values}}}}},
           {"block_checks", block_checks},
           {"verdict", r.passed() ? "pass" : "fail"}};
+  // Written only where they occur, so that reports of complete runs without plugins keep their shape.
+  if (!r.plugins.empty()) j["plugins"] = r.plugins;
+  if (interrupted) j["summary"]["interrupted"] = interrupted;
+  return j;
 }
 
 Report report_from_json(const json& j) {
@@ -440,6 +471,7 @@ Report report_from_json(const json& j) {
     r.shard_index = j.at("shard").at("index").get<int>();
     r.shard_count = j.at("shard").at("count").get<int>();
     r.environment = j.at("environment");
+    if (j.contains("plugins")) r.plugins = j["plugins"].get<std::vector<std::string>>();
     for (const json& c : j.at("checks")) r.checks.push_back(check_from_json(c));
     if (j.contains("block_checks"))  // reports written before block checks have none
       for (const json& c : j["block_checks"]) r.block_checks.push_back(block_check_from_json(c));
@@ -540,6 +572,8 @@ Report merge_reports(const std::vector<Report>& shards) {
       throw InputError("reports come from different builds of fpconform (" + merged.tool_revision + " and " +
                        s.tool_revision + ")");
     for (const CheckRecord& c : s.checks) {
+      if (c.status == "interrupted")
+        throw InputError("check " + c.id() + " was interrupted in one shard (finish it with fpconform run --resume first)");
       auto it = by_id.find(c.id());
       ranges[c.id()].push_back({c.range_begin, c.range_end});
       if (it == by_id.end()) {

@@ -6,6 +6,7 @@
 
 #include "check/block/block_check.hpp"
 #include "check/element/checker.hpp"
+#include "check/worker.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -29,13 +30,14 @@ struct CheckRecord {
   OpSemantics semantics;
   std::string case_label;  // "exhaustive", "boundary", "random:N"
   uint64_t case_count = 0, seed = 0, range_begin = 0, range_end = 0;
-  std::string status;          // pass, fail, known_deviation, skipped, error
+  std::string status;          // pass, fail, known_deviation, skipped, error; interrupted: not run yet
   std::string skipped_reason;  // for skipped
   std::string reference;       // "exact" or "fast:..."
   CheckOutcome outcome;
   std::vector<std::string> diagnosis;  // alternatives explaining every mismatch
   double seconds = 0;
   std::optional<KnownDeviationNote> known_deviation;  // its op's entry, when the run applies them
+  std::optional<FailingCase> failing_case;  // error: the first case that crashes, hangs or fails alone
 
   std::string id() const { return subject + "/" + op_name + "/" + case_label; }
 };
@@ -49,7 +51,7 @@ struct BlockCheckRecord {
   std::string case_label;                    // BlockCaseSet labels: "adversarial", "random:N", "all", "all:N"
   uint64_t seed = 0, block_count = 0, blocksize = 0, range_begin = 0, range_end = 0;
   std::vector<BlockKindRange> kinds;         // of all block_count blocks
-  std::string status;                        // pass, fail, skipped, error
+  std::string status;                        // pass, fail, skipped, error; interrupted: not run yet
   std::string skipped_reason;
   BlockCheckResult result;                   // over blocks [range_begin, range_end)
   double seconds = 0;
@@ -80,10 +82,11 @@ struct Report {
   size_t max_examples = 8;  // counterexamples kept per class
   int shard_index = 0, shard_count = 1;
   nlohmann::json environment;
+  std::vector<std::string> plugins;  // the --plugin paths, for --resume ("plugins", absent when none)
   std::vector<CheckRecord> checks;
   std::vector<BlockCheckRecord> block_checks;
 
-  bool passed() const;  // no check (element or block) failed or errored (known deviations do not fail a run)
+  bool passed() const;  // no check (element or block) failed, errored or is interrupted (known deviations do not fail a run)
 };
 
 // A check's semantics as the report (and the file protocol's cases.json) writes them, and back.

@@ -220,7 +220,7 @@ class SchemaValidator {
 
 // ---- reading reports --------------------------------------------------------------------------
 
-bool failing(const std::string& status) { return status == "fail" || status == "error"; }
+bool failing(const std::string& status) { return status == "fail" || status == "error" || status == "interrupted"; }
 
 std::string classes_text(const CheckOutcome& o) {
   std::string s;
@@ -239,7 +239,16 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
 // One line on what a check found: "1536 of 25510 cases failed (tie_breaking 1536); behaves exactly as: rna".
 std::string finding(const CheckRecord& c) {
   if (c.status == "skipped") return c.skipped_reason;
-  if (c.status == "error") return "error: " + c.outcome.error;
+  if (c.status == "interrupted") return "not run: the run was interrupted (fpconform run --resume REPORT runs it)";
+  if (c.status == "error") {
+    std::string s = "error: " + c.outcome.error;
+    if (c.failing_case) {
+      s += "; first failing case #" + std::to_string(c.failing_case->index) + ":";
+      for (int k = 0; k < c.semantics.arity() && k < static_cast<int>(c.failing_case->inputs.size()); ++k)
+        s += " " + cli::code_hex(*c.semantics.in, c.failing_case->inputs[static_cast<size_t>(k)]);
+    }
+    return s;
+  }
   std::string s = std::to_string(c.outcome.failed) + " of " + std::to_string(c.outcome.cases) + " cases failed";
   if (c.outcome.failed) s += " (" + classes_text(c.outcome) + ")";
   if (c.outcome.implementation_defined) s += ", " + std::to_string(c.outcome.implementation_defined) + " implementation-defined";
@@ -378,6 +387,7 @@ std::string md_cell(const std::string& s, bool code_span = false) {
 std::string md_status(const std::string& status) {
   if (status == "fail") return "**FAIL**";
   if (status == "error") return "**ERROR**";
+  if (status == "interrupted") return "**INTERRUPTED**";
   if (status == "known_deviation") return "known deviation";
   return status;
 }
@@ -533,7 +543,7 @@ std::vector<std::string> report_consistency_errors(const json& j) {
     if (!ok) errors.push_back(one_line(where + ": " + what));
   };
   const json& checks = j.at("checks");
-  uint64_t passed = 0, failed = 0, known = 0, skipped = 0, errored = 0, cases = 0;
+  uint64_t passed = 0, failed = 0, known = 0, skipped = 0, errored = 0, interrupted = 0, cases = 0;
   for (size_t i = 0; i < checks.size(); ++i) {
     const json& c = checks[i];
     const std::string at = "/checks/" + std::to_string(i);
@@ -573,14 +583,19 @@ std::vector<std::string> report_consistency_errors(const json& j) {
     known += status == "known_deviation";
     skipped += status == "skipped";
     errored += status == "error";
+    interrupted += status == "interrupted";
+    if (status == "interrupted") expect(n_cases == 0, at + "/status", "is interrupted but cases ran");
     cases += n_cases;
   }
+  for (const json& c : j.value("block_checks", json::array())) interrupted += c["status"] == "interrupted";
   const json& s = j.at("summary");
   expect(s["checks"] == checks.size() && s["passed"] == passed && s["failed"] == failed && s["skipped"] == skipped &&
-             s["errors"] == errored && s["cases"] == cases && s.value("known_deviations", uint64_t{0}) == known,
+             s["errors"] == errored && s["cases"] == cases && s.value("known_deviations", uint64_t{0}) == known &&
+             s.value("interrupted", uint64_t{0}) == interrupted,
          "/summary", "does not agree with the checks");
   const uint64_t block_failures = block_check_consistency(j, expect);
-  expect(j["verdict"] == (failed + errored + block_failures == 0 ? "pass" : "fail"), "/verdict", "does not agree with the checks");
+  expect(j["verdict"] == (failed + errored + interrupted + block_failures == 0 ? "pass" : "fail"), "/verdict",
+         "does not agree with the checks");
   expect(j["shard"]["index"].get<uint64_t>() < j["shard"]["count"].get<uint64_t>(), "/shard", "index is not below count");
   return errors;
 }

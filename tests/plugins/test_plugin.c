@@ -10,9 +10,24 @@
  *   FPC_TEST_RUN_FAILS N       the second op's run returns N
  *   FPC_TEST_SR_BITS N         the second op's sr_bits
  * and FPC_TEST_SR makes the second op a correct float32 -> bfloat16 stochastic rounding with 16
- * random bits (reading in[1]).
+ * random bits (reading in[1]). These make the second op misbehave on the one input code
+ * FPC_TEST_BAD_CODE (0x4321 unless defined) and widen correctly elsewhere (tests/test_isolation.cpp):
+ *   FPC_TEST_CRASH             writes through a null pointer (SIGSEGV)
+ *   FPC_TEST_ABORT             calls abort() (SIGABRT)
+ *   FPC_TEST_HANG              sleeps forever
+ *   FPC_TEST_WIDE              sets bit 40 of the result: not a float32 code
+ *   FPC_TEST_SLOW              creates the file named by $FPC_TEST_MARKER, then sleeps 1 s
  */
+#define _POSIX_C_SOURCE 200809L
 #include "fpconform/plugin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#ifndef FPC_TEST_BAD_CODE
+#define FPC_TEST_BAD_CODE 0x4321u
+#endif
 
 #ifndef FPC_TEST_VERSION
 #define FPC_TEST_VERSION FPC_PLUGIN_ABI_VERSION
@@ -64,6 +79,40 @@ static int stochastic(const uint64_t *const *in, uint64_t *out, size_t n, void *
 #define FPC_TEST_ROUNDING "sr"
 #undef FPC_TEST_SR_BITS
 #define FPC_TEST_SR_BITS 16
+#elif defined(FPC_TEST_CRASH) || defined(FPC_TEST_ABORT) || defined(FPC_TEST_HANG) || defined(FPC_TEST_WIDE) || \
+    defined(FPC_TEST_SLOW)
+static void misbehave(uint64_t *result) {
+#if defined(FPC_TEST_CRASH)
+  volatile int *nowhere = NULL;
+  *nowhere = 1;
+  (void)result;
+#elif defined(FPC_TEST_ABORT)
+  (void)result;
+  abort();
+#elif defined(FPC_TEST_HANG)
+  struct timespec second = {1, 0};
+  (void)result;
+  for (;;) nanosleep(&second, NULL);
+#elif defined(FPC_TEST_WIDE)
+  *result |= (uint64_t)1 << 40;
+#else
+  struct timespec second = {1, 0};
+  const char *marker = getenv("FPC_TEST_MARKER");
+  FILE *f = marker ? fopen(marker, "w") : NULL;
+  (void)result;
+  if (f) fclose(f);
+  nanosleep(&second, NULL);
+#endif
+}
+static int widen_but_one(const uint64_t *const *in, uint64_t *out, size_t n, void *ctx) {
+  (void)ctx;
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = in[0][i] << 16;
+    if (in[0][i] == FPC_TEST_BAD_CODE) misbehave(&out[i]);
+  }
+  return 0;
+}
+#define FPC_TEST_RUN_B widen_but_one
 #elif defined(FPC_TEST_RUN_FAILS)
 static int fails(const uint64_t *const *in, uint64_t *out, size_t n, void *ctx) {
   (void)in, (void)out, (void)n, (void)ctx;

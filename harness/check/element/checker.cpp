@@ -21,7 +21,8 @@ namespace fpc {
 namespace {
 
 constexpr std::string_view kClassNames[kMismatchClasses] = {
-    "tie_breaking", "rounding_direction", "overflow_saturation", "nan", "signed_zero", "subnormal_flush", "other"};
+    "tie_breaking", "rounding_direction", "overflow_saturation", "nan", "signed_zero", "subnormal_flush", "other",
+    "out_of_range_code"};
 
 // Cases per batch handed to subjects and references: small enough that a chunk's operands and
 // both result arrays stay in a 48 KiB L1 data cache next to the reference's hot table lines
@@ -494,14 +495,15 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     std::vector<uint64_t>& one = w.one;
     for (size_t k = 0; k < narrays; ++k) one[k] = w.operands[k][j];
     const uint64_t a = actual & out_mask;
-    if (needs_oracle_flags) {  // the subject may have picked another implementation-defined answer
+    const bool out_of_range = a != actual;  // not a code of the output format: a failure of its own class
+    if (needs_oracle_flags && !out_of_range) {  // the subject may have picked another implementation-defined answer
       if (oracle_case(s, one.data()).implementation_defined) {
         ++local.implementation_defined;
         return false;
       }
     }
     ++local.failed;
-    MismatchClass cls = classifier.classify(one.data(), e, a);
+    MismatchClass cls = out_of_range ? MismatchClass::OutOfRangeCode : classifier.classify(one.data(), e, a);
     ++local.failed_by_class[static_cast<size_t>(cls)];
     Counterexample ex{one, e, actual, cls, std::nullopt};
     auto oa = ordinal(out_format, a), oe = ordinal(out_format, e);

@@ -17,8 +17,12 @@
 
 namespace fpc {
 
-enum class MismatchClass { TieBreaking, RoundingDirection, OverflowSaturation, NaN, SignedZero, SubnormalFlush, Other };
-inline constexpr int kMismatchClasses = 7;
+// OutOfRangeCode: the subject's result has bits set above the output format's width (not a code
+// of the format at all, whatever its low bits say).
+enum class MismatchClass {
+  TieBreaking, RoundingDirection, OverflowSaturation, NaN, SignedZero, SubnormalFlush, Other, OutOfRangeCode
+};
+inline constexpr int kMismatchClasses = 8;
 std::string_view to_string(MismatchClass c);
 MismatchClass mismatch_class_by_name(std::string_view name);  // InputError if unknown
 

@@ -1,0 +1,489 @@
+#include "check/worker.hpp"
+
+#include "../kernels/plugin_loader.hpp"
+#include "check/interrupt.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace fpc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr uint32_t kMagic = 0x57435046;  // "FPCW"
+constexpr int kSocketFd = 3, kBufferFd = 4;
+constexpr size_t kBufferBytes = (kWorkerMaxArrays + 1) * kWorkerBatch * sizeof(uint64_t);
+// A worker must have loaded its subject within this time (a CUDA context can take seconds).
+constexpr double kStartTimeout = 120;
+
+struct Request {
+  uint32_t magic = kMagic;
+  uint32_t op_index = 0;
+  uint64_t n = 0;
+};
+struct Reply {
+  uint32_t magic = kMagic;
+  uint32_t ok = 1;
+  uint32_t text_bytes = 0;
+  uint32_t reserved = 0;
+};
+
+bool write_all(int fd, const void* data, size_t n) {
+  const char* p = static_cast<const char*>(data);
+  while (n > 0) {
+    const ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+bool read_all(int fd, void* data, size_t n) {
+  char* p = static_cast<char*>(data);
+  while (n > 0) {
+    const ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+std::string signal_text(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  const char* description = sigdescr_np(sig);
+  return (abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig)) +
+         (description ? " (" + std::string(description) + ")" : "");
+}
+
+// The program to start as a worker: $FPCONFORM_WORKER_EXE, else this very executable when it is
+// fpconform (a test binary that runs the CLI in-process sets the variable).
+std::string worker_executable() {
+  if (const char* exe = std::getenv("FPCONFORM_WORKER_EXE"); exe && *exe) return exe;
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || self.filename().string().find("fpconform") == std::string::npos)
+    throw std::runtime_error("cannot start a worker: this program is not fpconform (set FPCONFORM_WORKER_EXE)");
+  return self.string();
+}
+
+}  // namespace
+
+// One worker process: its socket, its shared buffer and its pid.
+class WorkerProcess {
+ public:
+  WorkerProcess(const WorkerTarget& target, size_t op_count) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::runtime_error("socketpair failed");
+    sock_ = sv[0];
+    const int shm = memfd_create("fpconform-worker", MFD_CLOEXEC);
+    if (shm < 0 || ftruncate(shm, static_cast<off_t>(kBufferBytes)) != 0) {
+      close(sv[1]);
+      if (shm >= 0) close(shm);
+      throw std::runtime_error("cannot create a worker's shared buffer");
+    }
+    void* p = mmap(nullptr, kBufferBytes, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
+    if (p == MAP_FAILED) {
+      close(sv[1]);
+      close(shm);
+      throw std::runtime_error("cannot map a worker's shared buffer");
+    }
+    buffer_ = static_cast<uint64_t*>(p);
+
+    const std::string exe = worker_executable();
+    std::vector<std::string> args = {exe, "__worker"};
+    if (!target.plugin_path.empty()) args.insert(args.end(), {"--plugin", target.plugin_path});
+    else args.insert(args.end(), {"--subject", target.subject});
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], kSocketFd);
+    posix_spawn_file_actions_adddup2(&actions, shm, kBufferFd);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // Its own process group, so that a terminal's Ctrl-C reaches only the supervisor, which
+    // then writes its report; default handlers and no blocked signals in the worker.
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const int rc = posix_spawn(&pid_, exe.c_str(), &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(sv[1]);
+    close(shm);
+    if (rc != 0) {
+      pid_ = -1;
+      throw std::runtime_error("cannot start a worker (" + exe + "): " + std::strerror(rc));
+    }
+    // The worker says it is ready once it has loaded the subject, with its op count.
+    std::string text;
+    if (auto cause = await(kStartTimeout, false, &text)) throw std::runtime_error("worker did not start: " + *cause);
+    if (text != "ready " + std::to_string(op_count))
+      throw std::runtime_error("worker did not start: it answered '" + text.substr(0, 200) + "'");
+  }
+
+  ~WorkerProcess() {
+    stop();
+    munmap(buffer_, kBufferBytes);
+  }
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  bool alive() const { return pid_ > 0; }
+  uint64_t* array(size_t k) { return buffer_ + k * kWorkerBatch; }
+  uint64_t* output() { return array(kWorkerMaxArrays); }
+
+  // Runs op `op_index` on the n cases in the buffer; the cause of a failure (the worker is then
+  // gone). `check_timeout` says that the timeout is the check's, for the message.
+  std::optional<std::string> run(uint32_t op_index, size_t n, double timeout, bool check_timeout) {
+    Request req;
+    req.op_index = op_index;
+    req.n = n;
+    if (!write_all(sock_, &req, sizeof req)) return died();
+    std::string text;
+    if (auto cause = await(timeout, check_timeout, &text)) return cause;
+    return std::nullopt;
+  }
+
+  void stop() {
+    if (sock_ >= 0) close(sock_);
+    sock_ = -1;
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      int status = 0;
+      while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    pid_ = -1;
+  }
+
+ private:
+  // Waits for one reply. Its text goes to *text; a failure's cause is returned.
+  std::optional<std::string> await(double timeout, bool check_timeout, std::string* text) {
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
+    while (true) {
+      if (const int sig = interrupt_signal()) {
+        stop();
+        throw Interrupted{sig};
+      }
+      const auto left = deadline - Clock::now();
+      if (left <= Clock::duration::zero()) {
+        stop();
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%g", timeout);
+        return check_timeout ? "timeout: the check ran longer than its limit (--check-timeout)"
+                             : "timeout: no answer within " + std::string(secs) + " s (--case-timeout)";
+      }
+      pollfd pfd{sock_, POLLIN, 0};
+      const auto slice = std::min<Clock::duration>(left, std::chrono::milliseconds(100));
+      const int r = poll(&pfd, 1, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(slice).count()) + 1);
+      if (r < 0 && errno != EINTR) return died();
+      if (r > 0) break;
+    }
+    Reply reply;
+    if (!read_all(sock_, &reply, sizeof reply) || reply.magic != kMagic) return died();
+    text->assign(std::min<uint32_t>(reply.text_bytes, 1 << 16), '\0');
+    if (!read_all(sock_, text->data(), text->size())) return died();
+    if (reply.ok) return std::nullopt;
+    stop();  // the worker exits after an error: its state (a CUDA sticky error) may be broken
+    return *text;
+  }
+
+  // The cause of the worker's end, once it is gone: the signal that killed it, or its exit status.
+  std::string died() {
+    if (sock_ >= 0) close(sock_);
+    sock_ = -1;
+    int status = 0;
+    pid_t r = 0;
+    for (int i = 0; i < 200 && (r = waitpid(pid_, &status, WNOHANG)) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (r == 0) {  // it closed its socket but lives on: stop it
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+      pid_ = -1;
+      return "crashed: the worker stopped answering";
+    }
+    pid_ = -1;
+    if (r > 0 && WIFSIGNALED(status)) return "crashed: " + signal_text(WTERMSIG(status));
+    if (r > 0 && WIFEXITED(status)) return "crashed: the subject ended the process with exit status " + std::to_string(WEXITSTATUS(status));
+    return "crashed: the worker ended";
+  }
+
+  int sock_ = -1;
+  pid_t pid_ = -1;
+  uint64_t* buffer_ = nullptr;
+};
+
+struct SubjectWorkers::Slot {
+  std::unique_ptr<WorkerProcess> worker;
+  bool busy = false, holds = false;
+  uint64_t begin = 0, end = 0, served_to = 0;  // the batch it holds, and how far it was served
+};
+
+struct SubjectWorkers::CheckState {
+  const CaseSource* cases = nullptr;
+  uint32_t op_index = 0;
+  uint64_t begin = 0, end = 0;
+  std::optional<Clock::time_point> deadline;
+  std::vector<WorkerFailure> failures;
+};
+
+SubjectWorkers::SubjectWorkers(WorkerTarget target, const Subject& subject, IsolationLimits limits)
+    : target_(std::move(target)), limits_(limits) {
+  for (const SubjectOp& op : subject.ops) op_names_.push_back(op.name);
+}
+
+SubjectWorkers::~SubjectWorkers() = default;
+
+SubjectOp SubjectWorkers::begin_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end) {
+  const auto it = std::find(op_names_.begin(), op_names_.end(), op.name);
+  if (it == op_names_.end()) throw std::logic_error("begin_check: op " + op.name + " is not the subject's");
+  if (static_cast<size_t>(cases.operand_arrays()) > kWorkerMaxArrays)
+    throw std::logic_error("begin_check: too many operand arrays");
+  {
+    std::lock_guard lock(mu_);
+    for (auto& slot : slots_) slot->holds = false;
+    check_ = std::make_unique<CheckState>();
+    check_->cases = &cases;
+    check_->op_index = static_cast<uint32_t>(it - op_names_.begin());
+    check_->begin = begin;
+    check_->end = end;
+    if (limits_.check_timeout > 0)
+      check_->deadline =
+          Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits_.check_timeout));
+  }
+  SubjectOp isolated = op;
+  isolated.run = nullptr;
+  isolated.run_cases = [this](uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n) {
+    serve(first, in, out, n);
+  };
+  return isolated;
+}
+
+SubjectWorkers::Slot& SubjectWorkers::acquire(uint64_t first) {
+  std::lock_guard lock(mu_);
+  Slot* pick = nullptr;
+  for (auto& s : slots_)  // the batch this thread is being served from
+    if (!s->busy && s->holds && first >= s->begin && first < s->end) pick = s.get();
+  if (!pick)
+    for (auto& s : slots_)  // a worker whose batch is used up
+      if (!s->busy && (!s->holds || s->served_to >= s->end)) {
+        pick = s.get();
+        break;
+      }
+  if (!pick) {
+    bool any_free = std::any_of(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
+    if (!any_free) pick = slots_.emplace_back(std::make_unique<Slot>()).get();
+  }
+  if (!pick)
+    for (auto& s : slots_)
+      if (!s->busy) pick = s.get();
+  pick->busy = true;
+  return *pick;
+}
+
+void SubjectWorkers::release(Slot& slot) {
+  std::lock_guard lock(mu_);
+  slot.busy = false;
+}
+
+std::optional<std::string> SubjectWorkers::run_batch(Slot& slot, uint64_t first, size_t n, double timeout,
+                                                     bool check_timeout) {
+  try {
+    if (!slot.worker || !slot.worker->alive()) {
+      slot.worker.reset();
+      slot.worker = std::make_unique<WorkerProcess>(target_, op_names_.size());
+    }
+    uint64_t* arrays[kWorkerMaxArrays];
+    for (size_t k = 0; k < kWorkerMaxArrays; ++k) arrays[k] = slot.worker->array(k);
+    check_->cases->fill(first, n, arrays);
+    return slot.worker->run(check_->op_index, n, timeout, check_timeout);
+  } catch (const std::runtime_error& e) {  // the worker could not be started
+    slot.worker.reset();
+    return std::string(e.what());
+  }
+}
+
+void SubjectWorkers::serve(uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n) {
+  (void)in;  // the worker's copy of the operands is generated from the same cases
+  Slot& slot = acquire(first);
+  struct Release {
+    SubjectWorkers* self;
+    Slot& slot;
+    ~Release() { self->release(slot); }
+  } release{this, slot};
+  if (!(slot.holds && first >= slot.begin && first + n <= slot.end)) {
+    slot.holds = false;
+    const uint64_t batch_end = std::min<uint64_t>(check_->end, first + kWorkerBatch);
+    double timeout = limits_.case_timeout;
+    bool check_timeout = false;
+    if (check_->deadline) {
+      const double left = std::chrono::duration<double>(*check_->deadline - Clock::now()).count();
+      if (left < timeout) {
+        timeout = std::max(left, 0.0);
+        check_timeout = true;
+      }
+    }
+    const std::optional<std::string> cause =
+        run_batch(slot, first, static_cast<size_t>(batch_end - first), timeout, check_timeout);
+    if (cause) {
+      std::lock_guard lock(mu_);
+      check_->failures.push_back({first, batch_end, *cause, check_timeout && cause->starts_with("timeout")});
+      throw std::runtime_error(*cause);
+    }
+    slot.holds = true;
+    slot.begin = first;
+    slot.end = batch_end;
+    slot.served_to = first;
+  }
+  std::memcpy(out, slot.worker->output() + (first - slot.begin), n * sizeof(uint64_t));
+  slot.served_to = std::max(slot.served_to, first + n);
+}
+
+std::optional<WorkerFailure> SubjectWorkers::first_failure() const {
+  std::lock_guard lock(mu_);
+  if (!check_ || check_->failures.empty()) return std::nullopt;
+  return *std::min_element(check_->failures.begin(), check_->failures.end(),
+                           [](const WorkerFailure& a, const WorkerFailure& b) { return a.begin < b.begin; });
+}
+
+std::optional<FailingCase> SubjectWorkers::locate(const WorkerFailure& failure) {
+  if (failure.check_timeout || !check_) return std::nullopt;
+  Slot slot;
+  auto fails = [&](uint64_t first, uint64_t n) {
+    return run_batch(slot, first, static_cast<size_t>(n), limits_.case_timeout, false);
+  };
+  // The failure lies in [lo, hi): keep the lower half when it fails alone, else the upper one.
+  uint64_t lo = failure.begin, hi = failure.end;
+  while (hi - lo > 1) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (fails(lo, mid - lo)) hi = mid;
+    else lo = mid;
+  }
+  std::optional<std::string> cause = fails(lo, 1);
+  if (!cause) return std::nullopt;  // it needs other cases in the batch to fail
+  FailingCase found;
+  found.index = lo;
+  found.cause = *cause;
+  found.inputs.resize(static_cast<size_t>(check_->cases->operand_arrays()));
+  std::vector<uint64_t*> ops;
+  for (uint64_t& v : found.inputs) ops.push_back(&v);
+  check_->cases->fill(lo, 1, ops.data());
+  return found;
+}
+
+std::optional<std::string> run_program(const std::vector<std::string>& argv, double timeout) {
+  std::vector<std::string> args = argv;
+  std::vector<char*> ptrs;
+  for (std::string& a : args) ptrs.push_back(a.data());
+  ptrs.push_back(nullptr);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setpgroup(&attr, 0);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, args[0].c_str(), nullptr, &attr, ptrs.data(), environ);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) return "cannot start " + args[0] + ": " + std::strerror(rc);
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout));
+  int status = 0;
+  while (true) {
+    const pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) return std::string("lost the program: ") + std::strerror(errno);
+    if (timeout > 0 && Clock::now() >= deadline) {
+      kill(-pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%g", timeout);
+      return "timed out: ran longer than " + std::string(secs) + " s (--check-timeout)";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (WIFSIGNALED(status)) return "crashed: " + signal_text(WTERMSIG(status));
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return std::nullopt;
+}
+
+int worker_main(const std::vector<std::string>& args) {
+  // End with the supervisor, whatever happens to it, even while the subject hangs. (Not
+  // PR_SET_PDEATHSIG: it fires when the supervisor's thread that started the worker ends.)
+  const pid_t supervisor = getppid();
+  std::thread([supervisor] {
+    while (getppid() == supervisor) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    _exit(1);
+  }).detach();
+  auto reply = [](bool ok, const std::string& text) {
+    Reply r;
+    r.ok = ok ? 1 : 0;
+    r.text_bytes = static_cast<uint32_t>(text.size());
+    return write_all(kSocketFd, &r, sizeof r) && write_all(kSocketFd, text.data(), text.size());
+  };
+  Subject subject;
+  try {
+    if (args.size() == 2 && args[0] == "--plugin") subject = load_plugin(args[1]);
+    else if (args.size() == 2 && args[0] == "--subject") subject = subject_by_name(args[1]);
+    else throw std::runtime_error("usage: fpconform __worker --subject NAME | --plugin PATH (started by fpconform run)");
+  } catch (const std::exception& e) {
+    reply(false, std::string("worker cannot load the subject: ") + e.what());
+    return 1;
+  }
+  void* p = mmap(nullptr, kBufferBytes, PROT_READ | PROT_WRITE, MAP_SHARED, kBufferFd, 0);
+  if (p == MAP_FAILED) {
+    reply(false, "worker cannot map its buffer");
+    return 1;
+  }
+  auto* buffer = static_cast<uint64_t*>(p);
+  if (!reply(true, "ready " + std::to_string(subject.ops.size()))) return 1;
+  const uint64_t* in[kWorkerMaxArrays];
+  for (size_t k = 0; k < kWorkerMaxArrays; ++k) in[k] = buffer + k * kWorkerBatch;
+  uint64_t* out = buffer + kWorkerMaxArrays * kWorkerBatch;
+  Request req;
+  while (read_all(kSocketFd, &req, sizeof req)) {
+    if (req.magic != kMagic || req.op_index >= subject.ops.size() || req.n > kWorkerBatch) {
+      reply(false, "worker got a malformed request");
+      return 1;
+    }
+    try {
+      subject.ops[req.op_index].run(in, out, static_cast<size_t>(req.n));
+    } catch (const std::exception& e) {
+      reply(false, e.what());
+      return 1;
+    }
+    if (!reply(true, "")) return 1;
+  }
+  return 0;
+}
+
+}  // namespace fpc
