@@ -50,10 +50,9 @@ TEST_P(HardwareSet, ModelReproducesEveryRow) {
   EXPECT_EQ(mismatches, 0u) << set.label() << ": " << rows.size() - mismatches << "/" << rows.size() << " reproduced";
 }
 
-// The test can fail: a model fusing a different number of products misses rows of every set,
-// and one a fraction bit short or long misses rows of every FP32-output set. (FP16 outputs keep
-// 10 fraction bits, so F = 24 +- 1 changes none of these 5000 rows there: the FP16 sets pin L
-// and the rounding, the FP32 sets pin F.)
+// The test can fail: a model fusing fewer products per step misses rows of every set, and one a
+// fraction bit short or long misses rows of every set that pins F (FP16 outputs keep 10 fraction
+// bits, so there F +- 1 changes none of these rows: those sets pin L and the rounding).
 TEST_P(HardwareSet, WrongParametersFail) {
   SKIP_WITHOUT_DATA();
   const test::HardwareSet& set = GetParam();
@@ -66,7 +65,7 @@ TEST_P(HardwareSet, WrongParametersFail) {
     DotModel m;
   };
   std::vector<Variant> variants;
-  if (set.output == "float32")
+  if (set.pins_f)
     variants = {{"F-1", with_parameters(model, std::nullopt, model.F - 1)},
                 {"F+1", with_parameters(model, std::nullopt, model.F + 1)}};
   // A different step length: half the row's L, or all of K where the row chains steps.

@@ -25,6 +25,8 @@ const std::vector<std::string> kIeeeInputs = {"float32", "float16", "bfloat16", 
 
 constexpr const char* kKM = "Khattak & Mikaitis 2025 (MATLAB-tensor-core models)";
 constexpr const char* kMS = "MMA-Sim (arXiv 2511.10909)";
+constexpr const char* kKMMS = "Khattak & Mikaitis 2025 (FP32 out, measured); MMA-Sim (FP16 out)";
+constexpr const char* kCublas = "step: Khattak & Mikaitis 2025; inputs: cvt.rna.tf32.f32 as cuBLAS/PyTorch";
 
 constexpr int kOut32 = 1, kOut16 = 2, kBoth = 3;
 
@@ -114,7 +116,7 @@ std::vector<DotModel> build() {
       {"h100", "NVIDIA H100", "wmma (sm_90)", &kHalf, 16, 25, Tf32Input::None, kBoth, kKM},
       {"h100", "NVIDIA H100", "wmma (sm_90)", &kBf16, 16, 25, Tf32Input::None, kBoth, kKM},
       {"h100", "NVIDIA H100", "wmma (sm_90)", &kTf32, 4, 25, Tf32Input::Truncate, kBoth, kKM},
-      {"h100-wgmma-fp8", "NVIDIA H100", "wgmma m64nNk32 FP8 (sm_90a)", &kFp8, 32, 13, Tf32Input::None, kOut32, kKM,
+      {"h100-wgmma-fp8", "NVIDIA H100", "wgmma m64nNk32 FP8 (sm_90a)", &kFp8, 32, 13, Tf32Input::None, kOut32, kKMMS,
        AddendRule::InStep, 1, 1, 13},
       {"h100-mma-fp8", "NVIDIA H100", "mma.sync m16n8k32 FP8 (sm_90)", &kFp8, 32, 25, Tf32Input::None, kOut16, kKM,
        AddendRule::AfterRne, 2, 2},
@@ -124,6 +126,10 @@ std::vector<DotModel> build() {
        Tf32Input::None, kBoth, kKM},
       {"b200", "NVIDIA B200", "wmma (sm_100)", &kTf32, 4, 25,
        Tf32Input::Truncate, kBoth, kKM},
+      // The same TF32 steps behind cuBLAS/PyTorch, which round FP32 operands to TF32 ties-away.
+      {"a100-cublas-tf32", "NVIDIA A100", "cuBLAS TF32 GEMM (sm_80)", &kTf32, 4, 24, Tf32Input::NearestAway, 0, kCublas},
+      {"h100-cublas-tf32", "NVIDIA H100", "cuBLAS TF32 GEMM (sm_90)", &kTf32, 4, 25, Tf32Input::NearestAway, 0, kCublas},
+      {"b200-cublas-tf32", "NVIDIA B200", "cuBLAS TF32 GEMM (sm_100)", &kTf32, 4, 25, Tf32Input::NearestAway, 0, kCublas},
       {"b200-fp8", "NVIDIA B200", "mma.sync m16n8k32 FP8 (sm_100)", &kFp8, 32, 25,
        Tf32Input::None, kBoth, kKM, AddendRule::AfterRne, 2, 2},
   };
