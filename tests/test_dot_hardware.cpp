@@ -79,7 +79,7 @@ TEST_P(HardwareSet, WrongParametersFail) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Measured, HardwareSet, testing::ValuesIn(test::hardware_sets()),
-                         [](const testing::TestParamInfo<test::HardwareSet>& info) { return info.param.test_name(); });
+                         [](const testing::TestParamInfo<test::HardwareSet>& p) { return p.param.test_name(); });
 
 }  // namespace
 }  // namespace fpc
