@@ -157,9 +157,11 @@ TEST(DotCli, OneProductAndFilter) {
   EXPECT_EQ(out.substr(0, 10), "0x3f800001");
   EXPECT_NE(out.find("rounds (rne) to 0x3f800002"), std::string::npos);
   EXPECT_EQ(cli({"--model", "v100", "--in", "float16", "--out", "float32"},
-                "3c00 3c00 3c00 3c00 ; 3c00 1 1 1 ; 0\n\n0x3c00;0x3c00;3f800000\n", out),
+                "3c00 3c00 3c00 3c00 ; 3c00 1 1 1 ; 0\n\n0x3c00;0x3c00;3f800000\n0b00;3c00;0\n", out),
             0);
-  EXPECT_EQ(out, "0x3f800000\n0x40000000\n");
+  // "0b00" is the hex code 0x0b00 (1.75 * 2^-13), not a binary prefix: 1.75 * 2^-13 in FP32 is
+  // 0x39600000 (biased exponent 114, fraction 0.75).
+  EXPECT_EQ(out, "0x3f800000\n0x40000000\n0x39600000\n");
 }
 
 TEST(DotCli, ExplainAndList) {

@@ -75,13 +75,19 @@ int list_models(bool json, std::ostream& out) {
   return 0;
 }
 
+// Hex codes, 0x optional ("0b" is the hex byte 0x0b here, not a binary prefix).
+uint64_t hex_code(const Format& f, const std::string& text) {
+  const bool prefixed = text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0;
+  return parse_code(f, prefixed ? text : "0x" + text);
+}
+
 std::vector<uint64_t> parse_codes(const Format& f, const std::string& text, const char* what) {
   std::vector<uint64_t> codes;
   std::string item;
   std::istringstream s(text);
   while (std::getline(s, item, ',')) {
     if (item.empty()) throw InputError(std::string("empty code in ") + what);
-    codes.push_back(parse_code(f, item));
+    codes.push_back(hex_code(f, item));
   }
   if (codes.empty()) throw InputError(std::string("no codes in ") + what);
   return codes;
@@ -123,12 +129,12 @@ int filter(const DotSetup& s, std::istream& in, std::ostream& out) {
         return w;
       };
       std::vector<uint64_t> a, b;
-      for (const auto& w : words(parts[0])) a.push_back(parse_code(*s.in, w));
-      for (const auto& w : words(parts[1])) b.push_back(parse_code(*s.in, w));
+      for (const auto& w : words(parts[0])) a.push_back(hex_code(*s.in, w));
+      for (const auto& w : words(parts[1])) b.push_back(hex_code(*s.in, w));
       auto cw = words(parts[2]);
       if (cw.size() != 1) throw InputError("expected one code for c");
       if (a.empty()) throw InputError("no codes for a");
-      DotResult r = dot(s.model, *s.in, a, b, addend_code(s, parse_code(*s.c_format, cw[0])), s.gemm);
+      DotResult r = dot(s.model, *s.in, a, b, addend_code(s, hex_code(*s.c_format, cw[0])), s.gemm);
       buffer += code_hex(*s.out, r.code);
       buffer += '\n';
     } catch (const InputError& e) {
@@ -179,7 +185,7 @@ int cmd_dot(const std::vector<std::string>& args, std::istream& in, std::ostream
   if (!any) return filter(s, in, out);
   std::vector<uint64_t> av = parse_codes(*s.in, a.required("a"), "--a");
   std::vector<uint64_t> bv = parse_codes(*s.in, a.required("b"), "--b");
-  const uint64_t c = addend_code(s, parse_code(*s.c_format, a.required("c")));
+  const uint64_t c = addend_code(s, hex_code(*s.c_format, a.required("c")));
   DotTrace trace;
   DotResult r = dot(s.model, *s.in, av, bv, c, s.gemm, a.flag("explain") ? &trace : nullptr);
   // What the exact sum would round to (the model's output format, RNE), for comparison.
@@ -189,7 +195,7 @@ int cmd_dot(const std::vector<std::string>& args, std::istream& in, std::ostream
     nlohmann::json j = {{"model", s.model.name},
                         {"parameters", describe_parameters(s.model)},
                         {"code", code_hex(*s.out, r.code)},
-                        {"value", to_exact_string(r.value)},
+                        {"value", to_exact_string(decode(*s.out, r.code).value)},
                         {"exact_sum", to_exact_string(exact)},
                         {"exact_rounded_rne", code_hex(*s.out, once.code)}};
     if (a.flag("explain")) j["steps"] = trace.lines;
@@ -197,7 +203,7 @@ int cmd_dot(const std::vector<std::string>& args, std::istream& in, std::ostream
     return 0;
   }
   for (const auto& l : trace.lines) out << l << "\n";
-  out << code_hex(*s.out, r.code) << "  " << to_exact_string(r.value) << "  [" << s.model.name << ": "
+  out << code_hex(*s.out, r.code) << "  " << to_exact_string(decode(*s.out, r.code).value) << "  [" << s.model.name << ": "
       << describe_parameters(s.model) << "]\n";
   out << "exact sum " << to_exact_string(exact) << " rounds (rne) to " << code_hex(*s.out, once.code)
       << (once.code == r.code ? "  (same)" : "  (differs)") << "\n";

@@ -2,11 +2,14 @@
 // chains and the GEMM-level loop (promotion, split-K). The parameters live in dot_models.cpp.
 #include "fpconform/dot.hpp"
 
+#include "fast_bits.hpp"
 #include "fpconform/arith.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
+#include <map>
+#include <unordered_map>
 
 namespace fpc {
 
@@ -28,36 +31,68 @@ struct Operand {
   Term term;
 };
 
-Operand read_operand(const Format& f, uint64_t code) {
-  Decoded d = decode(f, code);
-  Operand o;
-  o.cls = d.cls;
-  o.negative = d.value.negative;
-  o.term.negative = d.value.negative;
-  if (d.cls != CodeClass::Normal && d.cls != CodeClass::Subnormal) return o;
-  // Decode the fields directly: exact and cheap (the value is sig * 2^exp by construction).
-  const int m = f.man_bits;
-  const uint64_t field = (code >> m) & ((uint64_t{1} << f.exp_bits) - 1);
-  const uint64_t mant = code & ((uint64_t{1} << m) - 1);
-  if (field == 0) {
-    o.term.sig = mant;
-    o.term.exp = f.emin() - m;
-    o.term.align = f.emin();
-  } else {
-    o.term.sig = (uint64_t{1} << m) | mant;
-    o.term.align = static_cast<int>(field) - f.bias;
-    o.term.exp = o.term.align - m;
+// Formats by name, looked up once per thread (user specs such as e8m13 are parsed otherwise).
+const Format& fmt(const std::string& name) {
+  thread_local std::unordered_map<std::string, const Format*> cache;
+  auto it = cache.find(name);
+  if (it != cache.end()) return *it->second;
+  const Format& f = format_by_name(name);
+  cache.emplace(name, &f);
+  return f;
+}
+
+// The oracle's integer rounding engine (fast_bits.hpp, proven equal to round_to_format by
+// tests/test_fast_reference.cpp), one per (format, mode), built once per thread.
+const fast::OutSpec& out_spec(const Format& f, Rounding r) {
+  thread_local std::map<std::pair<const Format*, int>, fast::OutSpec> cache;
+  auto key = std::make_pair(&f, static_cast<int>(r));
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, fast::OutSpec(f, r, Policy{})).first;
+  return it->second;
+}
+
+// Rounds the non-zero S * 2^exp into the spec's format (IEEE semantics, overflow per mode).
+uint64_t round_wide(const fast::OutSpec& o, bool neg, fast::u128 S, int exp) {
+  switch (o.mode) {
+    case Rounding::NearestEven: return fast::round_wide<Rounding::NearestEven>(o, neg, S, exp, false);
+    case Rounding::NearestAway: return fast::round_wide<Rounding::NearestAway>(o, neg, S, exp, false);
+    case Rounding::TowardZero: return fast::round_wide<Rounding::TowardZero>(o, neg, S, exp, false);
+    case Rounding::TowardPositive: return fast::round_wide<Rounding::TowardPositive>(o, neg, S, exp, false);
+    case Rounding::TowardNegative: return fast::round_wide<Rounding::TowardNegative>(o, neg, S, exp, false);
+    case Rounding::ToOdd: return fast::round_wide<Rounding::ToOdd>(o, neg, S, exp, false);
+    case Rounding::Stochastic: break;
   }
+  throw InputError("stochastic rounding is not a dot-product rounding");
+}
+
+Operand read_operand(const fast::Geom& g, uint64_t code) {
+  const fast::Val v = fast::decode(g, code, false);
+  Operand o;
+  o.negative = v.neg;
+  o.term.negative = v.neg;
+  switch (v.cls) {
+    case fast::Cls::Zero: o.cls = CodeClass::Zero; return o;
+    case fast::Cls::Inf: o.cls = CodeClass::Infinity; return o;
+    case fast::Cls::NaN: o.cls = CodeClass::NaN; return o;
+    case fast::Cls::Finite: break;
+  }
+  o.cls = CodeClass::Normal;
+  o.term.sig = v.sig;
+  o.term.exp = v.exp;
+  // The binade's exponent, or emin for a subnormal.
+  o.term.align = std::max(fast::msb64(v.sig) + v.exp, g.emin);
   return o;
 }
 
-const Format& float32_format() { return format_by_name("float32"); }
+Operand read_operand(const Format& f, uint64_t code) { return read_operand(out_spec(f, Rounding::NearestEven).g, code); }
+
+const Format& float32_format() { return fmt("float32"); }
 
 // FP32 -> TF32 by the row's rule; the result is a float32 code whose low 13 bits are zero.
 uint64_t to_tf32(uint64_t code, Tf32Input rule) {
   if (rule == Tf32Input::NearestAway) {
-    RoundResult r = convert(code, float32_format(), format_by_name("tf32"), Rounding::NearestAway);
-    return convert(r.code, format_by_name("tf32"), float32_format(), Rounding::NearestEven).code;
+    RoundResult r = convert(code, float32_format(), fmt("tf32"), Rounding::NearestAway);
+    return convert(r.code, fmt("tf32"), float32_format(), Rounding::NearestEven).code;
   }
   Decoded d = decode(float32_format(), code);
   if (d.cls == CodeClass::NaN) return code | (uint64_t{1} << 22);  // keep it a NaN
@@ -100,18 +135,19 @@ Term product(const Term& x, const Term& y) {
 
 // Rounds an exact value into `f` for a tensor-core step: overflow past the binade above the
 // largest finite gives +-inf whatever the mode (MMA-Sim, Khattak & Mikaitis), else IEEE rounding.
-uint64_t round_step(const ExactValue& v, const Format& f, Rounding mode) {
-  if (v.is_nan()) return f.nan_code();
-  if (v.is_inf()) return f.inf_code(v.negative);
-  if (v.is_finite_nonzero() && floor_log2(v.num, v.den) > f.emax()) return f.inf_code(v.negative);
-  return round_to_format(v, f, mode).code;
+uint64_t round_step(bool neg, uint64_t mag, int scale, bool zero_negative, const Format& f, Rounding mode) {
+  const fast::OutSpec& o = out_spec(f, mode);
+  if (mag == 0) return o.zero_res[zero_negative];
+  if (fast::msb64(mag) + scale > f.emax()) return f.inf_code(neg);
+  return round_wide(o, neg, mag, scale);
 }
 
 // The format a step rounds into may be narrower than the output (e8m13 inside float32): the
 // code is re-encoded in the output format, exactly.
 uint64_t reencode(uint64_t code, const Format& from, const Format& to) {
   if (&from == &to) return code;
-  return convert(code, from, to, Rounding::NearestEven).code;
+  const fast::Val v = fast::decode(out_spec(from, Rounding::NearestEven).g, code, false);
+  return fast::round_val<Rounding::NearestEven>(out_spec(to, Rounding::NearestEven), v);
 }
 
 std::string hex(uint64_t v) {
@@ -176,13 +212,17 @@ uint64_t fused_step(const StepContext& ctx, std::span<const Term> products, uint
   std::vector<Term> terms(products.begin(), products.end());
   auto finish = [&](std::span<const Term> ts, const char* what) {
     FusedSum s = fused_sum(ts, m.F, m.e_zero, ctx.trace);
-    ExactValue v = fused_value(s);
-    uint64_t code = reencode(round_step(v, ctx.step_format, m.step_rounding), ctx.step_format, ctx.out);
-    if (ctx.trace)
+    const bool neg = s.sum < 0;
+    const uint64_t mag = neg ? uint64_t(0) - static_cast<uint64_t>(s.sum) : static_cast<uint64_t>(s.sum);
+    uint64_t code = reencode(round_step(neg, mag, s.scale, s.all_negative, ctx.step_format, m.step_rounding),
+                             ctx.step_format, ctx.out);
+    if (ctx.trace) {
+      ExactValue v = fused_value(s);
       ctx.trace->lines.push_back("  " + std::string(what) + ": " + std::to_string(ts.size()) + " terms, E = " +
                                  std::to_string(s.max_align) + ", kept to 2^" + std::to_string(s.scale) +
                                  ", sum " + to_exact_string(v) + " -> " + hex(code) + " (" +
                                  std::string(short_name(m.step_rounding)) + " into " + m.step_format + ")");
+    }
     return code;
   };
   if (m.addend == AddendRule::InStep && m.groups == 1) {
@@ -215,6 +255,43 @@ uint64_t ieee(Op op, std::vector<uint64_t> codes, const Format& out) {
   return eval(op, codes, out, out, Rounding::NearestEven).code;
 }
 
+// The exact sum of the products and c rounded once: in a 128-bit fixed point when the terms'
+// span fits (every FP8/FP16/BF16 dot with an FP32 C of moderate exponent), else by `slow`.
+template <class Slow>
+uint64_t exact_rounded(std::span<const Operand> a, std::span<const Operand> b, const Operand& c, const Format& out,
+                       Rounding mode, Slow slow) {
+  __extension__ typedef __int128 i128;
+  int low = std::numeric_limits<int>::max(), high = std::numeric_limits<int>::min();
+  bool all_negative = c.negative;
+  auto note = [&](const Term& t) {
+    if (t.sig == 0) return;
+    low = std::min(low, t.exp);
+    high = std::max(high, fast::msb64(t.sig) + t.exp);
+  };
+  note(c.term);
+  for (size_t k = 0; k < a.size(); ++k) {
+    Term t = product(a[k].term, b[k].term);
+    all_negative = all_negative && t.negative;
+    note(t);
+  }
+  if (low == std::numeric_limits<int>::max()) return out_spec(out, mode).zero_res[all_negative];
+  if (high - low + std::bit_width(a.size() + 1) > 124) return slow();
+  i128 sum = 0;
+  auto add = [&](const Term& t) {
+    if (t.sig == 0) return;
+    const i128 mag = static_cast<i128>(static_cast<fast::u128>(t.sig) << (t.exp - low));
+    sum += t.negative ? -mag : mag;
+  };
+  add(c.term);
+  for (size_t k = 0; k < a.size(); ++k) add(product(a[k].term, b[k].term));
+  if (sum == 0) {
+    // An exact zero sum of non-zero terms is +0, except toward negative (IEEE 6.3).
+    return out_spec(out, mode).zero_res[mode == Rounding::TowardNegative];
+  }
+  const bool neg = sum < 0;
+  return round_wide(out_spec(out, mode), neg, static_cast<fast::u128>(neg ? -sum : sum), low);
+}
+
 struct Chain {
   const DotModel& model;
   const Format& in;
@@ -225,7 +302,7 @@ struct Chain {
 // Products of a slice, chained through fused steps of L starting from addend c.
 uint64_t fused_chain(const Chain& ch, std::span<const Operand> a, std::span<const Operand> b, uint64_t c) {
   const DotModel& m = ch.model;
-  const Format& step_format = format_by_name(m.step_format);
+  const Format& step_format = fmt(m.step_format);
   StepContext ctx{m, ch.out, step_format, ch.trace};
   const size_t K = a.size(), L = m.L > 0 ? static_cast<size_t>(m.L) : std::max<size_t>(K, 1);
   std::vector<Term> products;
@@ -246,10 +323,9 @@ uint64_t evaluate_slice(const Chain& ch, std::span<const uint64_t> a_codes, std:
   const DotModel& m = ch.model;
   const Format& out = ch.out;
   switch (m.kind) {
-    case DotKind::Exact: {
-      ExactValue v = exact_dot_value(ch.in, a_codes, b_codes, out, c);
-      return round_to_format(v, out, m.step_rounding).code;
-    }
+    case DotKind::Exact: return exact_rounded(a, b, read_operand(out, c), out, m.step_rounding, [&] {
+        return round_to_format(exact_dot_value(ch.in, a_codes, b_codes, out, c), out, m.step_rounding).code;
+      });
     case DotKind::Sequential: {
       uint64_t d = c;
       for (size_t k = 0; k < a.size(); ++k) {
@@ -327,7 +403,9 @@ DotResult dot(const DotModel& model, const Format& in_format, std::span<const ui
               std::span<const uint64_t> b_in, uint64_t c, const GemmOptions& gemm, DotTrace* trace) {
   if (a_in.size() != b_in.size())
     throw InputError("a has " + std::to_string(a_in.size()) + " elements but b has " + std::to_string(b_in.size()));
-  const Format& out = format_by_name(model.output);
+  const Format& out = fmt(model.output);
+  if (in_format.kind != FormatKind::Float || out.kind != FormatKind::Float || out.bits() > 32)
+    throw InputError("dot products take binary float inputs and a float output of at most 32 bits");
   if (c >= out.code_count()) throw InputError("c code " + hex(c) + " is not a " + out.name + " code");
   // Inputs: the row's own formats, or float32 converted by the row's TF32 rule.
   std::vector<uint64_t> a(a_in.begin(), a_in.end()), b(b_in.begin(), b_in.end());
@@ -349,12 +427,13 @@ DotResult dot(const DotModel& model, const Format& in_format, std::span<const ui
   if (gemm.split_k > 1 && a.size() % static_cast<size_t>(gemm.split_k) != 0)
     throw InputError("K = " + std::to_string(a.size()) + " is not a multiple of split-K " + std::to_string(gemm.split_k));
 
-  std::vector<Operand> ao, bo;
+  std::vector<Operand> ao(a.size()), bo(b.size());
+  const fast::Geom& geom = out_spec(*in, Rounding::NearestEven).g;
   for (size_t k = 0; k < a.size(); ++k) {
-    ao.push_back(read_operand(*in, a[k]));
-    bo.push_back(read_operand(*in, b[k]));
+    ao[k] = read_operand(geom, a[k]);
+    bo[k] = read_operand(geom, b[k]);
   }
-  auto finish = [&](uint64_t code) { return DotResult{code, decode(out, code).value}; };
+  auto finish = [&](uint64_t code) { return DotResult{code}; };
   if (auto s = special_result(ao, bo, read_operand(out, c))) {
     // Tensor cores return their canonical NaN (all mantissa bits set); the IEEE rows the format's.
     if (s->is_nan()) return finish(model.kind == DotKind::Fused ? out.code_mask() >> 1 : out.nan_code());

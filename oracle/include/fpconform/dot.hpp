@@ -102,8 +102,7 @@ struct DotTrace {
 };
 
 struct DotResult {
-  uint64_t code = 0;  // D in the row's output format
-  ExactValue value;   // D's exact value
+  uint64_t code = 0;  // D in the row's output format (decode() gives its exact value)
 };
 
 // D = a . b + c under the model. a and b hold codes of in_format (one of the row's inputs, or
