@@ -66,7 +66,6 @@ TEST(DotLaws, WideEnoughFusedStepIsExactRoundedOnce) {
 TEST(DotLaws, FewerFractionBitsNeverKeepMore) {
   prop::check("DotMonotoneF", 80, [] {
     const Format& in = format_by_name("float16");
-    const Format& out = format_by_name("float32");
     const int F = *rc::gen::inRange(2, 30);
     const DotModel& base = dot_model("h100", "float16", "float32");
     const size_t K = *rc::gen::inRange<size_t>(1, 17);

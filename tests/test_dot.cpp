@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -190,6 +191,85 @@ TEST(DotCli, BadInputIsOneErrorLine) {
   std::string out;
   EXPECT_THROW(cli({"--model", "a100", "--in", "float16", "--out", "float32"}, "3c00 ; 3c00\n", out), InputError);
   EXPECT_THROW(cli({"--model", "a100", "--in", "float16", "--out", "float32"}, "3c00 ; 3c00 3c00 ; 0\n", out), InputError);
+}
+
+}  // namespace
+}  // namespace fpc
+
+namespace fpc {
+namespace {
+
+uint32_t f32_bits(float x) {
+  uint32_t u;
+  std::memcpy(&u, &x, 4);
+  return u;
+}
+float f32_value(uint64_t code) {
+  const uint32_t u = static_cast<uint32_t>(code);
+  float x;
+  std::memcpy(&x, &u, 4);
+  return x;
+}
+
+// Seeded FP16 lines of moderate values (exponents -6..6), K = 16.
+std::vector<DotRecord> fp16_lines(size_t n) {
+  uint64_t s = 12345;
+  auto next = [&] {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    return s;
+  };
+  std::vector<DotRecord> rows(n);
+  for (auto& r : rows) {
+    for (int k = 0; k < 16; ++k) {
+      r.a.push_back((next() & 0x83ff) | ((9 + next() % 13) << 10));
+      r.b.push_back((next() & 0x83ff) | ((9 + next() % 13) << 10));
+    }
+    r.c = convert((next() & 0x83ff) | ((9 + next() % 13) << 10), F16(), F32(), Rounding::NearestEven).code;
+  }
+  return rows;
+}
+
+// A real CPU subject: the plain C loop in float (d = c; d += a_k * b_k). FP16 products are exact
+// in float, so the loop is the FMA chain: diagnosis names sequential_fp32 and no tensor core.
+TEST(DotDiagnose, CpuFloatLoopBehavesAsSequential) {
+  auto rows = fp16_lines(200);
+  for (auto& r : rows) {
+    float d = f32_value(r.c);
+    for (size_t k = 0; k < r.a.size(); ++k)
+      d += f32_value(convert(r.a[k], F16(), F32(), Rounding::NearestEven).code) *
+           f32_value(convert(r.b[k], F16(), F32(), Rounding::NearestEven).code);
+    r.d = f32_bits(d);
+  }
+  auto found = diagnose_dot(F16(), F32(), rows);
+  ASSERT_EQ(found.size(), 1u) << (found.empty() ? "none" : found[0].label + " ...");
+  EXPECT_EQ(found[0].model.name, "sequential_fp32");
+}
+
+// A planted subject: an H100-like accumulator that keeps 20 fraction bits instead of 25. No
+// table row reproduces it; the neighbour search names it.
+TEST(DotDiagnose, PlantedWrongFractionBits) {
+  auto rows = fp16_lines(200);
+  const DotModel planted = with_parameters(dot_model("h100", "float16", "float32"), std::nullopt, 20);
+  for (auto& r : rows) r.d = dot(planted, F16(), r.a, r.b, r.c).code;
+  auto found = diagnose_dot(F16(), F32(), rows);
+  bool named = false;
+  for (const auto& c : found) named = named || c.label.rfind("as h100 with F=20", 0) == 0;
+  EXPECT_TRUE(named) << found.size() << " candidates";
+  for (const auto& c : found) EXPECT_NE(c.label.rfind("h100 (", 0), 0u) << "the published h100 row must not match";
+}
+
+TEST(DotCli, Diagnose) {
+  std::string out;
+  // One measured A100 FP16 -> FP32 row (tests/data/mma_hardware_rows.tsv, row 8).
+  const std::string line =
+      "c1e1 38bf 2a3a 414f ba8b 3a01 b89f 3e40 ; 3cc9 b968 a010 bcf8 2bbd 3b0f a436 bd7c ; 3f0c006d ; c103026d\n";
+  EXPECT_EQ(cli({"--diagnose", "--in", "float16", "--out", "float32"}, line, out), 0);
+  EXPECT_NE(out.find("behaves exactly as: "), std::string::npos) << out;
+  EXPECT_NE(out.find("a100 (L=8, F=24"), std::string::npos) << out;
+  EXPECT_EQ(out.find("exact ("), std::string::npos) << out;
+  EXPECT_THROW(cli({"--diagnose", "--in", "float16", "--out", "float32"}, "1 ; 1 ; 0\n", out), InputError);
 }
 
 }  // namespace

@@ -108,6 +108,66 @@ uint64_t addend_code(const DotSetup& s, uint64_t c) {
   return convert(c, *s.c_format, *s.out, Rounding::NearestEven).code;
 }
 
+std::vector<std::string> words(const std::string& p) {
+  std::vector<std::string> w;
+  std::istringstream ws(p);
+  std::string x;
+  while (ws >> x) w.push_back(x);
+  return w;
+}
+
+// "a1 ... aK ; b1 ... bK ; c" (and "; d" when with_d): one record.
+DotRecord parse_line(const DotSetup& s, const std::string& line, bool with_d) {
+  std::vector<std::string> parts;
+  std::istringstream ls(line);
+  std::string part;
+  while (std::getline(ls, part, ';')) parts.push_back(part);
+  if (parts.size() != (with_d ? 4u : 3u))
+    throw InputError(with_d ? "expected 'a1 ... aK ; b1 ... bK ; c ; d'" : "expected 'a1 ... aK ; b1 ... bK ; c'");
+  DotRecord r;
+  for (const auto& w : words(parts[0])) r.a.push_back(hex_code(*s.in, w));
+  for (const auto& w : words(parts[1])) r.b.push_back(hex_code(*s.in, w));
+  auto cw = words(parts[2]);
+  if (cw.size() != 1) throw InputError("expected one code for c");
+  if (r.a.empty()) throw InputError("no codes for a");
+  if (r.a.size() != r.b.size()) throw InputError("a has " + std::to_string(r.a.size()) + " codes but b has " + std::to_string(r.b.size()));
+  r.c = addend_code(s, hex_code(*s.c_format, cw[0]));
+  if (with_d) {
+    auto dw = words(parts[3]);
+    if (dw.size() != 1) throw InputError("expected one code for d");
+    r.d = hex_code(*s.out, dw[0]);
+  }
+  return r;
+}
+
+// --diagnose: which models reproduce every recorded line "a ; b ; c ; d".
+int diagnose(const DotSetup& s, std::istream& in, std::ostream& out) {
+  std::vector<DotRecord> records;
+  std::string line;
+  uint64_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    try {
+      records.push_back(parse_line(s, line, true));
+    } catch (const InputError& e) {
+      throw InputError("stdin line " + std::to_string(number) + ": " + e.what());
+    }
+  }
+  if (records.empty()) throw InputError("no records on stdin (lines 'a1 ... aK ; b1 ... bK ; c ; d')");
+  std::vector<DotCandidate> found = diagnose_dot(*s.in, *s.out, records);
+  out << records.size() << " records, " << s.in->name << " -> " << s.out->name << ": ";
+  if (found.empty()) {
+    out << "no model reproduces every record\n";
+    return 1;
+  }
+  out << "behaves exactly as: ";
+  for (size_t i = 0; i < found.size(); ++i) out << (i ? "; " : "") << found[i].label;
+  out << "\n";
+  return 0;
+}
+
 int filter(const DotSetup& s, std::istream& in, std::ostream& out) {
   std::string line, buffer;
   uint64_t number = 0;
@@ -116,25 +176,8 @@ int filter(const DotSetup& s, std::istream& in, std::ostream& out) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     try {
-      std::vector<std::string> parts;
-      std::istringstream ls(line);
-      std::string part;
-      while (std::getline(ls, part, ';')) parts.push_back(part);
-      if (parts.size() != 3) throw InputError("expected 'a1 ... aK ; b1 ... bK ; c'");
-      auto words = [](const std::string& p) {
-        std::vector<std::string> w;
-        std::istringstream ws(p);
-        std::string x;
-        while (ws >> x) w.push_back(x);
-        return w;
-      };
-      std::vector<uint64_t> a, b;
-      for (const auto& w : words(parts[0])) a.push_back(hex_code(*s.in, w));
-      for (const auto& w : words(parts[1])) b.push_back(hex_code(*s.in, w));
-      auto cw = words(parts[2]);
-      if (cw.size() != 1) throw InputError("expected one code for c");
-      if (a.empty()) throw InputError("no codes for a");
-      DotResult r = dot(s.model, *s.in, a, b, addend_code(s, hex_code(*s.c_format, cw[0])), s.gemm);
+      DotRecord rec = parse_line(s, line, false);
+      DotResult r = dot(s.model, *s.in, rec.a, rec.b, rec.c, s.gemm);
       buffer += code_hex(*s.out, r.code);
       buffer += '\n';
     } catch (const InputError& e) {
@@ -154,10 +197,17 @@ int filter(const DotSetup& s, std::istream& in, std::ostream& out) {
 
 int cmd_dot(const std::vector<std::string>& args, std::istream& in, std::ostream& out) {
   Args a(args, {"model", "in", "out", "c-format", "a", "b", "c", "rounding", "promotion", "split-k", "L", "F"},
-         {"list", "json", "explain"});
+         {"list", "json", "explain", "diagnose"});
   if (a.flag("list")) return list_models(a.flag("json"), out);
   if (!a.positional().empty()) throw InputError("unexpected argument '" + a.positional()[0].substr(0, 40) + "'");
   DotSetup s;
+  if (a.flag("diagnose")) {
+    if (a.value("model")) throw InputError("--diagnose tries every model: leave out --model");
+    s.in = &format_by_name(a.required("in"));
+    s.out = &format_by_name(a.required("out"));
+    s.c_format = a.value("c-format") ? &format_by_name(*a.value("c-format")) : s.out;
+    return diagnose(s, in, out);
+  }
   s.model = dot_model(a.required("model"), a.required("in"), a.required("out"));
   s.in = &format_by_name(a.required("in"));
   s.out = &format_by_name(s.model.output);

@@ -124,3 +124,27 @@ RoundResult exact_dot(const Format& in_format, std::span<const uint64_t> a, std:
 std::string describe_parameters(const DotModel& m);
 
 }  // namespace fpc
+
+namespace fpc {
+
+// One recorded dot product: operands, addend and the output a GPU or library produced.
+struct DotRecord {
+  std::vector<uint64_t> a, b;
+  uint64_t c = 0, d = 0;  // codes of the output format
+};
+
+// A model (a table row, possibly with other L/F or a promotion interval) that reproduces every
+// record, with the text of the diagnosis: "h100-wgmma-fp8 (L=32, F=13, ...)".
+struct DotCandidate {
+  DotModel model;
+  GemmOptions gemm;
+  std::string label;
+};
+
+// Every row taking in/out that reproduces all records bit for bit (NaN results compare as NaN).
+// When no row does, the fused rows' neighbours are tried: each F from 8 to 40 and each power-of-
+// two L up to 64, and FP8 promotion every 32/64/128 products; those that reproduce every record
+// are returned, labelled "as ROW with F=.." and so on.
+std::vector<DotCandidate> diagnose_dot(const Format& in, const Format& out, std::span<const DotRecord> records);
+
+}  // namespace fpc
