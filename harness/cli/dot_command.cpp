@@ -140,9 +140,10 @@ DotRecord parse_line(const DotSetup& s, const std::string& line, bool with_d) {
   return r;
 }
 
-// --diagnose: which models reproduce every recorded line "a ; b ; c ; d".
-int diagnose(const DotSetup& s, std::istream& in, std::ostream& out) {
-  std::vector<DotRecord> records;
+// Calls body(line) for each non-blank stdin line; an InputError names the line. flush() runs
+// before the error is rethrown (the filter's output so far).
+template <class Body, class Flush>
+void for_each_line(std::istream& in, Body body, Flush flush) {
   std::string line;
   uint64_t number = 0;
   while (std::getline(in, line)) {
@@ -150,11 +151,18 @@ int diagnose(const DotSetup& s, std::istream& in, std::ostream& out) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     try {
-      records.push_back(parse_line(s, line, true));
+      body(line);
     } catch (const InputError& e) {
+      flush();
       throw InputError("stdin line " + std::to_string(number) + ": " + e.what());
     }
   }
+}
+
+// --diagnose: which models reproduce every recorded line "a ; b ; c ; d".
+int diagnose(const DotSetup& s, std::istream& in, std::ostream& out) {
+  std::vector<DotRecord> records;
+  for_each_line(in, [&](const std::string& line) { records.push_back(parse_line(s, line, true)); }, [] {});
   if (records.empty()) throw InputError("no records on stdin (lines 'a1 ... aK ; b1 ... bK ; c ; d')");
   std::vector<DotCandidate> found = diagnose_dot(*s.in, *s.out, records);
   out << records.size() << " records, " << s.in->name << " -> " << s.out->name << ": ";
@@ -168,27 +176,21 @@ int diagnose(const DotSetup& s, std::istream& in, std::ostream& out) {
   return 0;
 }
 
+// The filter: one result code per line, written in 64 KiB batches.
 int filter(const DotSetup& s, std::istream& in, std::ostream& out) {
-  std::string line, buffer;
-  uint64_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    try {
-      DotRecord rec = parse_line(s, line, false);
-      DotResult r = dot(s.model, *s.in, rec.a, rec.b, rec.c, s.gemm);
-      buffer += code_hex(*s.out, r.code);
-      buffer += '\n';
-    } catch (const InputError& e) {
-      out << buffer;
-      throw InputError("stdin line " + std::to_string(number) + ": " + e.what());
-    }
-    if (buffer.size() > (1u << 16)) {
-      out << buffer;
-      buffer.clear();
-    }
-  }
+  std::string buffer;
+  for_each_line(
+      in,
+      [&](const std::string& line) {
+        DotRecord rec = parse_line(s, line, false);
+        buffer += code_hex(*s.out, dot(s.model, *s.in, rec.a, rec.b, rec.c, s.gemm).code);
+        buffer += '\n';
+        if (buffer.size() > (1u << 16)) {
+          out << buffer;
+          buffer.clear();
+        }
+      },
+      [&] { out << buffer; });
   out << buffer;
   return 0;
 }
