@@ -9,12 +9,14 @@
 #include "cli/formats_command.hpp"
 #include "cli/info_command.hpp"
 #include "cli/quantize_command.hpp"
+#include "cli/dot_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/selfcheck_command.hpp"
 #include "cli/subjects_command.hpp"
 #include "check/worker.hpp"
 #include "report/report_tools.hpp"
 
+#include <iostream>
 #include <ostream>
 
 namespace fpc::cli {
@@ -86,6 +88,12 @@ commands:
                                   values, max abs/RMS/SQNR error; 'quantize --list' lists schemes;
                                   'quantize --check SUBJECT|all [--blocks N] [--seed S]' checks
                                   block quantizers against the ideal and faithful references
+  dot --model NAME --in FMT --out FMT [--c-format FMT] --a CODES --b CODES --c CODE [--explain]
+      [--promotion N] [--split-k S] [--rounding MODE] [--L N] [--F N] [--json]
+                                  D = a.b + c under a tensor-core model (docs/mma.md); with no
+                                  --a/--b/--c a filter: stdin lines 'a1 .. aK ; b1 .. bK ; c'
+                                  (hex codes) in, one result code per line out; 'dot --list
+                                  [--json]' lists the models and their parameters
   version
 
 common options:
@@ -134,6 +142,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "check") return cmd_check(rest, out, err);
     if (cmd == "quantize") return cmd_quantize(rest, out);
     if (cmd == "__worker") return worker_main(rest);  // started by run's supervisor (check/worker.hpp)
+    if (cmd == "dot") return cmd_dot(rest, std::cin, out);  // issue 14
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

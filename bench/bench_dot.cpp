@@ -1,0 +1,90 @@
+// Throughput of the dot-product oracle (docs/performance.md, "Dot products"): ns per dot of
+// K = 32 E4M3 products into FP32 under the exact model and the tensor-core models, and the
+// rows/s of `fpconform dot`'s filter. Plain main, no Google Benchmark. Run:
+//   build*/bench/fpc_bench_dot [--dots N]
+#include "cli/dot_command.hpp"
+#include "fpconform/dot.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+uint64_t xorshift(uint64_t& s) {
+  s ^= s << 13;
+  s ^= s >> 7;
+  s ^= s << 17;
+  return s;
+}
+
+struct Row {
+  std::vector<uint64_t> a, b;
+  uint64_t c;
+};
+
+// Finite E4M3 codes (every exponent, both signs) and a finite FP32 C in [-4, 4].
+std::vector<Row> make_rows(size_t n) {
+  uint64_t s = 0x9e3779b97f4a7c15ull;
+  std::vector<Row> rows(n);
+  for (auto& r : rows) {
+    for (int k = 0; k < 32; ++k) {
+      uint64_t x, y;
+      do x = xorshift(s) & 0xff; while ((x & 0x7f) == 0x7f);
+      do y = xorshift(s) & 0xff; while ((y & 0x7f) == 0x7f);
+      r.a.push_back(x);
+      r.b.push_back(y);
+    }
+    r.c = (xorshift(s) & 0x80000000u) | (0x3c000000u + (xorshift(s) % 0x04000000u));
+  }
+  return rows;
+}
+
+double ns_per_dot(const fpc::DotModel& m, const std::vector<Row>& rows, int repeat) {
+  const fpc::Format& in = fpc::format_by_name("float8_e4m3fn");
+  uint64_t sink = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (int r = 0; r < repeat; ++r)
+    for (const Row& row : rows) sink += fpc::dot(m, in, row.a, row.b, row.c).code;
+  auto t1 = std::chrono::steady_clock::now();
+  if (sink == 42) std::puts("");
+  return std::chrono::duration<double, std::nano>(t1 - t0).count() / (double(rows.size()) * repeat);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t n = 4096;
+  for (int i = 1; i + 1 < argc; ++i)
+    if (!std::strcmp(argv[i], "--dots")) n = std::strtoull(argv[i + 1], nullptr, 10);
+  const auto rows = make_rows(n);
+  std::printf("K = 32 float8_e4m3fn products + float32 C -> float32, %zu dots, ns per dot:\n", n);
+  for (const char* name : {"exact", "sequential_fp32", "ada-mma-fp8", "h100-wgmma-fp8", "b200-fp8"}) {
+    const fpc::DotModel& m = fpc::dot_model(name, "float8_e4m3fn", "float32");
+    ns_per_dot(m, std::vector<Row>(rows.begin(), rows.begin() + std::min<size_t>(rows.size(), 256)), 1);  // warm
+    std::printf("  %-16s %10.0f\n", name, ns_per_dot(m, rows, 1));
+  }
+  // The filter: the same rows as text lines through `fpconform dot`.
+  std::string text;
+  char buf[32];
+  for (const Row& r : rows) {
+    for (uint64_t x : r.a) std::snprintf(buf, sizeof buf, "%02llx ", (unsigned long long)x), text += buf;
+    text += "; ";
+    for (uint64_t x : r.b) std::snprintf(buf, sizeof buf, "%02llx ", (unsigned long long)x), text += buf;
+    std::snprintf(buf, sizeof buf, "; %08llx\n", (unsigned long long)r.c);
+    text += buf;
+  }
+  for (const char* name : {"exact", "h100-wgmma-fp8"}) {
+    std::istringstream in(text);
+    std::ostringstream out;
+    auto t0 = std::chrono::steady_clock::now();
+    fpc::cli::cmd_dot({"--model", name, "--in", "float8_e4m3fn", "--out", "float32"}, in, out);
+    auto t1 = std::chrono::steady_clock::now();
+    std::printf("filter %-16s %10.0f rows/s\n", name, double(n) / std::chrono::duration<double>(t1 - t0).count());
+  }
+  return 0;
+}
