@@ -23,8 +23,13 @@ constexpr Where Host = Where::Host;
 constexpr Where Device = Where::Device;
 constexpr Where DeviceFtz = Where::DeviceFtz;
 
-#define FPC_CUDA_SPEC(NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE, FN) {NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE},
-constexpr Spec kSpecs[] = {FPC_CUDA_OPS(FPC_CUDA_SPEC)};
+#define FPC_CUDA_SPEC_SINCE(SINCE, NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE, FN) \
+  {NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE, SINCE},
+#define FPC_CUDA_SPEC(...) FPC_CUDA_SPEC_SINCE(0, __VA_ARGS__)
+#define FPC_CUDA_SPEC_12_2(...) FPC_CUDA_SPEC_SINCE(12020, __VA_ARGS__)
+#define FPC_CUDA_SPEC_12_8(...) FPC_CUDA_SPEC_SINCE(12080, __VA_ARGS__)
+#define FPC_CUDA_SPEC_13_0(...) FPC_CUDA_SPEC_SINCE(13000, __VA_ARGS__)
+constexpr Spec kSpecs[] = {FPC_CUDA_OPS_SINCE(FPC_CUDA_SPEC, FPC_CUDA_SPEC_12_2, FPC_CUDA_SPEC_12_8, FPC_CUDA_SPEC_13_0)};
 #undef FPC_CUDA_SPEC
 
 #if defined(FPC_HAVE_CUDA_DEVICE_RUNNER)
@@ -43,6 +48,13 @@ BatchFn device_batch_fn(const Spec& spec) {
 }  // namespace
 
 std::span<const Spec> specs() { return kSpecs; }
+
+std::vector<const Spec*> host_specs_of(int cudart_version) {
+  std::vector<const Spec*> out;
+  for (const Spec& s : kSpecs)
+    if (s.where == Where::Host && s.since <= cudart_version) out.push_back(&s);
+  return out;
+}
 
 OpSemantics semantics_of(const Spec& s) {
   OpSemantics sem;
