@@ -63,6 +63,16 @@
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundNearest, rn, kRne)                              \
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundZero, rz, kRtz)
 
+// 13.5 sanitises the rounding modes (before, asserts allowed only the modes above): fp6/fp4 round
+// up and down, e8m0 round to nearest.
+#define FPC_CUDA_FP6_FP4_DIRECTED_FROM(X, SRC, SNAME, API6, API6X2, API4, API4X2)                         \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E2M3, e2m3, float6_e2m3fn, cudaRoundPosInf, ru, kRup)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E2M3, e2m3, float6_e2m3fn, cudaRoundMinInf, rd, kRdn)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E3M2, e3m2, float6_e3m2fn, cudaRoundPosInf, ru, kRup)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E3M2, e3m2, float6_e3m2fn, cudaRoundMinInf, rd, kRdn)   \
+  FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundPosInf, ru, kRup)                              \
+  FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundMinInf, rd, kRdn)
+
 // --- cuda_fp8.h: {double, float, bfloat16raw} -> e8m0 ---
 // CUDA rounds |x| ("Input number's absolute value is rounded to the closest power of two"), so the
 // op is abs; only cudaRoundZero and cudaRoundPosInf are accepted.
@@ -78,6 +88,10 @@
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, NOSAT, nosat, false)             \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, SATFINITE, satfinite, true)    \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, NOSAT, nosat, false)
+
+#define FPC_CUDA_E8M0_NEAREST_FROM(X, SRC, SNAME, API, API2)                                              \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, SATFINITE, satfinite, true)   \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, NOSAT, nosat, false)
 
 // --- widening conversions to halfraw / bfloat16raw, scalar and pair (exact) ---
 #define FPC_CUDA_WIDEN_ROWS(X, NAME, API, API2, ARGS, IN, OUT, SCALAR_FN, PAIR_FN, INBITS, SLOT_NAME)               \
@@ -161,6 +175,26 @@
   X(PREFIX "x4_to_float32x4", "float4(" #CLS4 ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,        \
     (x4_to_f32x4<CLS4, SLOT>))
 
+// --- the scalar classes of cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (fp_wrappers.cuh class_from,
+// class_to_f32): constructors (..._from_...) as the headers document them (FP8: __NV_SATFINITE,
+// round to nearest even; E8M0: __NV_SATFINITE and cudaRoundPosInf on |x|; FP6/FP4:
+// cudaRoundNearest, saturating, NaN -> +MAXNORM) and the conversion operator to float.
+#define FPC_CUDA_SCALAR_CLASS_ROWS(X, PREFIX, CLS, FMT, OP, RND, NAN)                                                \
+  X(PREFIX "_from_float32", #CLS "(float).__x", OP, "float32", FMT, RND, true, NAN, Host, (class_from<CLS, F32>))    \
+  X(PREFIX "_from_float64", #CLS "(double).__x", OP, "float64", FMT, RND, true, NAN, Host, (class_from<CLS, F64>))   \
+  X(PREFIX "_from_float16", #CLS "(__half).__x", OP, "float16", FMT, RND, true, NAN, Host, (class_from<CLS, F16>))   \
+  X(PREFIX "_from_bfloat16", #CLS "(__nv_bfloat16).__x", OP, "bfloat16", FMT, RND, true, NAN, Host,                  \
+    (class_from<CLS, BF16>))                                                                                        \
+  X(PREFIX "_to_float32", "float(" #CLS ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,            \
+    (class_to_f32<CLS>))
+#define FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8)                                                                         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X, "fp8_e4m3", __nv_fp8_e4m3, "float8_e4m3fn", "convert", kRne, kNanUnpinned)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X, "fp8_e5m2", __nv_fp8_e5m2, "float8_e5m2", "convert", kRne, kNanUnpinned)           \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp8_e8m0", __nv_fp8_e8m0, "float8_e8m0fnu", "abs", kRup, kNanUnpinned)       \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp6_e2m3", __nv_fp6_e2m3, "float6_e2m3fn", "convert", kRne, kNanMax)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp6_e3m2", __nv_fp6_e3m2, "float6_e3m2fn", "convert", kRne, kNanMax)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp4_e2m1", __nv_fp4_e2m1, "float4_e2m1fn", "convert", kRne, kNanMax)
+
 // The vector rows, appended to FPC_CUDA_OPS.
 #define FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)                                                                                        \
   FPC_CUDA_H2_ROWS(X_12_2, add, "__hadd2(a, b)", "add", Host)                                                              \
@@ -192,11 +226,11 @@
   FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", 8, kNanMax)                   \
   FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", 4, kNanMax)
 
-// X_12_2, X_12_8, X_13_0: X for the rows of what those releases added (host half/bfloat16
-// arithmetic; fp6, fp4, e8m0; the double4_32a constructors); a version module
+// X_12_2, X_12_8, X_13_0, X_13_5: X for the rows of what those releases added (host half/bfloat16
+// arithmetic; fp6, fp4, e8m0; the double4_32a constructors; fp6/fp4 RU/RD and e8m0 RN); a version module
 // (kernels/cuda/version_module.cpp) passes an empty macro for what its headers lack.
-#define FPC_CUDA_OPS(X) FPC_CUDA_OPS_SINCE(X, X, X, X)
-#define FPC_CUDA_OPS_SINCE(X, X_12_2, X_12_8, X_13_0)                                                                                           \
+#define FPC_CUDA_OPS(X) FPC_CUDA_OPS_SINCE(X, X, X, X, X)
+#define FPC_CUDA_OPS_SINCE(X, X_12_2, X_12_8, X_13_0, X_13_5)                                                                                           \
   FPC_CUDA_FP8_FROM(X, F32, float32, "__nv_cvt_float_to_fp8", "__nv_cvt_float2_to_fp8x2")                        \
   FPC_CUDA_FP8_FROM(X, F64, float64, "__nv_cvt_double_to_fp8", "__nv_cvt_double2_to_fp8x2")                      \
   FPC_CUDA_FP8_FROM(X, F16, float16, "__nv_cvt_halfraw_to_fp8", "__nv_cvt_halfraw2_to_fp8x2")                    \
@@ -268,6 +302,19 @@
     (f32_to_tf32_rn_satfinite))                                                                                                              \
   X("float32_to_tf32_rz_satfinite", "cvt.rz.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRtz, true, kNanUnpinned, Device,     \
     (f32_to_tf32_rz_satfinite))                                                                                              \
-  FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)
+  FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)                                                                 \
+  FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8)                                                                           \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F32, float32, "__nv_cvt_float_to_fp6", "__nv_cvt_float2_to_fp6x2",       \
+                                 "__nv_cvt_float_to_fp4", "__nv_cvt_float2_to_fp4x2")                              \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F64, float64, "__nv_cvt_double_to_fp6", "__nv_cvt_double2_to_fp6x2",     \
+                                 "__nv_cvt_double_to_fp4", "__nv_cvt_double2_to_fp4x2")                            \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F16, float16, "__nv_cvt_halfraw_to_fp6", "__nv_cvt_halfraw2_to_fp6x2",   \
+                                 "__nv_cvt_halfraw_to_fp4", "__nv_cvt_halfraw2_to_fp4x2")                          \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_fp6",                            \
+                                 "__nv_cvt_bfloat16raw2_to_fp6x2", "__nv_cvt_bfloat16raw_to_fp4",                  \
+                                 "__nv_cvt_bfloat16raw2_to_fp4x2")                                                 \
+  FPC_CUDA_E8M0_NEAREST_FROM(X_13_5, F32, float32, "__nv_cvt_float_to_e8m0", "__nv_cvt_float2_to_e8m0x2")         \
+  FPC_CUDA_E8M0_NEAREST_FROM(X_13_5, F64, float64, "__nv_cvt_double_to_e8m0", "__nv_cvt_double2_to_e8m0x2")       \
+  FPC_CUDA_E8M0_NEAREST_FROM(X_13_5, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_e8m0", "__nv_cvt_bfloat162raw_to_e8m0x2")
 
 // clang-format on

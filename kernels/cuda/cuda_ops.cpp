@@ -29,7 +29,9 @@ constexpr Where DeviceFtz = Where::DeviceFtz;
 #define FPC_CUDA_SPEC_12_2(...) FPC_CUDA_SPEC_SINCE(12020, __VA_ARGS__)
 #define FPC_CUDA_SPEC_12_8(...) FPC_CUDA_SPEC_SINCE(12080, __VA_ARGS__)
 #define FPC_CUDA_SPEC_13_0(...) FPC_CUDA_SPEC_SINCE(13000, __VA_ARGS__)
-constexpr Spec kSpecs[] = {FPC_CUDA_OPS_SINCE(FPC_CUDA_SPEC, FPC_CUDA_SPEC_12_2, FPC_CUDA_SPEC_12_8, FPC_CUDA_SPEC_13_0)};
+#define FPC_CUDA_SPEC_13_5(...) FPC_CUDA_SPEC_SINCE(13050, __VA_ARGS__)
+constexpr Spec kSpecs[] = {
+    FPC_CUDA_OPS_SINCE(FPC_CUDA_SPEC, FPC_CUDA_SPEC_12_2, FPC_CUDA_SPEC_12_8, FPC_CUDA_SPEC_13_0, FPC_CUDA_SPEC_13_5)};
 #undef FPC_CUDA_SPEC
 
 #if defined(FPC_HAVE_CUDA_DEVICE_RUNNER)
@@ -48,6 +50,12 @@ BatchFn device_batch_fn(const Spec& spec) {
 }  // namespace
 
 std::span<const Spec> specs() { return kSpecs; }
+
+// The machine's toolkit offers the rows up to its release (cuda_host, cuda_device).
+#ifndef FPC_CUDA_TOOLKIT_CUDART
+#define FPC_CUDA_TOOLKIT_CUDART 1000000
+#endif
+bool in_toolkit(const Spec& s) { return s.since <= FPC_CUDA_TOOLKIT_CUDART; }
 
 std::vector<const Spec*> host_specs_of(int cudart_version) {
   std::vector<const Spec*> out;
@@ -97,6 +105,7 @@ Subject make_cuda_device_subject() {
     s.available = true;
     s.unavailable_reason.clear();
     for (const Spec& spec : specs()) {
+      if (!in_toolkit(spec)) continue;
       SubjectOp op = unrunnable_op(spec, s.name, "no device code for this op");
       if (BatchFn fn = device_batch_fn(spec)) op.run = std::move(fn);
       s.ops.push_back(std::move(op));
@@ -107,7 +116,8 @@ Subject make_cuda_device_subject() {
 #else
   s.description += " (device runner not built: nvcc was not found at configure time)";
 #endif
-  for (const Spec& spec : specs()) s.ops.push_back(unrunnable_op(spec, s.name, s.unavailable_reason));
+  for (const Spec& spec : specs())
+    if (in_toolkit(spec)) s.ops.push_back(unrunnable_op(spec, s.name, s.unavailable_reason));
   return s;
 }
 

@@ -30,6 +30,8 @@ struct Spec {
 };
 
 std::span<const Spec> specs();
+// Whether the machine's CUDA toolkit (found at configure time) is recent enough for `s`.
+bool in_toolkit(const Spec& s);
 
 // The declared semantics of a spec (DeviceFtz: ftz and daz).
 OpSemantics semantics_of(const Spec& s);

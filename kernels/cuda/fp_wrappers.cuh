@@ -45,6 +45,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__CUDACC__)
 #define FPC_CUDA_HD __host__ __device__ __forceinline__
@@ -221,6 +222,23 @@ FPC_CUDA_HD code e8m0x2_to_bf16x2(code lo, code hi) {
   return code_of(__nv_cvt_e8m0x2_to_bf162raw(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8))));
 }
 #endif  // FPC_CUDA_MX
+
+// --- the scalar classes (__nv_fp8_e4m3, __nv_fp8_e8m0, __nv_fp6_e2m3, ...): constructors and
+// the conversion operator to float, over the storage __x ---
+template <class Src>
+FPC_CUDA_HD auto class_arg(code x) {
+  if constexpr (std::is_same_v<Src, F16>) return __half(hraw_of(x));
+  else if constexpr (std::is_same_v<Src, BF16>) return __nv_bfloat16(braw_of(x));
+  else return Src::one(x);
+}
+template <class C, class Src>
+FPC_CUDA_HD code class_from(code x) { return C(class_arg<Src>(x)).__x; }
+template <class C>
+FPC_CUDA_HD code class_to_f32(code x) {
+  C c;
+  c.__x = static_cast<decltype(c.__x)>(x);
+  return code_of(static_cast<float>(c));
+}
 
 // One lane of a pair conversion F2(lo, hi): the case in the lane under test, its complement
 // (within the InBits of the source) in the other; the packed result's lanes are Slot bits wide.

@@ -38,7 +38,7 @@ Subject make_cuda_host_subject() {
                   " headers cuda_fp16.h, cuda_bf16.h, cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (compiled by the C++ "
                   "compiler, not nvcc)";
   for (const Spec& spec : specs()) {
-    if (spec.where != Where::Host) continue;
+    if (spec.where != Where::Host || spec.since > CUDART_VERSION) continue;
     SubjectOp op;
     op.name = spec.name;
     op.entry = spec.entry;

@@ -37,9 +37,15 @@ namespace {
 #else
 #define FPC_MODULE_ROW_13_0 FPC_MODULE_NONE
 #endif
+#if FPC_CUDA_MODES_13_5
+#define FPC_MODULE_ROW_13_5 FPC_MODULE_ROW
+#else
+#define FPC_MODULE_ROW_13_5 FPC_MODULE_NONE
+#endif
 
 const fpc_cuda_module_op kOps[] = {
-    FPC_CUDA_OPS_SINCE(FPC_MODULE_ROW, FPC_MODULE_ROW_12_2, FPC_MODULE_ROW_12_8, FPC_MODULE_ROW_13_0)};
+    FPC_CUDA_OPS_SINCE(FPC_MODULE_ROW, FPC_MODULE_ROW_12_2, FPC_MODULE_ROW_12_8, FPC_MODULE_ROW_13_0,
+                       FPC_MODULE_ROW_13_5)};
 
 const fpc_cuda_module kModule = {FPC_CUDA_MODULE_ABI, FPC_CUDA_MODULE_VERSION, CUDART_VERSION,
                                  sizeof kOps / sizeof kOps[0], kOps};
