@@ -89,6 +89,9 @@ def changelog(releases, settings):
            "(\"Every CUDA release\"). Releases in the reports: " + ", ".join(order) + ".", ""]
     if len(settings) > 1:
         out += ["Note: the reports come from different suites, seeds or known-deviation settings.", ""]
+    for suite, seed, known in sorted(settings, key=str):
+        out += [f"Suite of the reports: `{suite}` (seed {seed}, known deviations {known}); only the ops",
+                "it checks appear below (`--suite cuda-versions` checks every op of every release).", ""]
     out += ["Each section compares a release with the one before, op by op over the same checks:",
             "what the headers added, and every check whose verdict changed, with the counterexample",
             "of the failing side (inputs → what the headers return, what they document).", ""]
