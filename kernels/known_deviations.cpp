@@ -1,35 +1,103 @@
 // The known deviations table (fpconform/known_deviations.hpp). An entry names the deviation as
-// narrowly as the checker can see it: the mismatch classes it produces. Anything else the op
-// does wrong still fails.
+// narrowly as the checker can see it: the mismatch classes it produces, and the CUDA releases
+// whose headers have it. Anything else the op does wrong still fails.
 #include "fpconform/known_deviations.hpp"
+
+#include <algorithm>
+
+#ifndef FPC_CUDA_VERSION
+#define FPC_CUDA_VERSION ""
+#endif
 
 namespace fpc {
 
 const std::vector<KnownDeviation>& known_deviations() {
   static const std::vector<KnownDeviation> table = {
       {"cuda_host", "bfloat16_max_nan", {"signed_zero"},
-       "CUDA 13.0 host path: __hmax_nan(-0, +0) returns -0 (documented: +0 > -0); the code is "
+       "CUDA 12.2 .. 13.3 host path: __hmax_nan(-0, +0) returns -0 (documented: +0 > -0); the code is "
        "__hge(a, b) ? a : b",
-       "docs/cuda.md, finding 1"},
+       "docs/cuda.md, finding 1", "[12.2,13.4)"},
       {"cuda_host", "bfloat16_min_nan", {"signed_zero"},
-       "CUDA 13.0 host path: __hmin_nan(+0, -0) returns +0 (documented: -0 < +0); the code is "
+       "CUDA 12.2 .. 13.3 host path: __hmin_nan(+0, -0) returns +0 (documented: -0 < +0); the code is "
        "__hle(a, b) ? a : b",
-       "docs/cuda.md, finding 1"},
+       "docs/cuda.md, finding 1", "[12.2,13.4)"},
       {"cuda_host", "bfloat16x2_max_nan", {"signed_zero"},
-       "CUDA 13.0 host path: __hmax2_nan on __nv_bfloat162 calls __hmax_nan per lane, so a lane "
+       "CUDA 12.2 .. 13.3 host path: __hmax2_nan on __nv_bfloat162 calls __hmax_nan per lane, so a lane "
        "with (-0, +0) gives -0",
-       "docs/cuda.md, finding 1"},
+       "docs/cuda.md, finding 1", "[12.2,13.4)"},
       {"cuda_host", "bfloat16x2_min_nan", {"signed_zero"},
-       "CUDA 13.0 host path: __hmin2_nan on __nv_bfloat162 calls __hmin_nan per lane, so a lane "
+       "CUDA 12.2 .. 13.3 host path: __hmin2_nan on __nv_bfloat162 calls __hmin_nan per lane, so a lane "
        "with (+0, -0) gives +0",
-       "docs/cuda.md, finding 1"},
+       "docs/cuda.md, finding 1", "[12.2,13.4)"},
+      {"cuda_host", "fp8_e8m0_from_float32", {"rounding_direction", "subnormal_flush"},
+       "Documented in 12.8 GA (12.8.57) as cudaRoundZero and implemented so: __nv_fp8_e8m0(float) rounds |x| "
+       "down to a power of two; 12.8 Update 1 (12.8.90) on documents and implements cudaRoundPosInf",
+       "docs/cuda.md, every CUDA release", "[12.8,12.8.90)"},
+      {"cuda_host", "fp8_e8m0_from_float64", {"rounding_direction"},
+       "Documented in 12.8 GA (12.8.57) as cudaRoundZero and implemented so: __nv_fp8_e8m0(double) rounds |x| "
+       "down to a power of two; 12.8 Update 1 (12.8.90) on documents and implements cudaRoundPosInf",
+       "docs/cuda.md, every CUDA release", "[12.8,12.8.90)"},
+      {"cuda_host", "fp8_e8m0_from_float16", {"rounding_direction"},
+       "Documented in 12.8 GA (12.8.57) as cudaRoundZero and implemented so: __nv_fp8_e8m0(__half) rounds |x| "
+       "down to a power of two; 12.8 Update 1 (12.8.90) on documents and implements cudaRoundPosInf",
+       "docs/cuda.md, every CUDA release", "[12.8,12.8.90)"},
+      {"cuda_host", "fp8_e8m0_from_bfloat16", {"rounding_direction", "subnormal_flush"},
+       "Documented in 12.8 GA (12.8.57) as cudaRoundZero and implemented so: __nv_fp8_e8m0(__nv_bfloat16) rounds |x| "
+       "down to a power of two; 12.8 Update 1 (12.8.90) on documents and implements cudaRoundPosInf",
+       "docs/cuda.md, every CUDA release", "[12.8,12.8.90)"},
   };
   return table;
 }
 
+std::optional<std::vector<int>> parse_release(std::string_view label) {
+  std::vector<int> parts;
+  size_t i = 0;
+  while (true) {
+    size_t j = i;
+    int value = 0;
+    while (j < label.size() && label[j] >= '0' && label[j] <= '9' && j - i < 6) value = value * 10 + (label[j++] - '0');
+    if (j == i) return std::nullopt;
+    parts.push_back(value);
+    if (j == label.size()) return parts;
+    if (label[j] != '.') return std::nullopt;
+    i = j + 1;
+  }
+}
+
+namespace {
+
+// -1, 0, 1 as a < b, a == b, a > b; missing parts count as 0 (12.8 == 12.8.0).
+int compare_releases(const std::vector<int>& a, const std::vector<int>& b) {
+  for (size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    const int x = i < a.size() ? a[i] : 0, y = i < b.size() ? b[i] : 0;
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool release_in_range(std::string_view release, std::string_view range) {
+  if (range.empty()) return true;
+  const auto r = parse_release(release);
+  const size_t comma = range.find(',');
+  if (!r || range.size() < 5 || range.front() != '[' || range.back() != ')' || comma == std::string_view::npos) return false;
+  const auto from = parse_release(range.substr(1, comma - 1)), to = parse_release(range.substr(comma + 1, range.size() - comma - 2));
+  if (!from || !to || compare_releases(*from, *to) >= 0) return false;
+  return compare_releases(*r, *from) >= 0 && compare_releases(*r, *to) < 0;
+}
+
+std::string release_of_subject(std::string_view subject) {
+  const size_t at = subject.find('@');
+  if (at != std::string_view::npos) return std::string(subject.substr(at + 1));
+  return subject == "cuda_host" ? FPC_CUDA_VERSION : "";
+}
+
 const KnownDeviation* find_known_deviation(std::string_view subject, std::string_view op) {
+  const std::string_view family = subject.substr(0, subject.find('@'));
+  const std::string release = release_of_subject(subject);
   for (const KnownDeviation& d : known_deviations())
-    if (d.subject == subject && d.op == op) return &d;
+    if (d.subject == family && d.op == op && (d.versions.empty() || release_in_range(release, d.versions))) return &d;
   return nullptr;
 }
 

@@ -15,6 +15,7 @@ const std::vector<Subject>& all_subjects() {
     std::vector<Subject> v;
     v.push_back(cuda_ops::make_cuda_host_subject());
     v.push_back(cuda_ops::make_cuda_device_subject());
+    for (Subject& s : cuda_ops::make_cuda_version_subjects()) v.push_back(std::move(s));
     v.push_back(native_subjects::make_cpu_bits_subject());
     v.push_back(machine_subjects::make_cpu_float16_subject());
     v.push_back(machine_subjects::make_cpu_f16c_subject());

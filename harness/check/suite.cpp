@@ -13,9 +13,11 @@ namespace fpc {
 
 namespace {
 
+// With no subjects named: every subject but the test-only ones and the cuda_host@VERSION releases
+// (their own suite, cuda-versions).
 template <class S>
 bool selected(const S& s, const std::vector<std::string>& subjects) {
-  if (subjects.empty()) return !s.test_only;
+  if (subjects.empty()) return !s.test_only && s.name.find('@') == std::string::npos;
   return std::find(subjects.begin(), subjects.end(), s.name) != subjects.end();
 }
 
@@ -51,7 +53,7 @@ CheckSpec file_block_check(const std::string& path, const nlohmann::json& c, uin
 
 std::vector<CheckSpec> file_suite(const std::string& path, const std::vector<std::string>& subjects, uint64_t seed) {
   std::ifstream in(path);
-  if (!in) throw InputError("unknown suite '" + path + "' (quick, full, or a readable suite file)");
+  if (!in) throw InputError("unknown suite '" + path + "' (quick, full, cuda-versions, or a readable suite file)");
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("checks") || !j["checks"].is_array())
     throw InputError("suite file '" + path + "' is not a JSON object with a \"checks\" array");
@@ -104,8 +106,22 @@ std::vector<std::string> suite_case_kinds(const OpSemantics& s, bool full) {
   return kinds;
 }
 
+// "cuda-versions": the quick suite of every cuda_host@VERSION subject (every CUDA release's headers),
+// or of those of `subjects` among them.
+std::vector<CheckSpec> cuda_versions_suite(const std::vector<std::string>& subjects, uint64_t seed) {
+  std::vector<std::string> versions;
+  for (const Subject& s : all_subjects())
+    if (s.name.rfind("cuda_host@", 0) == 0 && (subjects.empty() || std::find(subjects.begin(), subjects.end(), s.name) != subjects.end()))
+      versions.push_back(s.name);
+  for (const std::string& name : subjects)
+    if (std::find(versions.begin(), versions.end(), name) == versions.end())
+      throw InputError("suite cuda-versions checks the cuda_host@VERSION subjects; '" + name + "' is not one");
+  return builtin_suite(false, versions, seed);
+}
+
 std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed) {
   if (suite == "quick") return builtin_suite(false, subjects, seed);
+  if (suite == "cuda-versions") return cuda_versions_suite(subjects, seed);
   if (suite == "full") return builtin_suite(true, subjects, seed);
   return file_suite(suite, subjects, seed);
 }

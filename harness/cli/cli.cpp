@@ -42,7 +42,7 @@ commands:
                                   rounded once
   selfcheck [--golden FILE] [--report PATH]
                                   recompute the golden vectors (specs, SEEDS) and write a report
-  run [--suite quick|full|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]
+  run [--suite quick|full|cuda-versions|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]
       [--shard i/N] [--threads N] [--seed S] [--strict-nan] [--max-examples K]
       [--no-known-deviations] [--case-timeout S] [--check-timeout S] [--in-process]
                                   check subjects against the oracle; JSON report (exit 1 on

@@ -16,6 +16,7 @@
 #include <ostream>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace fpc {
@@ -844,12 +845,34 @@ struct DiffItem {
   uint64_t failed = 0;
 };
 
-std::vector<DiffItem> diff_items(const Report& r) {
+// The one subject of a report whose element checks all run one release of a family
+// ("cuda_host@12.8.57"), or "".
+std::string single_release_subject(const Report& r) {
+  if (r.checks.empty() || r.checks.front().subject.find('@') == std::string::npos) return "";
+  for (const CheckRecord& c : r.checks)
+    if (c.subject != r.checks.front().subject) return "";
+  return r.checks.front().subject;
+}
+
+// A check's first counterexample, for diff lines: "; e.g. 0x4040 -> 0x80, expected 0x81".
+std::string first_example(const CheckRecord& c) {
+  if (c.outcome.examples.empty()) return "";
+  const Counterexample& e = c.outcome.examples.front();
+  std::ostringstream s;
+  s << std::hex << "; e.g. (";
+  for (size_t i = 0; i < e.inputs.size(); ++i) s << (i ? ", " : "") << "0x" << e.inputs[i];
+  s << ") -> 0x" << e.actual << ", expected 0x" << e.expected << " [" << to_string(e.cls) << "]";
+  return s.str();
+}
+
+// `family`: match checks by op alone, as "FAMILY/op/cases" (two releases of one subject family).
+std::vector<DiffItem> diff_items(const Report& r, const std::string& family = "") {
   std::vector<DiffItem> items;
   for (const CheckRecord& c : r.checks) {
     std::string counts = std::to_string(c.outcome.failed) + " failed";
     if (c.outcome.failed) counts += " (" + classes_text(c.outcome) + ")";
-    items.push_back({c.id(), c.status, finding(c), c.skipped_reason, counts,
+    const std::string id = family.empty() ? c.id() : family + "/" + c.op_name + "/" + c.case_label;
+    items.push_back({id, c.status, finding(c) + first_example(c), c.skipped_reason, counts,
                      std::to_string(c.case_count) + "/" + std::to_string(c.seed) + "/" + std::to_string(c.range_begin) + "/" +
                          std::to_string(c.range_end),
                      c.outcome.failed});
@@ -884,7 +907,14 @@ int report_diff(const std::vector<std::string>& args, std::ostream& out) {
     if (a.rfind("--", 0) == 0) throw InputError("report diff takes no options, got " + squote(a));
   if (args.size() != 2) throw InputError("report diff takes two reports: fpconform report diff OLD.json NEW.json");
   LoadedReport old_r = load_report(args[0]), new_r = load_report(args[1]);
-  const std::vector<DiffItem> old_items = diff_items(old_r.report), new_items = diff_items(new_r.report);
+  // Two releases of one subject (fpconform run --suite cuda-versions --subject cuda_host@12.8.57,
+  // then @12.8.90): compare op by op.
+  const std::string old_subject = single_release_subject(old_r.report), new_subject = single_release_subject(new_r.report);
+  const std::string family = old_subject.substr(0, old_subject.find('@'));
+  const bool across_releases = !old_subject.empty() && old_subject != new_subject &&
+                               new_subject.substr(0, new_subject.find('@')) == family;
+  const std::vector<DiffItem> old_items = diff_items(old_r.report, across_releases ? family : ""),
+                              new_items = diff_items(new_r.report, across_releases ? family : "");
   std::map<std::string, const DiffItem*> before;
   for (const DiffItem& c : old_items) before[c.id] = &c;
   std::set<std::string> in_new;
@@ -912,7 +942,10 @@ int report_diff(const std::vector<std::string>& args, std::ostream& out) {
       if (c.failed > o.failed && same_cases) more.push_back(line);
       else fewer.push_back(line);
     } else if (o.status != c.status) {
-      changed.push_back(id + "  " + o.status + " -> " + c.status + (c.status == "skipped" ? "  (" + c.skipped_reason + ")" : ""));
+      std::string why = c.status == "skipped" ? "  (" + c.skipped_reason + ")" : "";
+      if (o.status == "known_deviation") why += "  (was: " + o.finding + ")";
+      if (c.status == "known_deviation") why += "  (" + c.finding + ")";
+      changed.push_back(id + "  " + o.status + " -> " + c.status + why);
     }
   }
   for (const DiffItem& c : old_items)
@@ -921,6 +954,7 @@ int report_diff(const std::vector<std::string>& args, std::ostream& out) {
   out << "fpconform report diff " << one_line(old_r.path) << " (" << old_r.report.checks.size() << " checks, "
       << (old_r.report.passed() ? "pass" : "fail") << ") -> " << one_line(new_r.path) << " ("
       << new_r.report.checks.size() << " checks, " << (new_r.report.passed() ? "pass" : "fail") << ")\n";
+  if (across_releases) out << "comparing two releases op by op: " << old_subject << " -> " << new_subject << "\n";
   if (!old_r.report.block_checks.empty() || !new_r.report.block_checks.empty())
     out << "block checks: " << old_r.report.block_checks.size() << " -> " << new_r.report.block_checks.size() << "\n";
   if (old_r.report.suite != new_r.report.suite || old_r.report.seed != new_r.report.seed)

@@ -63,6 +63,16 @@
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundNearest, rn, kRne)                              \
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundZero, rz, kRtz)
 
+// 13.5 sanitises the rounding modes (before, asserts allowed only the modes above): fp6/fp4 round
+// up and down, e8m0 round to nearest.
+#define FPC_CUDA_FP6_FP4_DIRECTED_FROM(X, SRC, SNAME, API6, API6X2, API4, API4X2)                         \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E2M3, e2m3, float6_e2m3fn, cudaRoundPosInf, ru, kRup)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E2M3, e2m3, float6_e2m3fn, cudaRoundMinInf, rd, kRdn)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E3M2, e3m2, float6_e3m2fn, cudaRoundPosInf, ru, kRup)   \
+  FPC_CUDA_FP6_ROWS(X, SRC, SNAME, API6, API6X2, E3M2, e3m2, float6_e3m2fn, cudaRoundMinInf, rd, kRdn)   \
+  FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundPosInf, ru, kRup)                              \
+  FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundMinInf, rd, kRdn)
+
 // --- cuda_fp8.h: {double, float, bfloat16raw} -> e8m0 ---
 // CUDA rounds |x| ("Input number's absolute value is rounded to the closest power of two"), so the
 // op is abs; only cudaRoundZero and cudaRoundPosInf are accepted.
@@ -78,6 +88,10 @@
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, NOSAT, nosat, false)             \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, SATFINITE, satfinite, true)    \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, NOSAT, nosat, false)
+
+#define FPC_CUDA_E8M0_NEAREST_FROM(X, SRC, SNAME, API, API2)                                              \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, SATFINITE, satfinite, true)   \
+  FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, NOSAT, nosat, false)
 
 // --- widening conversions to halfraw / bfloat16raw, scalar and pair (exact) ---
 #define FPC_CUDA_WIDEN_ROWS(X, NAME, API, API2, ARGS, IN, OUT, SCALAR_FN, PAIR_FN, INBITS, SLOT_NAME)               \
@@ -137,7 +151,7 @@
 // Constructors (named ..._from_...; the storage __x split into SLOT-bit lanes, lane 0 lowest) and
 // conversion operators (..._to_...). FP8 constructors use __NV_SATFINITE; FP6/FP4 ones
 // cudaRoundNearest (saturating, NaN -> +MAXNORM), as the headers write them.
-#define FPC_CUDA_CLASS_ROWS(X, PREFIX, CLS2, CLS4, FMT, SLOT, NAN)                                                     \
+#define FPC_CUDA_CLASS_ROWS(X, X_13_0, PREFIX, CLS2, CLS4, FMT, SLOT, NAN)                                                     \
   X(PREFIX "x2_from_float32x2", #CLS2 "(float2).__x", "convert", "float32", FMT, kRne, true, NAN, Host,               \
     (x2_from<CLS2, F32, SLOT>))                                                                                       \
   X(PREFIX "x2_from_float64x2", #CLS2 "(double2).__x", "convert", "float64", FMT, kRne, true, NAN, Host,              \
@@ -152,7 +166,7 @@
     (x2_to_f16x2<CLS2, SLOT>))                                                                                        \
   X(PREFIX "x4_from_float32x4", #CLS4 "(float4).__x", "convert", "float32", FMT, kRne, true, NAN, Host,               \
     (x4_from_f32<CLS4, SLOT>))                                                                                        \
-  X(PREFIX "x4_from_float64x4", #CLS4 "(double4_32a).__x", "convert", "float64", FMT, kRne, true, NAN, Host,          \
+  X_13_0(PREFIX "x4_from_float64x4", #CLS4 "(double4_32a).__x", "convert", "float64", FMT, kRne, true, NAN, Host,          \
     (x4_from_f64<CLS4, SLOT>))                                                                                        \
   X(PREFIX "x4_from_float16x2_pair", #CLS4 "(__half2 lo, __half2 hi).__x", "convert", "float16", FMT, kRne, true,     \
     NAN, Host, (x4_from_pairs<CLS4, F16, SLOT>))                                                                      \
@@ -161,38 +175,62 @@
   X(PREFIX "x4_to_float32x4", "float4(" #CLS4 ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,        \
     (x4_to_f32x4<CLS4, SLOT>))
 
-// The vector rows, appended to FPC_CUDA_OPS.
-#define FPC_CUDA_VECTOR_OPS(X)                                                                                        \
-  FPC_CUDA_H2_ROWS(X, add, "__hadd2(a, b)", "add", Host)                                                              \
-  FPC_CUDA_H2_ROWS(X, sub, "__hsub2(a, b)", "sub", Host)                                                              \
-  FPC_CUDA_H2_ROWS(X, mul, "__hmul2(a, b)", "mul", Host)                                                              \
-  FPC_CUDA_H2_ROWS(X, div, "__h2div(a, b)", "div", Host)                                                              \
-  FPC_CUDA_H2_ROWS(X, add_rn, "__hadd2_rn(a, b)", "add", Host)                                                        \
-  FPC_CUDA_H2_ROWS(X, sub_rn, "__hsub2_rn(a, b)", "sub", Host)                                                        \
-  FPC_CUDA_H2_ROWS(X, mul_rn, "__hmul2_rn(a, b)", "mul", Host)                                                        \
-  FPC_CUDA_H2_ROWS(X, add_sat, "__hadd2_sat(a, b)", "add_clamp01", Host)                                              \
-  FPC_CUDA_H2_ROWS(X, sub_sat, "__hsub2_sat(a, b)", "sub_clamp01", Host)                                              \
-  FPC_CUDA_H2_ROWS(X, mul_sat, "__hmul2_sat(a, b)", "mul_clamp01", Host)                                              \
-  FPC_CUDA_H2_ROWS(X, max, "__hmax2(a, b)", "maximumNumber", Host)                                                    \
-  FPC_CUDA_H2_ROWS(X, min, "__hmin2(a, b)", "minimumNumber", Host)                                                    \
-  FPC_CUDA_H2_ROWS(X, max_nan, "__hmax2_nan(a, b)", "maximum", Host)                                                  \
-  FPC_CUDA_H2_ROWS(X, min_nan, "__hmin2_nan(a, b)", "minimum", Host)                                                  \
-  FPC_CUDA_H2_ROWS(X, abs, "__habs2(a)", "abs", Host)                                                                 \
-  FPC_CUDA_H2_ROWS(X, fma, "__hfma2(a, b, c)", "fma", Device)                                                         \
-  FPC_CUDA_H2_ROWS(X, fma_sat, "__hfma2_sat(a, b, c)", "fma_clamp01", Device)                                         \
-  FPC_CUDA_H2_ROWS(X, fma_relu, "__hfma2_relu(a, b, c)", "fma_relu", Device)                                          \
-  FPC_CUDA_H2_ROWS(X, sqrt, "h2sqrt(a)", "sqrt", Device)                                                              \
-  FPC_CUDA_H2_ROWS(X, rcp, "h2rcp(a)", "rcp", Device)                                                                 \
-  FPC_CUDA_H2_CONVERSION_ROWS(X, f16, float16, "__half2", "__float22half2_rn", "__floats2half2_rn", "__half22float2")  \
-  FPC_CUDA_H2_CONVERSION_ROWS(X, bf16, bfloat16, "__nv_bfloat162", "__float22bfloat162_rn", "__floats2bfloat162_rn",  \
-                              "__bfloat1622float2")                                                                   \
-  FPC_CUDA_CLASS_ROWS(X, "fp8_e4m3", __nv_fp8x2_e4m3, __nv_fp8x4_e4m3, "float8_e4m3fn", 8, kNanUnpinned)              \
-  FPC_CUDA_CLASS_ROWS(X, "fp8_e5m2", __nv_fp8x2_e5m2, __nv_fp8x4_e5m2, "float8_e5m2", 8, kNanUnpinned)                \
-  FPC_CUDA_CLASS_ROWS(X, "fp6_e2m3", __nv_fp6x2_e2m3, __nv_fp6x4_e2m3, "float6_e2m3fn", 8, kNanMax)                   \
-  FPC_CUDA_CLASS_ROWS(X, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", 8, kNanMax)                   \
-  FPC_CUDA_CLASS_ROWS(X, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", 4, kNanMax)
+// --- the scalar classes of cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (fp_wrappers.cuh class_from,
+// class_to_f32): constructors (..._from_...) as the headers document them (FP8: __NV_SATFINITE,
+// round to nearest even; E8M0: __NV_SATFINITE and cudaRoundPosInf on |x|; FP6/FP4:
+// cudaRoundNearest, saturating, NaN -> +MAXNORM) and the conversion operator to float.
+#define FPC_CUDA_SCALAR_CLASS_ROWS(X, PREFIX, CLS, FMT, OP, RND, NAN)                                                \
+  X(PREFIX "_from_float32", #CLS "(float).__x", OP, "float32", FMT, RND, true, NAN, Host, (class_from<CLS, F32>))    \
+  X(PREFIX "_from_float64", #CLS "(double).__x", OP, "float64", FMT, RND, true, NAN, Host, (class_from<CLS, F64>))   \
+  X(PREFIX "_from_float16", #CLS "(__half).__x", OP, "float16", FMT, RND, true, NAN, Host, (class_from<CLS, F16>))   \
+  X(PREFIX "_from_bfloat16", #CLS "(__nv_bfloat16).__x", OP, "bfloat16", FMT, RND, true, NAN, Host,                  \
+    (class_from<CLS, BF16>))                                                                                        \
+  X(PREFIX "_to_float32", "float(" #CLS ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,            \
+    (class_to_f32<CLS>))
+#define FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8)                                                                         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X, "fp8_e4m3", __nv_fp8_e4m3, "float8_e4m3fn", "convert", kRne, kNanUnpinned)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X, "fp8_e5m2", __nv_fp8_e5m2, "float8_e5m2", "convert", kRne, kNanUnpinned)           \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp8_e8m0", __nv_fp8_e8m0, "float8_e8m0fnu", "abs", kRup, kNanUnpinned)       \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp6_e2m3", __nv_fp6_e2m3, "float6_e2m3fn", "convert", kRne, kNanMax)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp6_e3m2", __nv_fp6_e3m2, "float6_e3m2fn", "convert", kRne, kNanMax)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp4_e2m1", __nv_fp4_e2m1, "float4_e2m1fn", "convert", kRne, kNanMax)
 
-#define FPC_CUDA_OPS(X)                                                                                           \
+// The vector rows, appended to FPC_CUDA_OPS.
+#define FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)                                                                                        \
+  FPC_CUDA_H2_ROWS(X_12_2, add, "__hadd2(a, b)", "add", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, sub, "__hsub2(a, b)", "sub", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, mul, "__hmul2(a, b)", "mul", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, div, "__h2div(a, b)", "div", Host)                                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, add_rn, "__hadd2_rn(a, b)", "add", Host)                                                        \
+  FPC_CUDA_H2_ROWS(X_12_2, sub_rn, "__hsub2_rn(a, b)", "sub", Host)                                                        \
+  FPC_CUDA_H2_ROWS(X_12_2, mul_rn, "__hmul2_rn(a, b)", "mul", Host)                                                        \
+  FPC_CUDA_H2_ROWS(X_12_2, add_sat, "__hadd2_sat(a, b)", "add_clamp01", Host)                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, sub_sat, "__hsub2_sat(a, b)", "sub_clamp01", Host)                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, mul_sat, "__hmul2_sat(a, b)", "mul_clamp01", Host)                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, max, "__hmax2(a, b)", "maximumNumber", Host)                                                    \
+  FPC_CUDA_H2_ROWS(X_12_2, min, "__hmin2(a, b)", "minimumNumber", Host)                                                    \
+  FPC_CUDA_H2_ROWS(X_12_2, max_nan, "__hmax2_nan(a, b)", "maximum", Host)                                                  \
+  FPC_CUDA_H2_ROWS(X_12_2, min_nan, "__hmin2_nan(a, b)", "minimum", Host)                                                  \
+  FPC_CUDA_H2_ROWS(X_12_2, abs, "__habs2(a)", "abs", Host)                                                                 \
+  FPC_CUDA_H2_ROWS(X_12_2, fma, "__hfma2(a, b, c)", "fma", Device)                                                         \
+  FPC_CUDA_H2_ROWS(X_12_2, fma_sat, "__hfma2_sat(a, b, c)", "fma_clamp01", Device)                                         \
+  FPC_CUDA_H2_ROWS(X_12_2, fma_relu, "__hfma2_relu(a, b, c)", "fma_relu", Device)                                          \
+  FPC_CUDA_H2_ROWS(X_12_2, sqrt, "h2sqrt(a)", "sqrt", Device)                                                              \
+  FPC_CUDA_H2_ROWS(X_12_2, rcp, "h2rcp(a)", "rcp", Device)                                                                 \
+  FPC_CUDA_H2_CONVERSION_ROWS(X_12_2, f16, float16, "__half2", "__float22half2_rn", "__floats2half2_rn", "__half22float2")  \
+  FPC_CUDA_H2_CONVERSION_ROWS(X_12_2, bf16, bfloat16, "__nv_bfloat162", "__float22bfloat162_rn", "__floats2bfloat162_rn",  \
+                              "__bfloat1622float2")                                                                   \
+  FPC_CUDA_CLASS_ROWS(X, X_13_0, "fp8_e4m3", __nv_fp8x2_e4m3, __nv_fp8x4_e4m3, "float8_e4m3fn", 8, kNanUnpinned)              \
+  FPC_CUDA_CLASS_ROWS(X, X_13_0, "fp8_e5m2", __nv_fp8x2_e5m2, __nv_fp8x4_e5m2, "float8_e5m2", 8, kNanUnpinned)                \
+  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e2m3", __nv_fp6x2_e2m3, __nv_fp6x4_e2m3, "float6_e2m3fn", 8, kNanMax)                   \
+  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", 8, kNanMax)                   \
+  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", 4, kNanMax)
+
+// X_12_2, X_12_8, X_13_0, X_13_5: X for the rows of what those releases added (host half/bfloat16
+// arithmetic; fp6, fp4, e8m0; the double4_32a constructors; fp6/fp4 RU/RD and e8m0 RN); a version module
+// (kernels/cuda/version_module.cpp) passes an empty macro for what its headers lack.
+#define FPC_CUDA_OPS(X) FPC_CUDA_OPS_SINCE(X, X, X, X, X)
+#define FPC_CUDA_OPS_SINCE(X, X_12_2, X_12_8, X_13_0, X_13_5)                                                                                           \
   FPC_CUDA_FP8_FROM(X, F32, float32, "__nv_cvt_float_to_fp8", "__nv_cvt_float2_to_fp8x2")                        \
   FPC_CUDA_FP8_FROM(X, F64, float64, "__nv_cvt_double_to_fp8", "__nv_cvt_double2_to_fp8x2")                      \
   FPC_CUDA_FP8_FROM(X, F16, float16, "__nv_cvt_halfraw_to_fp8", "__nv_cvt_halfraw2_to_fp8x2")                    \
@@ -207,51 +245,51 @@
   X("float32_to_float16_ru", "__float2half_ru(x)", "convert", "float32", "float16", kRup, false, kNanUnpinned, Host, (f32_to_f16_ru))        \
   X("float32_to_float16_rd", "__float2half_rd(x)", "convert", "float32", "float16", kRdn, false, kNanUnpinned, Host, (f32_to_f16_rd))        \
   X("float64_to_float16_rn", "__double2half(x)", "convert", "float64", "float16", kRne, false, kNanUnpinned, Host, (f64_to_f16_rn))          \
-  FPC_CUDA_FP6_FP4_FROM(X, F32, float32, "__nv_cvt_float_to_fp6", "__nv_cvt_float2_to_fp6x2", "__nv_cvt_float_to_fp4",                        \
+  FPC_CUDA_FP6_FP4_FROM(X_12_8, F32, float32, "__nv_cvt_float_to_fp6", "__nv_cvt_float2_to_fp6x2", "__nv_cvt_float_to_fp4",                        \
                         "__nv_cvt_float2_to_fp4x2")                                                                                          \
-  FPC_CUDA_FP6_FP4_FROM(X, F64, float64, "__nv_cvt_double_to_fp6", "__nv_cvt_double2_to_fp6x2", "__nv_cvt_double_to_fp4",                     \
+  FPC_CUDA_FP6_FP4_FROM(X_12_8, F64, float64, "__nv_cvt_double_to_fp6", "__nv_cvt_double2_to_fp6x2", "__nv_cvt_double_to_fp4",                     \
                         "__nv_cvt_double2_to_fp4x2")                                                                                         \
-  FPC_CUDA_FP6_FP4_FROM(X, F16, float16, "__nv_cvt_halfraw_to_fp6", "__nv_cvt_halfraw2_to_fp6x2", "__nv_cvt_halfraw_to_fp4",                  \
+  FPC_CUDA_FP6_FP4_FROM(X_12_8, F16, float16, "__nv_cvt_halfraw_to_fp6", "__nv_cvt_halfraw2_to_fp6x2", "__nv_cvt_halfraw_to_fp4",                  \
                         "__nv_cvt_halfraw2_to_fp4x2")                                                                                        \
-  FPC_CUDA_FP6_FP4_FROM(X, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_fp6", "__nv_cvt_bfloat16raw2_to_fp6x2",                                   \
+  FPC_CUDA_FP6_FP4_FROM(X_12_8, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_fp6", "__nv_cvt_bfloat16raw2_to_fp6x2",                                   \
                         "__nv_cvt_bfloat16raw_to_fp4", "__nv_cvt_bfloat16raw2_to_fp4x2")                                                     \
-  FPC_CUDA_E8M0_FROM(X, F32, float32, "__nv_cvt_float_to_e8m0", "__nv_cvt_float2_to_e8m0x2")                                                 \
-  FPC_CUDA_E8M0_FROM(X, F64, float64, "__nv_cvt_double_to_e8m0", "__nv_cvt_double2_to_e8m0x2")                                               \
-  FPC_CUDA_E8M0_FROM(X, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_e8m0", "__nv_cvt_bfloat162raw_to_e8m0x2")                                   \
+  FPC_CUDA_E8M0_FROM(X_12_8, F32, float32, "__nv_cvt_float_to_e8m0", "__nv_cvt_float2_to_e8m0x2")                                                 \
+  FPC_CUDA_E8M0_FROM(X_12_8, F64, float64, "__nv_cvt_double_to_e8m0", "__nv_cvt_double2_to_e8m0x2")                                               \
+  FPC_CUDA_E8M0_FROM(X_12_8, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_e8m0", "__nv_cvt_bfloat162raw_to_e8m0x2")                                   \
   FPC_CUDA_WIDEN_ROWS(X, "e4m3_to_float16", "__nv_cvt_fp8_to_halfraw", "__nv_cvt_fp8x2_to_halfraw2", ", __NV_E4M3", "float8_e4m3fn",          \
                       "float16", fp8_to_f16<__NV_E4M3>, fp8x2_to_f16x2<__NV_E4M3>, 8, "8")                                                     \
   FPC_CUDA_WIDEN_ROWS(X, "e5m2_to_float16", "__nv_cvt_fp8_to_halfraw", "__nv_cvt_fp8x2_to_halfraw2", ", __NV_E5M2", "float8_e5m2",            \
                       "float16", fp8_to_f16<__NV_E5M2>, fp8x2_to_f16x2<__NV_E5M2>, 8, "8")                                                     \
-  FPC_CUDA_WIDEN_ROWS(X, "e2m3_to_float16", "__nv_cvt_fp6_to_halfraw", "__nv_cvt_fp6x2_to_halfraw2", ", __NV_E2M3", "float6_e2m3fn",          \
+  FPC_CUDA_WIDEN_ROWS(X_12_8, "e2m3_to_float16", "__nv_cvt_fp6_to_halfraw", "__nv_cvt_fp6x2_to_halfraw2", ", __NV_E2M3", "float6_e2m3fn",          \
                       "float16", fp6_to_f16<__NV_E2M3>, fp6x2_to_f16x2<__NV_E2M3>, 6, "8")                                                     \
-  FPC_CUDA_WIDEN_ROWS(X, "e3m2_to_float16", "__nv_cvt_fp6_to_halfraw", "__nv_cvt_fp6x2_to_halfraw2", ", __NV_E3M2", "float6_e3m2fn",          \
+  FPC_CUDA_WIDEN_ROWS(X_12_8, "e3m2_to_float16", "__nv_cvt_fp6_to_halfraw", "__nv_cvt_fp6x2_to_halfraw2", ", __NV_E3M2", "float6_e3m2fn",          \
                       "float16", fp6_to_f16<__NV_E3M2>, fp6x2_to_f16x2<__NV_E3M2>, 6, "8")                                                     \
-  FPC_CUDA_WIDEN_ROWS(X, "e2m1_to_float16", "__nv_cvt_fp4_to_halfraw", "__nv_cvt_fp4x2_to_halfraw2", ", __NV_E2M1", "float4_e2m1fn",          \
+  FPC_CUDA_WIDEN_ROWS(X_12_8, "e2m1_to_float16", "__nv_cvt_fp4_to_halfraw", "__nv_cvt_fp4x2_to_halfraw2", ", __NV_E2M1", "float4_e2m1fn",          \
                       "float16", fp4_to_f16, fp4x2_to_f16x2, 4, "4")                                                                           \
-  FPC_CUDA_WIDEN_ROWS(X, "e8m0_to_bfloat16", "__nv_cvt_e8m0_to_bf16raw", "__nv_cvt_e8m0x2_to_bf162raw", "", "float8_e8m0fnu", "bfloat16",     \
+  FPC_CUDA_WIDEN_ROWS(X_12_8, "e8m0_to_bfloat16", "__nv_cvt_e8m0_to_bf16raw", "__nv_cvt_e8m0x2_to_bf162raw", "", "float8_e8m0fnu", "bfloat16",     \
                       e8m0_to_bf16, e8m0x2_to_bf16x2, 8, "8")                                                                                  \
   X("bfloat16_to_float32", "__bfloat162float(x)", "convert", "bfloat16", "float32", kRne, false, kNanUnpinned, Host, (bf16_to_f32))          \
   X("float16_to_float32", "__half2float(x)", "convert", "float16", "float32", kRne, false, kNanUnpinned, Host, (f16_to_f32))                 \
-  FPC_CUDA_H_ROWS(X, add, "__hadd(a, b)", "add", Host)                                                                                     \
-  FPC_CUDA_H_ROWS(X, sub, "__hsub(a, b)", "sub", Host)                                                                                     \
-  FPC_CUDA_H_ROWS(X, mul, "__hmul(a, b)", "mul", Host)                                                                                     \
-  FPC_CUDA_H_ROWS(X, div, "__hdiv(a, b)", "div", Host)                                                                                     \
-  FPC_CUDA_H_ROWS(X, add_rn, "__hadd_rn(a, b)", "add", Host)                                                                               \
-  FPC_CUDA_H_ROWS(X, sub_rn, "__hsub_rn(a, b)", "sub", Host)                                                                               \
-  FPC_CUDA_H_ROWS(X, mul_rn, "__hmul_rn(a, b)", "mul", Host)                                                                               \
-  FPC_CUDA_H_ROWS(X, add_sat, "__hadd_sat(a, b)", "add_clamp01", Host)                                                                     \
-  FPC_CUDA_H_ROWS(X, sub_sat, "__hsub_sat(a, b)", "sub_clamp01", Host)                                                                     \
-  FPC_CUDA_H_ROWS(X, mul_sat, "__hmul_sat(a, b)", "mul_clamp01", Host)                                                                     \
-  FPC_CUDA_H_ROWS(X, max, "__hmax(a, b)", "maximumNumber", Host)                                                                           \
-  FPC_CUDA_H_ROWS(X, min, "__hmin(a, b)", "minimumNumber", Host)                                                                           \
-  FPC_CUDA_H_ROWS(X, max_nan, "__hmax_nan(a, b)", "maximum", Host)                                                                         \
-  FPC_CUDA_H_ROWS(X, min_nan, "__hmin_nan(a, b)", "minimum", Host)                                                                         \
-  FPC_CUDA_H_ROWS(X, abs, "__habs(a)", "abs", Host)                                                                                        \
-  FPC_CUDA_H_ROWS(X, fma, "__hfma(a, b, c)", "fma", Device)                                                                                \
-  FPC_CUDA_H_ROWS(X, fma_sat, "__hfma_sat(a, b, c)", "fma_clamp01", Device)                                                                \
-  FPC_CUDA_H_ROWS(X, fma_relu, "__hfma_relu(a, b, c)", "fma_relu", Device)                                                                 \
-  FPC_CUDA_H_ROWS(X, sqrt, "hsqrt(a)", "sqrt", Device)                                                                                     \
-  FPC_CUDA_H_ROWS(X, rcp, "hrcp(a)", "rcp", Device)                                                                                        \
+  FPC_CUDA_H_ROWS(X_12_2, add, "__hadd(a, b)", "add", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, sub, "__hsub(a, b)", "sub", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, mul, "__hmul(a, b)", "mul", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, div, "__hdiv(a, b)", "div", Host)                                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, add_rn, "__hadd_rn(a, b)", "add", Host)                                                                               \
+  FPC_CUDA_H_ROWS(X_12_2, sub_rn, "__hsub_rn(a, b)", "sub", Host)                                                                               \
+  FPC_CUDA_H_ROWS(X_12_2, mul_rn, "__hmul_rn(a, b)", "mul", Host)                                                                               \
+  FPC_CUDA_H_ROWS(X_12_2, add_sat, "__hadd_sat(a, b)", "add_clamp01", Host)                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, sub_sat, "__hsub_sat(a, b)", "sub_clamp01", Host)                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, mul_sat, "__hmul_sat(a, b)", "mul_clamp01", Host)                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, max, "__hmax(a, b)", "maximumNumber", Host)                                                                           \
+  FPC_CUDA_H_ROWS(X_12_2, min, "__hmin(a, b)", "minimumNumber", Host)                                                                           \
+  FPC_CUDA_H_ROWS(X_12_2, max_nan, "__hmax_nan(a, b)", "maximum", Host)                                                                         \
+  FPC_CUDA_H_ROWS(X_12_2, min_nan, "__hmin_nan(a, b)", "minimum", Host)                                                                         \
+  FPC_CUDA_H_ROWS(X_12_2, abs, "__habs(a)", "abs", Host)                                                                                        \
+  FPC_CUDA_H_ROWS(X_12_2, fma, "__hfma(a, b, c)", "fma", Device)                                                                                \
+  FPC_CUDA_H_ROWS(X_12_2, fma_sat, "__hfma_sat(a, b, c)", "fma_clamp01", Device)                                                                \
+  FPC_CUDA_H_ROWS(X_12_2, fma_relu, "__hfma_relu(a, b, c)", "fma_relu", Device)                                                                 \
+  FPC_CUDA_H_ROWS(X_12_2, sqrt, "hsqrt(a)", "sqrt", Device)                                                                                     \
+  FPC_CUDA_H_ROWS(X_12_2, rcp, "hrcp(a)", "rcp", Device)                                                                                        \
   FPC_CUDA_F32_OPS(X, Device, "")                                                                                                            \
   FPC_CUDA_F32_OPS(X, DeviceFtz, "_ftz")                                                                                                     \
   FPC_CUDA_F64_OPS(X)                                                                                                                        \
@@ -264,6 +302,19 @@
     (f32_to_tf32_rn_satfinite))                                                                                                              \
   X("float32_to_tf32_rz_satfinite", "cvt.rz.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRtz, true, kNanUnpinned, Device,     \
     (f32_to_tf32_rz_satfinite))                                                                                              \
-  FPC_CUDA_VECTOR_OPS(X)
+  FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)                                                                 \
+  FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8)                                                                           \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F32, float32, "__nv_cvt_float_to_fp6", "__nv_cvt_float2_to_fp6x2",       \
+                                 "__nv_cvt_float_to_fp4", "__nv_cvt_float2_to_fp4x2")                              \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F64, float64, "__nv_cvt_double_to_fp6", "__nv_cvt_double2_to_fp6x2",     \
+                                 "__nv_cvt_double_to_fp4", "__nv_cvt_double2_to_fp4x2")                            \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F16, float16, "__nv_cvt_halfraw_to_fp6", "__nv_cvt_halfraw2_to_fp6x2",   \
+                                 "__nv_cvt_halfraw_to_fp4", "__nv_cvt_halfraw2_to_fp4x2")                          \
+  FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_fp6",                            \
+                                 "__nv_cvt_bfloat16raw2_to_fp6x2", "__nv_cvt_bfloat16raw_to_fp4",                  \
+                                 "__nv_cvt_bfloat16raw2_to_fp4x2")                                                 \
+  FPC_CUDA_E8M0_NEAREST_FROM(X_13_5, F32, float32, "__nv_cvt_float_to_e8m0", "__nv_cvt_float2_to_e8m0x2")         \
+  FPC_CUDA_E8M0_NEAREST_FROM(X_13_5, F64, float64, "__nv_cvt_double_to_e8m0", "__nv_cvt_double2_to_e8m0x2")       \
+  FPC_CUDA_E8M0_NEAREST_FROM(X_13_5, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_e8m0", "__nv_cvt_bfloat162raw_to_e8m0x2")
 
 // clang-format on

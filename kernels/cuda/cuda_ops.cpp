@@ -23,8 +23,15 @@ constexpr Where Host = Where::Host;
 constexpr Where Device = Where::Device;
 constexpr Where DeviceFtz = Where::DeviceFtz;
 
-#define FPC_CUDA_SPEC(NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE, FN) {NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE},
-constexpr Spec kSpecs[] = {FPC_CUDA_OPS(FPC_CUDA_SPEC)};
+#define FPC_CUDA_SPEC_SINCE(SINCE, NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE, FN) \
+  {NAME, ENTRY, OP, IN, OUT, RND, SAT, NAN, WHERE, SINCE},
+#define FPC_CUDA_SPEC(...) FPC_CUDA_SPEC_SINCE(0, __VA_ARGS__)
+#define FPC_CUDA_SPEC_12_2(...) FPC_CUDA_SPEC_SINCE(12020, __VA_ARGS__)
+#define FPC_CUDA_SPEC_12_8(...) FPC_CUDA_SPEC_SINCE(12080, __VA_ARGS__)
+#define FPC_CUDA_SPEC_13_0(...) FPC_CUDA_SPEC_SINCE(13000, __VA_ARGS__)
+#define FPC_CUDA_SPEC_13_5(...) FPC_CUDA_SPEC_SINCE(13050, __VA_ARGS__)
+constexpr Spec kSpecs[] = {
+    FPC_CUDA_OPS_SINCE(FPC_CUDA_SPEC, FPC_CUDA_SPEC_12_2, FPC_CUDA_SPEC_12_8, FPC_CUDA_SPEC_13_0, FPC_CUDA_SPEC_13_5)};
 #undef FPC_CUDA_SPEC
 
 #if defined(FPC_HAVE_CUDA_DEVICE_RUNNER)
@@ -43,6 +50,19 @@ BatchFn device_batch_fn(const Spec& spec) {
 }  // namespace
 
 std::span<const Spec> specs() { return kSpecs; }
+
+// The machine's toolkit offers the rows up to its release (cuda_host, cuda_device).
+#ifndef FPC_CUDA_TOOLKIT_CUDART
+#define FPC_CUDA_TOOLKIT_CUDART 1000000
+#endif
+bool in_toolkit(const Spec& s) { return s.since <= FPC_CUDA_TOOLKIT_CUDART; }
+
+std::vector<const Spec*> host_specs_of(int cudart_version) {
+  std::vector<const Spec*> out;
+  for (const Spec& s : kSpecs)
+    if (s.where == Where::Host && s.since <= cudart_version) out.push_back(&s);
+  return out;
+}
 
 OpSemantics semantics_of(const Spec& s) {
   OpSemantics sem;
@@ -85,6 +105,7 @@ Subject make_cuda_device_subject() {
     s.available = true;
     s.unavailable_reason.clear();
     for (const Spec& spec : specs()) {
+      if (!in_toolkit(spec)) continue;
       SubjectOp op = unrunnable_op(spec, s.name, "no device code for this op");
       if (BatchFn fn = device_batch_fn(spec)) op.run = std::move(fn);
       s.ops.push_back(std::move(op));
@@ -95,7 +116,8 @@ Subject make_cuda_device_subject() {
 #else
   s.description += " (device runner not built: nvcc was not found at configure time)";
 #endif
-  for (const Spec& spec : specs()) s.ops.push_back(unrunnable_op(spec, s.name, s.unavailable_reason));
+  for (const Spec& spec : specs())
+    if (in_toolkit(spec)) s.ops.push_back(unrunnable_op(spec, s.name, s.unavailable_reason));
   return s;
 }
 

@@ -8,6 +8,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 
 namespace fpc::cuda_ops {
 
@@ -25,9 +26,12 @@ struct Spec {
   bool saturate;                // policy.saturate (±inf inputs saturate too, as CUDA documents)
   NanIntoNoNan nan_into_no_nan; // PositiveMax where the header documents NaN -> +MAXNORM
   Where where;
+  int since = 0;                // CUDART_VERSION of the first release whose headers offer it (0: 11.8)
 };
 
 std::span<const Spec> specs();
+// Whether the machine's CUDA toolkit (found at configure time) is recent enough for `s`.
+bool in_toolkit(const Spec& s);
 
 // The declared semantics of a spec (DeviceFtz: ftz and daz).
 OpSemantics semantics_of(const Spec& s);
@@ -35,6 +39,14 @@ OpSemantics semantics_of(const Spec& s);
 // An op whose run function throws std::logic_error naming the subject and `why`: for listing
 // ops of a subject that cannot run here. Never returns made-up results.
 SubjectOp unrunnable_op(const Spec& s, const std::string& subject, const std::string& why);
+
+// The Host specs a CUDA release offers on the host (CUDART_VERSION, e.g. 12080), in list order.
+std::vector<const Spec*> host_specs_of(int cudart_version);
+
+// "cuda_host@VERSION": the host path of one CUDA release's headers, from its module
+// (kernels/cuda/version_module.cpp, loaded by version_modules.cpp); listed as unavailable when the
+// module was not built (the matrix a build asks for: FPC_CUDA_VERSIONS) or cannot be loaded.
+std::vector<Subject> make_cuda_version_subjects();
 
 // "cuda_host": the headers' host path (kernels/cuda/host_subjects.cpp when the CUDA headers were
 // found at configure time; otherwise listed as unavailable). Every Host spec.

@@ -18,14 +18,34 @@
 // __f*_r?/__d*_r? intrinsics, PTX tf32 cvt) are defined under __CUDACC__ as __device__ functions.
 #pragma once
 
+#include <cuda_runtime_api.h>  // CUDART_VERSION (cuda_fp16.h defines it only from CUDA 12)
+
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include <cuda_fp8.h>
+
+// What the headers of this CUDA release offer (kernels/cuda/version_module.cpp compiles these
+// wrappers against every release from 11.8 on); the rows of cuda_op_list.hpp are gated alike.
+//   FPC_CUDA_HOST_ARITH  half/bfloat16 arithmetic callable on the host (12.2)
+//   FPC_CUDA_MX          cuda_fp6.h, cuda_fp4.h and e8m0 (12.8)
+//   FPC_CUDA_DOUBLE4_32A the aligned double4 the x4 class constructors take (13.0)
+//   FPC_CUDA_MODES_13_5  fp6/fp4 round up/down and e8m0 round-to-nearest (13.5)
+#if CUDART_VERSION >= 12020 || defined(__CUDACC__)
+#define FPC_CUDA_HOST_ARITH 1
+#else
+#define FPC_CUDA_HOST_ARITH 0
+#endif
+#define FPC_CUDA_MX (CUDART_VERSION >= 12080)
+#define FPC_CUDA_DOUBLE4_32A (CUDART_VERSION >= 13000)
+#define FPC_CUDA_MODES_13_5 (CUDART_VERSION >= 13050)
+#if FPC_CUDA_MX
 #include <cuda_fp4.h>
 #include <cuda_fp6.h>
-#include <cuda_fp8.h>
+#endif
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__CUDACC__)
 #define FPC_CUDA_HD __host__ __device__ __forceinline__
@@ -114,7 +134,6 @@ struct BF16 {
 
 // --- one overload set per target family, so the templates below can name the API by source type ---
 using Interp8 = __nv_fp8_interpretation_t;
-using Interp6 = __nv_fp6_interpretation_t;
 using Sat = __nv_saturation_t;
 using Round = cudaRoundMode;
 
@@ -129,6 +148,8 @@ FPC_CUDA_HD unsigned to_fp8x2(__nv_bfloat162_raw x, Sat s, Interp8 i) {
   return __nv_cvt_bfloat16raw2_to_fp8x2(x, s, i);
 }
 
+#if FPC_CUDA_MX
+using Interp6 = __nv_fp6_interpretation_t;
 FPC_CUDA_HD unsigned to_fp6(double x, Interp6 i, Round r) { return __nv_cvt_double_to_fp6(x, i, r); }
 FPC_CUDA_HD unsigned to_fp6(float x, Interp6 i, Round r) { return __nv_cvt_float_to_fp6(x, i, r); }
 FPC_CUDA_HD unsigned to_fp6(__half_raw x, Interp6 i, Round r) { return __nv_cvt_halfraw_to_fp6(x, i, r); }
@@ -157,12 +178,14 @@ FPC_CUDA_HD unsigned to_e8m0x2(float2 x, Sat s, Round r) { return __nv_cvt_float
 FPC_CUDA_HD unsigned to_e8m0x2(__nv_bfloat162_raw x, Sat s, Round r) {
   return __nv_cvt_bfloat162raw_to_e8m0x2(x, s, r);
 }
+#endif  // FPC_CUDA_MX
 
 // --- the conversions, scalar and pair, as code -> code ---
 template <class Src, Interp8 I, Sat S>
 FPC_CUDA_HD code fp8(code x) { return to_fp8(Src::one(x), S, I); }
 template <class Src, Interp8 I, Sat S>
 FPC_CUDA_HD code fp8x2(code lo, code hi) { return to_fp8x2(Src::two(lo, hi), S, I); }
+#if FPC_CUDA_MX
 template <class Src, Interp6 I, Round R>
 FPC_CUDA_HD code fp6(code x) { return to_fp6(Src::one(x), I, R); }
 template <class Src, Interp6 I, Round R>
@@ -175,6 +198,7 @@ template <class Src, Sat S, Round R>
 FPC_CUDA_HD code e8m0(code x) { return to_e8m0(Src::one(x), S, R); }
 template <class Src, Sat S, Round R>
 FPC_CUDA_HD code e8m0x2(code lo, code hi) { return to_e8m0x2(Src::two(lo, hi), S, R); }
+#endif  // FPC_CUDA_MX
 
 template <Interp8 I>
 FPC_CUDA_HD code fp8_to_f16(code x) { return code_of(__nv_cvt_fp8_to_halfraw(static_cast<__nv_fp8_storage_t>(x), I)); }
@@ -182,6 +206,7 @@ template <Interp8 I>
 FPC_CUDA_HD code fp8x2_to_f16x2(code lo, code hi) {
   return code_of(__nv_cvt_fp8x2_to_halfraw2(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8)), I));
 }
+#if FPC_CUDA_MX
 template <Interp6 I>
 FPC_CUDA_HD code fp6_to_f16(code x) { return code_of(__nv_cvt_fp6_to_halfraw(static_cast<__nv_fp6_storage_t>(x), I)); }
 template <Interp6 I>
@@ -195,6 +220,24 @@ FPC_CUDA_HD code fp4x2_to_f16x2(code lo, code hi) {
 FPC_CUDA_HD code e8m0_to_bf16(code x) { return code_of(__nv_cvt_e8m0_to_bf16raw(static_cast<__nv_fp8_storage_t>(x))); }
 FPC_CUDA_HD code e8m0x2_to_bf16x2(code lo, code hi) {
   return code_of(__nv_cvt_e8m0x2_to_bf162raw(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8))));
+}
+#endif  // FPC_CUDA_MX
+
+// --- the scalar classes (__nv_fp8_e4m3, __nv_fp8_e8m0, __nv_fp6_e2m3, ...): constructors and
+// the conversion operator to float, over the storage __x ---
+template <class Src>
+FPC_CUDA_HD auto class_arg(code x) {
+  if constexpr (std::is_same_v<Src, F16>) return __half(hraw_of(x));
+  else if constexpr (std::is_same_v<Src, BF16>) return __nv_bfloat16(braw_of(x));
+  else return Src::one(x);
+}
+template <class C, class Src>
+FPC_CUDA_HD code class_from(code x) { return C(class_arg<Src>(x)).__x; }
+template <class C>
+FPC_CUDA_HD code class_to_f32(code x) {
+  C c;
+  c.__x = static_cast<decltype(c.__x)>(x);
+  return code_of(static_cast<float>(c));
 }
 
 // One lane of a pair conversion F2(lo, hi): the case in the lane under test, its complement
@@ -234,6 +277,7 @@ FPC_CUDA_HD code f16_to_f32(code x) { return code_of(__half2float(half_of(x))); 
   QUAL code f16_##NAME(code a, code b, code c) { return code_of(FN(half_of(a), half_of(b), half_of(c))); } \
   QUAL code bf16_##NAME(code a, code b, code c) { return code_of(FN(bf16_of(a), bf16_of(b), bf16_of(c))); }
 
+#if FPC_CUDA_HOST_ARITH
 FPC_CUDA_H_BINARY(FPC_CUDA_HD, add, __hadd)
 FPC_CUDA_H_BINARY(FPC_CUDA_HD, sub, __hsub)
 FPC_CUDA_H_BINARY(FPC_CUDA_HD, mul, __hmul)
@@ -249,6 +293,7 @@ FPC_CUDA_H_BINARY(FPC_CUDA_HD, min, __hmin)
 FPC_CUDA_H_BINARY(FPC_CUDA_HD, max_nan, __hmax_nan)
 FPC_CUDA_H_BINARY(FPC_CUDA_HD, min_nan, __hmin_nan)
 FPC_CUDA_H_UNARY(FPC_CUDA_HD, abs, __habs)
+#endif  // FPC_CUDA_HOST_ARITH
 
 #if defined(__CUDACC__)
 // Device only: the headers declare these for nvcc compilations alone (no host path).

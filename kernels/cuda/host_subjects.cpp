@@ -3,6 +3,7 @@
 #include "cuda_op_list.hpp"
 #include "cuda_ops.hpp"
 #include "fp_wrappers.cuh"
+#include "host_batch.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -14,37 +15,6 @@
 
 namespace fpc::cuda_ops {
 namespace {
-
-using cudaw::code;
-
-template <code (*F)(code)>
-void loop1(const uint64_t* const* in, uint64_t* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = F(in[0][i]);
-}
-template <code (*F)(code, code)>
-void loop2(const uint64_t* const* in, uint64_t* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = F(in[0][i], in[1][i]);
-}
-template <code (*F)(code, code, code)>
-void loop3(const uint64_t* const* in, uint64_t* out, size_t n) {
-  for (size_t i = 0; i < n; ++i) out[i] = F(in[0][i], in[1][i], in[2][i]);
-}
-// A lane op (lane_spread.hpp): one call per vector of the batch.
-template <auto F>
-void loop_lanes(const uint64_t* const* in, uint64_t* out, size_t n) {
-  constexpr int arity = cudaw::LaneFn<decltype(F)>::arity;
-  const uint64_t* b = arity > 1 ? in[1] : nullptr;
-  const uint64_t* c = arity > 2 ? in[2] : nullptr;
-  const size_t vectors = cudaw::lane_vectors(n, cudaw::LaneFn<decltype(F)>::lanes);
-  for (size_t e = 0; e < vectors; ++e) cudaw::run_lane_vector<F>(in[0], b, c, out, n, e);
-}
-template <auto F>
-BatchFn batch() {
-  if constexpr (cudaw::LaneFn<decltype(F)>::value) return &loop_lanes<F>;
-  else if constexpr (std::is_same_v<decltype(F), code (*)(code)>) return &loop1<F>;
-  else if constexpr (std::is_same_v<decltype(F), code (*)(code, code)>) return &loop2<F>;
-  else return &loop3<F>;
-}
 
 using namespace cudaw;  // the wrappers named in cuda_op_list.hpp
 
@@ -68,7 +38,7 @@ Subject make_cuda_host_subject() {
                   " headers cuda_fp16.h, cuda_bf16.h, cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (compiled by the C++ "
                   "compiler, not nvcc)";
   for (const Spec& spec : specs()) {
-    if (spec.where != Where::Host) continue;
+    if (spec.where != Where::Host || spec.since > CUDART_VERSION) continue;
     SubjectOp op;
     op.name = spec.name;
     op.entry = spec.entry;

@@ -63,6 +63,7 @@ FPC_CUDA_HD __nv_bfloat162 value_of(__nv_bfloat162_raw r) { return __nv_bfloat16
     return lanes_of(FN(bf2_of(a), bf2_of(b), bf2_of(c)));                                                 \
   }
 
+#if FPC_CUDA_HOST_ARITH
 FPC_CUDA_H2_BINARY(FPC_CUDA_HD, add, __hadd2)
 FPC_CUDA_H2_BINARY(FPC_CUDA_HD, sub, __hsub2)
 FPC_CUDA_H2_BINARY(FPC_CUDA_HD, mul, __hmul2)
@@ -78,6 +79,7 @@ FPC_CUDA_H2_BINARY(FPC_CUDA_HD, min, __hmin2)
 FPC_CUDA_H2_BINARY(FPC_CUDA_HD, max_nan, __hmax2_nan)
 FPC_CUDA_H2_BINARY(FPC_CUDA_HD, min_nan, __hmin2_nan)
 FPC_CUDA_H2_UNARY(FPC_CUDA_HD, abs, __habs2)
+#endif  // FPC_CUDA_HOST_ARITH
 #if defined(__CUDACC__)
 // Device only: the headers declare these for nvcc compilations alone.
 FPC_CUDA_H2_TERNARY(FPC_CUDA_D, fma, __hfma2)
@@ -91,6 +93,7 @@ FPC_CUDA_H2_UNARY(FPC_CUDA_D, rcp, h2rcp)
 #undef FPC_CUDA_H2_TERNARY
 
 // --- half2 / bfloat162 conversions ---
+#if FPC_CUDA_HOST_ARITH  // 11.8 .. 12.1 declare the float2 forms for the device only
 FPC_CUDA_HD Lanes<2> f32x2_to_f16x2_rn(Lanes<2> x) { return lanes_of(__float22half2_rn(F32::two(x.v[0], x.v[1]))); }
 FPC_CUDA_HD Lanes<2> f32_pair_to_f16x2_rn(Lanes<2> x) {
   return lanes_of(__floats2half2_rn(f32_of(x.v[0]), f32_of(x.v[1])));
@@ -112,6 +115,8 @@ FPC_CUDA_HD Lanes<2> bf16x2_low_high_to_f32(Lanes<2> x) {
   return {{code_of(__low2float(h)), code_of(__high2float(h))}};
 }
 
+#endif  // FPC_CUDA_HOST_ARITH
+
 // --- the x2 / x4 classes of cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (C: the class; Slot: bits a lane) ---
 // Constructors: the storage word __x, split into lanes.
 template <class C, class Src, int Slot>
@@ -127,6 +132,7 @@ FPC_CUDA_HD Lanes<4> x4_from_f32(Lanes<4> x) {
   f.w = f32_of(x.v[3]);
   return unpack<4, Slot>(C(f).__x);
 }
+#if FPC_CUDA_DOUBLE4_32A
 template <class C, int Slot>
 FPC_CUDA_HD Lanes<4> x4_from_f64(Lanes<4> x) {
   double4_32a f;  // double4 is deprecated in CUDA 13; the classes take its aligned variants alike
@@ -136,6 +142,7 @@ FPC_CUDA_HD Lanes<4> x4_from_f64(Lanes<4> x) {
   f.w = f64_of(x.v[3]);
   return unpack<4, Slot>(C(f).__x);
 }
+#endif
 // The (lo, hi) pair constructors: lanes 0, 1 in lo and lanes 2, 3 in hi.
 template <class C, class Src, int Slot>
 FPC_CUDA_HD Lanes<4> x4_from_pairs(Lanes<4> x) {
