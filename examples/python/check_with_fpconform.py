@@ -15,7 +15,6 @@ not installed here (the check is skipped, as CTest's SKIP_RETURN_CODE reads it),
 """
 
 import argparse
-import importlib
 import json
 import pathlib
 import re
@@ -28,10 +27,11 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from adapters import Unsupported  # noqa: E402
+import package_adapters  # noqa: E402
 from fpconform_files import Cases  # noqa: E402
 
-ADAPTERS = {"ml_dtypes": "adapters.ml_dtypes_adapter", "torch": "adapters.torch_adapter", "jax": "adapters.jax_adapter"}
+ADAPTERS = ["jax", "ml_dtypes", "torch"]  # fpconform.adapters.<name>
+Unsupported = package_adapters.unsupported()
 CLASSES = ["tie_breaking", "rounding_direction", "overflow_saturation", "nan", "signed_zero", "subnormal_flush", "other"]
 SKIPPED = 77
 
@@ -78,7 +78,7 @@ def main():
     p.add_argument("--list", action="store_true", help="list the planned checks and exit")
     args = p.parse_args()
 
-    adapter = importlib.import_module(ADAPTERS[args.adapter])
+    adapter = package_adapters.load(args.adapter)
     why_not = adapter.unavailable()
     if why_not:
         print(f"{args.adapter}: skipped: {why_not}")

@@ -5,6 +5,7 @@
 #include "protocol/file_protocol.hpp"
 #include "fpconform/arith.hpp"
 #include "report/report_tools.hpp"
+#include "cli/findings_command.hpp"
 #include "cli/quantize_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/selfcheck.hpp"
@@ -51,6 +52,9 @@ commands:
                                   then the block quantizers and their claims (scheme,
                                   reference, block size, MX scale rule); --json: an object
                                   {"subjects": [...], "block_subjects": [...]}
+  findings [--library NAME] [--status open|fixed] [--json]
+                                  the findings registry (findings/): library, affected
+                                  versions, status, op, class, smallest counterexample
   report summary R.json [--junit] Markdown summary of a report (table of checks, then the
                                   counterexamples of each failing check); --junit: JUnit XML
   report diff OLD.json NEW.json   what newly fails, what got fixed, changed failure counts
@@ -457,6 +461,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "cases") return cmd_cases(rest, out);
     if (cmd == "check") return cmd_check(rest, out, err);
     if (cmd == "quantize") return cmd_quantize(rest, out);
+    if (cmd == "findings") return cmd_findings(rest, out);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";
