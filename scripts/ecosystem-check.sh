@@ -42,10 +42,10 @@ step() {  # step NAME EXPECTED_RC COMMAND...: runs it, logs to $out/NAME.log, re
 line "# Ecosystem check $(date -u +%Y-%m-%dT%H:%MZ), fpconform $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 line ""
 t0=$(date +%s)
-if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || { echo "ecosystem-check: cannot create $venv" >&2; exit 2; }; fi
+if ! "$venv/bin/python" -m pip --version >/dev/null 2>&1; then rm -rf "$venv"; python3 -m venv "$venv" || { echo "ecosystem-check: cannot create $venv" >&2; exit 2; }; fi
 py="$venv/bin/python"
 "$py" -m pip install --quiet -r "$requirements" >"$out/install.log" 2>&1 || { tail -5 "$out/install.log"; exit 2; }
-"$py" -m pip install --quiet --no-build-isolation ./python >>"$out/install.log" 2>&1 || { tail -5 "$out/install.log"; exit 2; }
+"$py" -m pip install --quiet --no-build-isolation -C build-dir="$venv/fpconform-build" ./python >>"$out/install.log" 2>&1 || { tail -5 "$out/install.log"; exit 2; }
 line "Environment ($requirements) and package installed in $(( $(date +%s) - t0 )) s; $(du -sh "$venv" | cut -f1) on disk."
 line ""
 line '```'
