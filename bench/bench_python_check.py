@@ -3,7 +3,7 @@
 (docs/performance.md, "Python checks"). Needs the fpconform package and ml_dtypes.
 
     python3 bench/bench_python_check.py                          # all 2^32 float32 inputs
-    python3 bench/bench_python_check.py --cases random:67108864  # a quicker, seeded sample
+    python3 bench/bench_python_check.py --shard 0/64             # 1/64 of the sweep (2^26 inputs)
     python3 bench/bench_python_check.py --function truncate      # a planted bug (half the cases fail)
 
 One run of fpconform.check_convert(fn, src="float32", dst="bfloat16", cases=...): the function is
@@ -41,6 +41,7 @@ def main():
     p.add_argument("--cases", default="exhaustive")
     p.add_argument("--batch", type=int, default=fpconform.check.DEFAULT_BATCH)
     p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--shard", default="0/1", help="i/N: the i-th of N slices of the cases")
     a = p.parse_args()
     fn = FUNCTIONS[a.function]
     inside = {"wall": 0.0, "cpu": 0.0, "calls": 0}
@@ -54,8 +55,9 @@ def main():
         return y
 
     w, c = time.perf_counter(), time.process_time()
+    shard = tuple(int(v) for v in a.shard.split("/"))
     report = fpconform.check_convert(timed, src="float32", dst="bfloat16", cases=a.cases, batch_size=a.batch,
-                                     threads=a.threads)
+                                     threads=a.threads, shard=shard)
     total_wall, total_cpu = time.perf_counter() - w, time.process_time() - c
     print(report.status_lines()[0])
     print(f"function ({inside['calls']} calls of <= {a.batch} cases): {inside['wall']:.2f} s wall, {inside['cpu']:.2f} s CPU")

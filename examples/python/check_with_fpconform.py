@@ -36,17 +36,7 @@ CLASSES = ["tie_breaking", "rounding_direction", "overflow_saturation", "nan", "
 SKIPPED = 77
 
 
-def check_name(args):
-    """'convert_float32_to_bfloat16_boundary' from the `fpconform cases` arguments."""
-    flags = [x[2:] for i, x in enumerate(args) if x.startswith("--") and (i + 1 == len(args) or args[i + 1].startswith("--"))]
-    rest = [x for x in args if x[2:] not in flags]
-    a = dict(zip(rest[::2], rest[1::2]))
-    name = f"{a['--op']}_{a['--from']}"
-    if a["--op"] == "convert" or a["--to"] != a["--from"]:
-        name += f"_to_{a['--to']}"
-    if a.get("--rounding", "rne") != "rne":
-        name += "_" + a["--rounding"]
-    return "_".join([name, *flags, a["--cases"].replace(":", "")])
+check_name = package_adapters.package().check_name  # 'convert_float32_to_bfloat16_boundary'
 
 
 def run(cmd):
@@ -59,13 +49,7 @@ def failures_by_class(report):
 
 
 def first_counterexample(report):
-    ex = report["checks"][0]["counterexamples"]
-    if not ex:
-        return ""
-    e = ex[0]
-    inputs = ", ".join(f"{i['code']} [{i['exact']}]" for i in e["inputs"])
-    return (f"{e['class']}: ({inputs}) -> got {e['actual']['code']} [{e['actual']['exact']}], "
-            f"expected {e['expected']['code']} [{e['expected']['exact']}]")
+    return package_adapters.package().first_counterexample(report["checks"][0])
 
 
 def main():

@@ -11,7 +11,7 @@ ADAPTERS_DIR = pathlib.Path(__file__).resolve().parents[2] / "python" / "fpconfo
 PACKAGE = "fpconform_adapters"
 
 
-def _package():
+def package():
     if PACKAGE not in sys.modules:
         spec = importlib.util.spec_from_file_location(PACKAGE, ADAPTERS_DIR / "__init__.py",
                                                       submodule_search_locations=[str(ADAPTERS_DIR)])
@@ -23,10 +23,10 @@ def _package():
 
 def load(name):
     """The adapter module fpconform.adapters.<name> (ml_dtypes, jax, torch, bitsandbytes, torchao, torchao_nvfp4)."""
-    _package()
+    package()
     return importlib.import_module(f"{PACKAGE}.{name}")
 
 
 def unsupported():
     """The exception an adapter raises for a check its library cannot run on this backend."""
-    return _package().Unsupported
+    return package().Unsupported

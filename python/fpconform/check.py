@@ -69,11 +69,11 @@ def check_codes(compute, sem, cases="exhaustive", *, seed=1, batch_size=None, th
 
     data = _core.check_callable(json.dumps(sem), spec, int(seed), call, int(batch_size or DEFAULT_BATCH),
                                 int(threads or _core.hardware_threads()), bool(strict_nan), int(max_examples),
-                                name or "python", entry or _callable_name(compute), _op_name(sem), listed)
+                                name or "python", entry or _callable_name(compute), _op_name(sem), listed, 0, 1)
     return Report(data)
 
 
-def _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, name, entry):
+def _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, name, entry, shard=(0, 1)):
     arity = _arity(sem)
     spec, listed = _cases_spec(cases, sem, arity)
 
@@ -87,13 +87,14 @@ def _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, na
 
     data = _core.check_callable(json.dumps(sem), spec, int(seed), call, int(batch_size or DEFAULT_BATCH),
                                 int(threads or _core.hardware_threads()), bool(strict_nan), int(max_examples),
-                                name or "python", entry or _callable_name(fn), _op_name(sem), listed)
+                                name or "python", entry or _callable_name(fn), _op_name(sem), listed,
+                                int(shard[0]), int(shard[1]))
     return Report(data)
 
 
 def check_convert(fn, src, dst, rounding="rne", saturate=False, cases="exhaustive", *, inf_under_saturation="max",
                   nan_policy="unpinned", ftz=False, daz=False, sr_bits=0, seed=1, batch_size=None, threads=None,
-                  strict_nan=False, max_examples=8, name=None, entry=None):
+                  strict_nan=False, max_examples=8, name=None, entry=None, shard=(0, 1)):
     """Checks fn(x) -> y, a conversion from src to dst, against the oracle.
 
     fn gets an array of src's dtype (numpy float32/float16/float64, ml_dtypes types; unsigned
@@ -102,22 +103,25 @@ def check_convert(fn, src, dst, rounding="rne", saturate=False, cases="exhaustiv
     floor(f * 2^sr_bits) + random_bits >= 2^sr_bits (docs/semantics.md).
     cases: "exhaustive" (every input code; all 2^32 float32 inputs in batches), "boundary",
     "random:N" or N, or a list with one array of input codes/values per operand.
+    shard=(i, N) checks only the i-th of N slices of the cases, as `fpconform run --shard i/N`
+    (reports of all slices merge with `fpconform report merge`).
     Returns a Report (.passed, .summary(), .to_json(), .counterexamples, .diagnosis, .assert_ok()).
     """
     from . import semantics
     sem = semantics("convert", src, dst, rounding, saturate, inf_under_saturation, nan_policy, ftz, daz, sr_bits)
-    return _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, name, entry)
+    return _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, name, entry, shard)
 
 
 def check_op(fn, op, fmt, out=None, rounding="rne", cases="exhaustive", *, saturate=False, inf_under_saturation="max",
              nan_policy="unpinned", ftz=False, daz=False, sr_bits=0, seed=1, batch_size=None, threads=None,
-             strict_nan=False, max_examples=8, name=None, entry=None):
+             strict_nan=False, max_examples=8, name=None, entry=None, shard=(0, 1)):
     """Checks fn(a[, b[, c]]) against the oracle's `op` (add sub mul div fma sqrt minimum maximum
     minimumNumber maximumNumber abs rcp) on operands of fmt, result in `out` (default fmt),
-    rounded once. Exhaustive pairs are every pair of codes (2^32 for 16-bit formats)."""
+    rounded once. Exhaustive pairs are every pair of codes (2^32 for 16-bit formats); shard=(i, N)
+    as for check_convert."""
     from . import semantics
     sem = semantics(op, fmt, out, rounding, saturate, inf_under_saturation, nan_policy, ftz, daz, sr_bits)
-    return _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, name, entry)
+    return _run(fn, sem, cases, seed, batch_size, threads, strict_nan, max_examples, name, entry, shard)
 
 
 def check_blocks(fn, scheme, reference="ideal", blocksize=0, cases="all", *, scale_rule=None, rounding=None,

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -167,7 +168,7 @@ std::string flag_names(unsigned flags) { return fpc::flags_to_string(flags); }
 std::string check_callable(const std::string& semantics_json, const std::string& cases_spec, uint64_t seed,
                            nb::callable fn, size_t batch_size, int threads, bool strict_nan, size_t max_examples,
                            const std::string& subject, const std::string& entry, const std::string& op_name,
-                           const std::vector<U64Array>& listed) {
+                           const std::vector<U64Array>& listed, int shard_index, int shard_count) {
   const fpc::OpSemantics s = semantics_of(semantics_json);
   fpc::CaseSource cases = [&] {
     if (cases_spec != "listed") return fpc::CaseSource::parse(s, cases_spec, seed);
@@ -195,8 +196,12 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   rec.case_label = cases.label();
   rec.case_count = cases.count();
   rec.seed = cases.seed();
-  rec.range_begin = 0;
-  rec.range_end = rec.case_count;
+  // The shard's slice, as fpconform run --shard i/N computes it (docs/sharding.md).
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count) throw fpc::InputError("shard: i/N with 0 <= i < N");
+  report.shard_index = shard_index;
+  report.shard_count = shard_count;
+  rec.range_begin = rec.case_count * static_cast<uint64_t>(shard_index) / static_cast<uint64_t>(shard_count);
+  rec.range_end = rec.case_count * static_cast<uint64_t>(shard_index + 1) / static_cast<uint64_t>(shard_count);
   (void)fpc::reference_for(s, &rec.reference);
 
   fpc::CheckOptions options;
@@ -208,45 +213,71 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   const int in_width = width_of(*s.in);
   const size_t cap = static_cast<size_t>(std::min<uint64_t>(batch_size, std::max<uint64_t>(cases.count(), 1)));
   std::vector<std::vector<uint64_t>> ops(static_cast<size_t>(arrays), std::vector<uint64_t>(cap));
-  std::vector<uint64_t> results(cap);
-  uint64_t batch_begin = 0;
-
-  fpc::SubjectOp op;
-  op.name = op_name;
-  op.entry = entry;
-  op.semantics = s;
-  op.run_cases = [&](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
-    std::memcpy(out, results.data() + (first - batch_begin), n * sizeof(uint64_t));
-  };
+  // Two result buffers: while batch k is checked on worker threads (GIL released), the function
+  // computes batch k + 1 on this thread, so the checker's cost hides behind the function's.
+  std::vector<uint64_t> results[2] = {std::vector<uint64_t>(cap), std::vector<uint64_t>(cap)};
+  uint64_t batch_begin[2] = {0, 0};
+  fpc::SubjectOp op[2];
+  for (int slot = 0; slot < 2; ++slot) {
+    op[slot].name = op_name;
+    op[slot].entry = entry;
+    op[slot].semantics = s;
+    op[slot].run_cases = [&, slot](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
+      std::memcpy(out, results[slot].data() + (first - batch_begin[slot]), n * sizeof(uint64_t));
+    };
+  }
 
   const auto t0 = std::chrono::steady_clock::now();
+  // The checker evaluates the alternatives (the diagnosis) on sampled cases through reference
+  // tables that stay cached only while something holds them; each run_check below builds its own,
+  // so without this every batch would rebuild them (tens of ms per batch). Built once, held here.
+  const std::vector<fpc::Alternative> keep_alternatives = fpc::alternatives_for(s);
+  {
+    nb::gil_scoped_release release;
+    const uint64_t zeros[4] = {};
+    for (const fpc::Alternative& a : keep_alternatives) (void)a.result(zeros);
+  }
   bool first_batch = true;
-  for (uint64_t begin = 0; begin < cases.count(); begin += cap) {
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, cases.count() - begin));
-    std::vector<uint64_t*> ptrs;
-    for (auto& v : ops) ptrs.push_back(v.data());
-    {
-      nb::gil_scoped_release release;
-      cases.fill(begin, n, ptrs.data());
-    }
-    nb::list args;
-    for (int k = 0; k < arrays; ++k) {
-      const int w = (k < cases.arity()) ? in_width : 8;
-      args.append(narrow_codes(ops[static_cast<size_t>(k)].data(), n, w));
-    }
-    nb::object got = fn(args);
-    widen_codes(got, *s.out, n, results.data(), "the function's result");
-    batch_begin = begin;
-    fpc::CheckOutcome part;
-    {
-      nb::gil_scoped_release release;
-      part = fpc::run_check(op, cases, begin, begin + n, options);
-    }
+  std::future<fpc::CheckOutcome> pending;
+  auto collect = [&] {  // merges the batch being checked (call with the GIL released)
+    if (!pending.valid()) return;
+    fpc::CheckOutcome part = pending.get();
     if (first_batch) rec.outcome = std::move(part);
     else rec.outcome.merge(part, *s.in, max_examples);
     first_batch = false;
+  };
+  int slot = 0;
+  try {
+    for (uint64_t begin = rec.range_begin; begin < rec.range_end; begin += cap, slot ^= 1) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, rec.range_end - begin));
+      std::vector<uint64_t*> ptrs;
+      for (auto& v : ops) ptrs.push_back(v.data());
+      {
+        nb::gil_scoped_release release;
+        cases.fill(begin, n, ptrs.data());
+      }
+      nb::list args;
+      for (int k = 0; k < arrays; ++k) {
+        const int w = (k < cases.arity()) ? in_width : 8;
+        args.append(narrow_codes(ops[static_cast<size_t>(k)].data(), n, w));
+      }
+      nb::object got = fn(args);
+      widen_codes(got, *s.out, n, results[slot].data(), "the function's result");
+      batch_begin[slot] = begin;
+      nb::gil_scoped_release release;
+      collect();  // the previous batch, whose buffer the next iteration reuses
+      pending = std::async(std::launch::async, [&, slot, begin, n] { return fpc::run_check(op[slot], cases, begin, begin + n, options); });
+    }
+    nb::gil_scoped_release release;
+    collect();
+  } catch (...) {
+    if (pending.valid()) {  // the worker reads this frame's buffers: let it finish first
+      nb::gil_scoped_release release;
+      pending.wait();
+    }
+    throw;
   }
-  if (first_batch) rec.outcome = fpc::run_check(op, cases, 0, 0, options);  // no cases: an empty outcome
+  if (first_batch) rec.outcome = fpc::run_check(op[0], cases, rec.range_begin, rec.range_begin, options);  // no cases
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fpc::finalize(rec);
   report.checks.push_back(std::move(rec));

@@ -125,7 +125,7 @@ def check_plan(name, only=None, device=None):
             continue
         got = report.failed_by_class
         deviation = next((d for d in getattr(adapter, "KNOWN_DEVIATIONS", []) if d[0](sem)), None)
-        first = _first_counterexample(report)
+        first = first_counterexample(report.checks[0])
         if deviation is None:
             yield PlannedResult(check, "PASS" if report.passed else "FAIL", report, got, {}, "", first)
             continue
@@ -136,8 +136,9 @@ def check_plan(name, only=None, device=None):
             yield PlannedResult(check, "FAIL", report, got, predicted, deviation[1], first)
 
 
-def _first_counterexample(report):
-    ex = report.counterexamples
+def first_counterexample(check):
+    """The first kept counterexample of a check (a report's check object), as one line."""
+    ex = check.get("counterexamples", [])
     if not ex:
         return ""
     e = ex[0]
