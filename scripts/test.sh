@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 preset="${FPC_TEST_PRESET:-ci}"
 dir="$(./scripts/build.sh "$preset")"
 ctest --test-dir "$dir" --output-on-failure -j "${FPC_JOBS:-$(nproc)}"
+# The Python package (docs/python.md): built from this checkout by pip (scikit-build-core, the
+# same CMake libraries), then its tests, which include the ml_dtypes and jax checks
+# (FPC_TEST_PYTHON=0 skips it).
+if [ "${FPC_TEST_PYTHON:-1}" != 0 ]; then
+  ./scripts/python-test.sh
+fi
 # Fuzzing (docs/fuzzing.md): the fuzz targets built with clang + libFuzzer + ASan/UBSan, each fuzzed
 # briefly from corpus/, the corpus replayed, and the planted bug found (FPC_TEST_FUZZ=0 skips it).
 if [ "${FPC_TEST_FUZZ:-1}" != 0 ]; then

@@ -3,7 +3,8 @@
 whose last block is shorter than the block size (bitsandbytes computes that `rem` tail apart,
 with a division and a whole-tensor max), with NaN and ±inf among the values.
 
-For N seeded random inputs (block sizes 32…256, one to three blocks plus a tail, some NaN/±inf,
+For N seeded random inputs (block sizes 32…256, one to three blocks plus a tail — odd and even
+lengths, so the padding nibble of an odd count is compared too — some NaN/±inf,
 every third input ending in NaN), runs bitsandbytes `quantize_4bit` on the CPU and
 `fpconform quantize --scheme bnb_fp4|bnb_nf4 --reference cpu --blocksize B --json`, and compares
 every element code and every absmax bit pattern.
@@ -64,7 +65,9 @@ def main():
         packed = packed.reshape(-1).numpy().view(np.uint8)
         codes = np.empty(packed.size * 2, np.uint8)
         codes[0::2], codes[1::2] = packed >> 4, packed & 0x0F  # the first element in the high nibble
-        library = ([int(c) for c in codes[:n]], [int(v) for v in state.absmax.numpy().view(np.uint32)])
+        # The packed bytes as stored: an odd n leaves a padding nibble, which is compared too.
+        library = ([int(c) for c in codes[:n]], [int(v) for v in state.absmax.numpy().view(np.uint32)],
+                   [int(b) for b in packed])
 
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("\n".join(value_text(v) for v in x))
@@ -77,14 +80,16 @@ def main():
             print(f"fpconform quantize: {out.stderr.strip()}", file=sys.stderr)
             return 2
         j = json.loads(out.stdout)
-        oracle = ([int(v["code"], 16) for v in j["values"]], [int(b["scale_code"], 16) for b in j["blocks"]])
+        oracle = ([int(v["code"], 16) for v in j["values"]], [int(b["scale_code"], 16) for b in j["blocks"]],
+                  [int(b, 16) for b in j["packed"].split()])
         if oracle == library:
             agree += 1
             continue
         differ += 1
         print(f"differ: bnb_{quant_type} blocksize {bs}, {n} values: absmax bits "
               f"{[hex(v) for v in library[1]]} (bitsandbytes) vs {[hex(v) for v in oracle[1]]} (cpu reference); codes "
-              f"differ at {[i for i in range(n) if library[0][i] != oracle[0][i]][:8]}")
+              f"differ at {[i for i in range(n) if library[0][i] != oracle[0][i]][:8]}; packed bytes "
+              f"{'equal' if library[2] == oracle[2] else f'differ (last: {library[2][-1]:#04x} vs {oracle[2][-1]:#04x})'}")
     print(f"bitsandbytes (torch {torch.__version__}): {agree} inputs with a short last block agree with the cpu "
           f"reference bit for bit, {differ} differ")
     return 0 if differ == 0 else 1

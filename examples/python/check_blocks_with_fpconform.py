@@ -13,7 +13,6 @@ Exit status: 0 every check passed, 1 otherwise, 77 the adapter's library is not 
 """
 
 import argparse
-import importlib
 import pathlib
 import re
 import shutil
@@ -25,8 +24,9 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-ADAPTERS = {"bitsandbytes": "adapters.bitsandbytes_blocks", "torchao": "adapters.torchao_blocks",
-            "torchao_nvfp4": "adapters.torchao_nvfp4_blocks"}
+import package_adapters  # noqa: E402
+
+ADAPTERS = ["bitsandbytes", "torchao", "torchao_nvfp4"]  # fpconform.adapters.<name>
 SKIPPED = 77
 
 
@@ -59,7 +59,7 @@ def main():
     p.add_argument("--list", action="store_true", help="list the planned checks and exit")
     args = p.parse_args()
 
-    adapter = importlib.import_module(ADAPTERS[args.adapter])
+    adapter = package_adapters.load(args.adapter)
     why_not = adapter.unavailable()
     if why_not:
         print(f"{args.adapter}: skipped: {why_not}")

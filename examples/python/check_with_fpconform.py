@@ -15,7 +15,6 @@ not installed here (the check is skipped, as CTest's SKIP_RETURN_CODE reads it),
 """
 
 import argparse
-import importlib
 import json
 import pathlib
 import re
@@ -28,25 +27,16 @@ import time
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from adapters import Unsupported  # noqa: E402
+import package_adapters  # noqa: E402
 from fpconform_files import Cases  # noqa: E402
 
-ADAPTERS = {"ml_dtypes": "adapters.ml_dtypes_adapter", "torch": "adapters.torch_adapter", "jax": "adapters.jax_adapter"}
+ADAPTERS = ["jax", "ml_dtypes", "torch"]  # fpconform.adapters.<name>
+Unsupported = package_adapters.unsupported()
 CLASSES = ["tie_breaking", "rounding_direction", "overflow_saturation", "nan", "signed_zero", "subnormal_flush", "other"]
 SKIPPED = 77
 
 
-def check_name(args):
-    """'convert_float32_to_bfloat16_boundary' from the `fpconform cases` arguments."""
-    flags = [x[2:] for i, x in enumerate(args) if x.startswith("--") and (i + 1 == len(args) or args[i + 1].startswith("--"))]
-    rest = [x for x in args if x[2:] not in flags]
-    a = dict(zip(rest[::2], rest[1::2]))
-    name = f"{a['--op']}_{a['--from']}"
-    if a["--op"] == "convert" or a["--to"] != a["--from"]:
-        name += f"_to_{a['--to']}"
-    if a.get("--rounding", "rne") != "rne":
-        name += "_" + a["--rounding"]
-    return "_".join([name, *flags, a["--cases"].replace(":", "")])
+check_name = package_adapters.package().check_name  # 'convert_float32_to_bfloat16_boundary'
 
 
 def run(cmd):
@@ -59,13 +49,7 @@ def failures_by_class(report):
 
 
 def first_counterexample(report):
-    ex = report["checks"][0]["counterexamples"]
-    if not ex:
-        return ""
-    e = ex[0]
-    inputs = ", ".join(f"{i['code']} [{i['exact']}]" for i in e["inputs"])
-    return (f"{e['class']}: ({inputs}) -> got {e['actual']['code']} [{e['actual']['exact']}], "
-            f"expected {e['expected']['code']} [{e['expected']['exact']}]")
+    return package_adapters.package().first_counterexample(report["checks"][0])
 
 
 def main():
@@ -78,7 +62,7 @@ def main():
     p.add_argument("--list", action="store_true", help="list the planned checks and exit")
     args = p.parse_args()
 
-    adapter = importlib.import_module(ADAPTERS[args.adapter])
+    adapter = package_adapters.load(args.adapter)
     why_not = adapter.unavailable()
     if why_not:
         print(f"{args.adapter}: skipped: {why_not}")

@@ -8,6 +8,7 @@
 #include "cli/eval_command.hpp"
 #include "cli/formats_command.hpp"
 #include "cli/info_command.hpp"
+#include "cli/findings_command.hpp"
 #include "cli/quantize_command.hpp"
 #include "cli/dot_command.hpp"
 #include "cli/run_command.hpp"
@@ -60,6 +61,9 @@ commands:
                                   then the block quantizers and their claims (scheme,
                                   reference, block size, MX scale rule); --json: an object
                                   {"subjects": [...], "block_subjects": [...]}
+  findings [--library NAME] [--status open|fixed] [--json]
+                                  the findings registry (findings/): library, affected
+                                  versions, status, op, class, smallest counterexample
   report summary R.json [--junit] Markdown summary of a report (table of checks, then the
                                   counterexamples of each failing check); --junit: JUnit XML
   report diff OLD.json NEW.json   what newly fails, what got fixed, changed failure counts
@@ -143,6 +147,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "quantize") return cmd_quantize(rest, out);
     if (cmd == "__worker") return worker_main(rest);  // started by run's supervisor (check/worker.hpp)
     if (cmd == "dot") return cmd_dot(rest, std::cin, out);  // issue 14
+    if (cmd == "findings") return cmd_findings(rest, out);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");
   } catch (const InputError& e) {
     err << "fpconform: error: " << e.what() << "\n";

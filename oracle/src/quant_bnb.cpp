@@ -7,6 +7,7 @@
 #include "quant_internal.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace fpc::quant {
 
@@ -216,6 +217,19 @@ std::vector<ExactValue> effective_absmax(const Quantized& q) {
 
 }  // namespace
 
+namespace {
+
+// The code of +0 in a code table (bnb_fp4: 0, nf4: 7).
+uint64_t positive_zero_code(const Format& table) {
+  for (uint64_t c = 0; c < (uint64_t{1} << table.bits()); ++c) {
+    const Decoded d = decode(table, c);
+    if (d.value.is_zero() && !d.value.negative) return c;
+  }
+  throw std::logic_error(table.name + " has no +0");
+}
+
+}  // namespace
+
 void quantize_bnb(std::span<const ExactValue> values, Quantized& q) {
   q.element = &table_format(q);
   q.scale_format = q.options.reference == "ideal" ? nullptr : &float32();
@@ -232,6 +246,15 @@ void quantize_bnb(std::span<const ExactValue> values, Quantized& q) {
     for (QuantBlock& b : q.blocks) b.scale_code = float32_code(b.scale);
   if (q.options.double_quant) q.nested = nest_absmax(q.blocks);
   q.packed = pack(q.codes, 4, NibbleOrder::HighFirst);
+  // An odd count: bitsandbytes fills the last byte's low nibble with the code of a 0.0 element. The
+  // CPU path pads the scaled values with 0 (the code of +0: NF4 7, FP4 0); the CUDA kernel loads 0.0
+  // past the end and scales it like the block's values: 0 * (1/absmax), which is NaN (code 0, as for
+  // the all-zero block) when the last block's absmax is 0.
+  if (q.codes.size() % 2 != 0) {
+    const QuantBlock& last = q.blocks.back();
+    const bool nan_scaled = q.options.reference == "cuda" && (last.scale.is_zero() || last.scale.is_nan());
+    q.packed.back() = static_cast<uint8_t>(q.packed.back() | (nan_scaled ? 0 : positive_zero_code(*q.element)));
+  }
 }
 
 std::vector<ExactValue> dequantize_bnb(const Quantized& q) {

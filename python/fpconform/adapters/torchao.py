@@ -19,7 +19,7 @@ elements two a byte, the first element in the low nibble (torchao pack_uint4).
 
 import numpy as np
 
-from .torch_device import choose_torch_device
+from ._torch_device import choose_torch_device
 
 NAME = "torchao"
 

@@ -17,7 +17,7 @@ is +1, code 11 is -1, the first element in the high nibble), not assumed.
 
 import numpy as np
 
-from .torch_device import choose_torch_device
+from ._torch_device import choose_torch_device
 
 NAME = "bitsandbytes"
 

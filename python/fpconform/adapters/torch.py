@@ -9,7 +9,7 @@ integer codes reinterpreted with Tensor.view(dtype), never through host floats.
 
 import numpy as np
 
-from .torch_device import choose_torch_device
+from ._torch_device import choose_torch_device
 
 NAME = "torch"
 

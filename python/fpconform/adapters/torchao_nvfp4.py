@@ -33,7 +33,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .torch_device import choose_torch_device
+from ._torch_device import choose_torch_device
 
 NAME = "torchao_nvfp4"
 

@@ -9,7 +9,7 @@ jax_enable_x64, which this adapter turns on. Arrays travel as ml_dtypes bit patt
 import numpy as np
 
 from . import Unsupported
-from . import ml_dtypes_adapter as formats
+from . import ml_dtypes as formats
 
 NAME = "jax"
 

@@ -1,0 +1,500 @@
+// fpconform._core: the C++ oracle and checkers on numpy arrays of codes. The Python layer
+// (python/fpconform/) maps dtypes and format names, builds the semantics JSON the reports use,
+// and wraps reports; everything that decides a result is here, in the repository's libraries.
+//
+// Codes cross the boundary as unsigned integer arrays of the format's width (1, 2, 4 or 8
+// bytes, as in the file protocol); the Python side views them as float32, ml_dtypes.bfloat16...
+#include "check/block/block_check.hpp"
+#include "check/element/cases.hpp"
+#include "check/element/checker.hpp"
+#include "cli/describe.hpp"
+#include "cli/run_command.hpp"
+#include "fpconform/exact.hpp"
+#include "fpconform/format.hpp"
+#include "fpconform/known_deviations.hpp"
+#include "fpconform/quantize.hpp"
+#include "fpconform/round.hpp"
+#include "fpconform/semantics.hpp"
+#include "report/report.hpp"
+#include "report/report_tools.hpp"
+
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace nb = nanobind;
+using nlohmann::json;
+
+namespace {
+
+using U64Array = nb::ndarray<nb::numpy, uint64_t, nb::ndim<1>>;
+
+// A numpy array that owns a std::vector's storage.
+template <class T>
+nb::ndarray<nb::numpy, T, nb::ndim<1>> to_numpy(std::vector<T>&& v) {
+  auto* heap = new std::vector<T>(std::move(v));
+  nb::capsule owner(heap, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+  return nb::ndarray<nb::numpy, T, nb::ndim<1>>(heap->data(), {heap->size()}, owner);
+}
+
+// An unsigned array of `width` bytes per code holding codes[0..n).
+nb::object narrow_codes(const uint64_t* codes, size_t n, int width) {
+  switch (width) {
+    case 1: { std::vector<uint8_t> v(n); for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint8_t>(codes[i]); return nb::cast(to_numpy(std::move(v))); }
+    case 2: { std::vector<uint16_t> v(n); for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint16_t>(codes[i]); return nb::cast(to_numpy(std::move(v))); }
+    case 4: { std::vector<uint32_t> v(n); for (size_t i = 0; i < n; ++i) v[i] = static_cast<uint32_t>(codes[i]); return nb::cast(to_numpy(std::move(v))); }
+    default: return nb::cast(to_numpy(std::vector<uint64_t>(codes, codes + n)));
+  }
+}
+
+int width_of(const fpc::Format& f) {
+  const int bits = f.bits();
+  return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
+}
+
+// Reads an unsigned integer array of any width (1, 2, 4, 8 bytes) into uint64 codes, refusing a
+// wrong length or a code with bits above the format's.
+void widen_codes(nb::handle obj, const fpc::Format& f, size_t n, uint64_t* out, const char* what) {
+  auto a = nb::cast<nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>>(obj);
+  if (a.ndim() != 1 || a.shape(0) != n)
+    throw fpc::InputError(std::string(what) + ": expected " + std::to_string(n) + " codes, got an array of shape with " +
+                          std::to_string(a.ndim() == 1 ? a.shape(0) : a.size()) + " elements");
+  const nb::dlpack::dtype dt = a.dtype();
+  if (dt.code != static_cast<uint8_t>(nb::dlpack::dtype_code::UInt) || dt.lanes != 1)
+    throw fpc::InputError(std::string(what) + ": expected unsigned integer codes");
+  const unsigned char* p = static_cast<const unsigned char*>(a.data());
+  switch (dt.bits) {
+    case 8: for (size_t i = 0; i < n; ++i) out[i] = p[i]; break;
+    case 16: { const auto* q = reinterpret_cast<const uint16_t*>(p); for (size_t i = 0; i < n; ++i) out[i] = q[i]; break; }
+    case 32: { const auto* q = reinterpret_cast<const uint32_t*>(p); for (size_t i = 0; i < n; ++i) out[i] = q[i]; break; }
+    case 64: std::memcpy(out, p, n * 8); break;
+    default: throw fpc::InputError(std::string(what) + ": unsupported code width");
+  }
+  if (f.bits() < 64) {
+    const uint64_t mask = ~((uint64_t{1} << f.bits()) - 1);
+    for (size_t i = 0; i < n; ++i)
+      if (out[i] & mask) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%s: code 0x%llx (element %zu) has bits above %s's %d", what,
+                      static_cast<unsigned long long>(out[i]), i, f.name.c_str(), f.bits());
+        throw fpc::InputError(buf);
+      }
+  }
+}
+
+std::vector<uint64_t> codes_vector(const U64Array& a) {
+  std::vector<uint64_t> v(a.shape(0));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = a(i);
+  return v;
+}
+
+fpc::OpSemantics semantics_of(const std::string& semantics_json) {
+  return fpc::semantics_from_json(json::parse(semantics_json));
+}
+
+// The reference (fast path proven equal to the oracle, else exact) over operand arrays.
+U64Array reference(const std::string& semantics_json, const std::vector<U64Array>& operands, int threads) {
+  const fpc::OpSemantics s = semantics_of(semantics_json);
+  const size_t want = static_cast<size_t>(s.arity() + (s.rounding == fpc::Rounding::Stochastic ? 1 : 0));
+  if (operands.size() != want)
+    throw fpc::InputError(s.op + " takes " + std::to_string(want) + " operand arrays, got " + std::to_string(operands.size()));
+  const size_t n = operands.empty() ? 0 : operands[0].shape(0);
+  std::vector<std::vector<uint64_t>> ops;
+  for (const auto& a : operands) {
+    if (a.shape(0) != n) throw fpc::InputError("operand arrays differ in length");
+    ops.push_back(codes_vector(a));
+  }
+  for (size_t k = 0; k < static_cast<size_t>(s.arity()); ++k)
+    for (uint64_t c : ops[k])
+      if (s.in->bits() < 64 && (c >> s.in->bits())) throw fpc::InputError("a code has bits above " + s.in->name + "'s");
+  std::vector<uint64_t> out(n);
+  {
+    nb::gil_scoped_release release;
+    const fpc::BatchFn ref = fpc::reference_for(s);
+    fpc::run_chunks(0, n, std::max(1, threads), [&](int, uint64_t first, size_t m) {
+      const uint64_t* in[4] = {};
+      for (size_t k = 0; k < ops.size(); ++k) in[k] = ops[k].data() + first;
+      ref(in, out.data() + first, m);
+      return true;
+    });
+  }
+  return to_numpy(std::move(out));
+}
+
+// The exact oracle per case with IEEE flags and the implementation-defined mark.
+std::tuple<U64Array, nb::ndarray<nb::numpy, uint8_t, nb::ndim<1>>, nb::ndarray<nb::numpy, bool, nb::ndim<1>>>
+exact_with_flags(const std::string& semantics_json, const std::vector<U64Array>& operands) {
+  const fpc::OpSemantics s = semantics_of(semantics_json);
+  const size_t n = operands.empty() ? 0 : operands[0].shape(0);
+  std::vector<std::vector<uint64_t>> ops;
+  for (const auto& a : operands) ops.push_back(codes_vector(a));
+  std::vector<uint64_t> out(n);
+  std::vector<uint8_t> flags(n);
+  std::vector<bool> impl(n);
+  {
+    nb::gil_scoped_release release;
+    uint64_t operand[4] = {};
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t k = 0; k < ops.size(); ++k) operand[k] = ops[k][i];
+      const fpc::RoundResult r = fpc::oracle_case(s, operand);
+      out[i] = r.code;
+      flags[i] = static_cast<uint8_t>(r.flags);
+      impl[i] = r.implementation_defined;
+    }
+  }
+  std::vector<bool> copy = impl;
+  auto* heap = new bool[n ? n : 1];
+  for (size_t i = 0; i < n; ++i) heap[i] = copy[i];
+  nb::capsule owner(heap, [](void* p) noexcept { delete[] static_cast<bool*>(p); });
+  return {to_numpy(std::move(out)), to_numpy(std::move(flags)), nb::ndarray<nb::numpy, bool, nb::ndim<1>>(heap, {n}, owner)};
+}
+
+std::string flag_names(unsigned flags) { return fpc::flags_to_string(flags); }
+
+// Checks a Python callable: `fn(operands)` gets a list of unsigned arrays (one per operand, then
+// the random bits for sr) of batch_size cases at most and returns the result codes. The checker
+// (reference, comparison, classes, counterexamples, diagnosis) is fpconform run's: each batch is
+// checked as a range of the same CaseSource while the GIL is released, and the ranges merge.
+std::string check_callable(const std::string& semantics_json, const std::string& cases_spec, uint64_t seed,
+                           nb::callable fn, size_t batch_size, int threads, bool strict_nan, size_t max_examples,
+                           const std::string& subject, const std::string& entry, const std::string& op_name,
+                           const std::vector<U64Array>& listed, int shard_index, int shard_count) {
+  const fpc::OpSemantics s = semantics_of(semantics_json);
+  fpc::CaseSource cases = [&] {
+    if (cases_spec != "listed") return fpc::CaseSource::parse(s, cases_spec, seed);
+    std::vector<uint64_t> flat;
+    const size_t n = listed.empty() ? 0 : listed[0].shape(0);
+    for (size_t i = 0; i < n; ++i)
+      for (const auto& a : listed) flat.push_back(a(i));
+    return fpc::CaseSource::listed(s, std::move(flat));
+  }();
+  if (batch_size == 0) throw fpc::InputError("batch size must be at least 1");
+  threads = std::max(1, threads);
+
+  fpc::Report report;
+  report.suite = "python";
+  report.seed = cases.seed();
+  report.strict_nan = strict_nan;
+  report.max_examples = max_examples;
+  report.environment = fpc::describe_environment(threads);
+
+  fpc::CheckRecord rec;
+  rec.subject = subject;
+  rec.op_name = op_name;
+  rec.entry = entry;
+  rec.semantics = s;
+  rec.case_label = cases.label();
+  rec.case_count = cases.count();
+  rec.seed = cases.seed();
+  // The shard's slice, as fpconform run --shard i/N computes it (docs/sharding.md).
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count) throw fpc::InputError("shard: i/N with 0 <= i < N");
+  report.shard_index = shard_index;
+  report.shard_count = shard_count;
+  rec.range_begin = rec.case_count * static_cast<uint64_t>(shard_index) / static_cast<uint64_t>(shard_count);
+  rec.range_end = rec.case_count * static_cast<uint64_t>(shard_index + 1) / static_cast<uint64_t>(shard_count);
+  (void)fpc::reference_for(s, &rec.reference);
+
+  fpc::CheckOptions options;
+  options.strict_nan = strict_nan;
+  options.threads = threads;
+  options.max_examples = max_examples;
+
+  const int arrays = cases.operand_arrays();
+  const int in_width = width_of(*s.in);
+  const size_t cap = static_cast<size_t>(std::min<uint64_t>(batch_size, std::max<uint64_t>(cases.count(), 1)));
+  std::vector<std::vector<uint64_t>> ops(static_cast<size_t>(arrays), std::vector<uint64_t>(cap));
+  // Two result buffers: while batch k is checked on worker threads (GIL released), the function
+  // computes batch k + 1 on this thread, so the checker's cost hides behind the function's.
+  std::vector<uint64_t> results[2] = {std::vector<uint64_t>(cap), std::vector<uint64_t>(cap)};
+  uint64_t batch_begin[2] = {0, 0};
+  fpc::SubjectOp op[2];
+  for (int slot = 0; slot < 2; ++slot) {
+    op[slot].name = op_name;
+    op[slot].entry = entry;
+    op[slot].semantics = s;
+    op[slot].run_cases = [&, slot](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
+      std::memcpy(out, results[slot].data() + (first - batch_begin[slot]), n * sizeof(uint64_t));
+    };
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  // The checker evaluates the alternatives (the diagnosis) on sampled cases through reference
+  // tables that stay cached only while something holds them; each run_check below builds its own,
+  // so without this every batch would rebuild them (tens of ms per batch). Built once, held here.
+  const std::vector<fpc::Alternative> keep_alternatives = fpc::alternatives_for(s);
+  {
+    nb::gil_scoped_release release;
+    const uint64_t zeros[4] = {};
+    for (const fpc::Alternative& a : keep_alternatives) (void)a.result(zeros);
+  }
+  bool first_batch = true;
+  std::future<fpc::CheckOutcome> pending;
+  auto collect = [&] {  // merges the batch being checked (call with the GIL released)
+    if (!pending.valid()) return;
+    fpc::CheckOutcome part = pending.get();
+    if (first_batch) rec.outcome = std::move(part);
+    else rec.outcome.merge(part, *s.in, max_examples);
+    first_batch = false;
+  };
+  int slot = 0;
+  try {
+    for (uint64_t begin = rec.range_begin; begin < rec.range_end; begin += cap, slot ^= 1) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, rec.range_end - begin));
+      std::vector<uint64_t*> ptrs;
+      for (auto& v : ops) ptrs.push_back(v.data());
+      {
+        nb::gil_scoped_release release;
+        cases.fill(begin, n, ptrs.data());
+      }
+      nb::list args;
+      for (int k = 0; k < arrays; ++k) {
+        const int w = (k < cases.arity()) ? in_width : 8;
+        args.append(narrow_codes(ops[static_cast<size_t>(k)].data(), n, w));
+      }
+      nb::object got = fn(args);
+      widen_codes(got, *s.out, n, results[slot].data(), "the function's result");
+      batch_begin[slot] = begin;
+      nb::gil_scoped_release release;
+      collect();  // the previous batch, whose buffer the next iteration reuses
+      pending = std::async(std::launch::async, [&, slot, begin, n] { return fpc::run_check(op[slot], cases, begin, begin + n, options); });
+    }
+    nb::gil_scoped_release release;
+    collect();
+  } catch (...) {
+    if (pending.valid()) {  // the worker reads this frame's buffers: let it finish first
+      nb::gil_scoped_release release;
+      pending.wait();
+    }
+    throw;
+  }
+  if (first_batch) rec.outcome = fpc::run_check(op[0], cases, rec.range_begin, rec.range_begin, options);  // no cases
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fpc::finalize(rec);
+  report.checks.push_back(std::move(rec));
+  return fpc::to_json(report).dump();
+}
+
+// Checks a Python block quantizer: fn(values) gets a (blocks, blocksize) uint32 array of float32
+// bits and returns (codes, scale_codes) or (codes, scale_codes, zero_points).
+std::string check_block_callable(const std::string& claims_json, const std::string& label, uint64_t seed, nb::callable fn,
+                                 const std::string& subject, const std::string& entry) {
+  const fpc::QuantOptions claims = fpc::claims_from_json(json::parse(claims_json));
+  const fpc::BlockCaseSet set = fpc::BlockCaseSet::parse(label);
+  const std::vector<fpc::BlockCase> cases = fpc::block_cases(claims, set, seed);
+  const size_t bs = fpc::check_blocksize(claims);
+  const fpc::BlockLayout layout = fpc::block_layout(claims);
+  const size_t blocks = cases.size();
+
+  auto* values = new std::vector<uint32_t>(blocks * bs);
+  for (size_t b = 0; b < blocks; ++b) std::copy(cases[b].bits.begin(), cases[b].bits.end(), values->begin() + static_cast<long>(b * bs));
+  nb::capsule owner(values, [](void* p) noexcept { delete static_cast<std::vector<uint32_t>*>(p); });
+  nb::ndarray<nb::numpy, uint32_t, nb::ndim<2>> arg(values->data(), {blocks, bs}, owner);
+
+  nb::object got = fn(arg);
+  nb::tuple t = nb::cast<nb::tuple>(got);
+  if (t.size() != 2 && t.size() != 3) throw fpc::InputError("a block quantizer returns (codes, scale_codes[, zero_points])");
+  std::vector<uint64_t> codes(blocks * bs), scales(blocks);
+  widen_codes(t[0], *layout.element, blocks * bs, codes.data(), "the element codes");
+  widen_codes(t[1], *layout.scale, blocks, scales.data(), "the scale codes");
+  std::vector<int64_t> zero_points;
+  if (layout.zero_points) {
+    if (t.size() != 3) throw fpc::InputError("scheme " + claims.scheme + " has zero points: return (codes, scale_codes, zero_points)");
+    auto z = nb::cast<nb::ndarray<nb::ro, int64_t, nb::ndim<1>, nb::c_contig>>(t[2]);
+    if (z.shape(0) != blocks) throw fpc::InputError("expected one zero point per block");
+    zero_points.assign(z.data(), z.data() + blocks);
+  }
+
+  fpc::Report report;
+  report.suite = "python";
+  report.seed = seed;
+  report.environment = fpc::describe_environment(1);
+  fpc::BlockCheckRecord rec = fpc::block_check_record(subject, entry, claims, set, seed, cases, 0, 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    nb::gil_scoped_release release;
+    rec.result = fpc::check_blocks(subject, claims, cases, 0, blocks, [&](size_t index, const fpc::BlockCase&) {
+      fpc::BlockOutput o;
+      o.codes.assign(codes.begin() + static_cast<long>(index * bs), codes.begin() + static_cast<long>((index + 1) * bs));
+      o.scale_codes = {scales[index]};
+      if (layout.zero_points) o.zero_points = {zero_points[index]};
+      return o;
+    });
+  }
+  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fpc::finalize(rec);
+  report.block_checks.push_back(std::move(rec));
+  return fpc::to_json(report).dump();
+}
+
+// The Markdown summary of a report (fpconform report summary), and each failing check's text.
+std::string summary_markdown(const std::string& report_json) {
+  fpc::LoadedReport loaded;
+  loaded.path = "python";
+  loaded.json = json::parse(report_json);
+  loaded.report = fpc::report_from_json(loaded.json);
+  return fpc::markdown_summary(loaded);
+}
+
+std::vector<std::string> failure_texts(const std::string& report_json) {
+  const fpc::Report r = fpc::report_from_json(json::parse(report_json));
+  std::vector<std::string> texts;
+  for (const auto& c : r.checks)
+    if (c.status == "fail" || c.status == "error") texts.push_back(fpc::check_failure_text(c, r.max_examples));
+  for (const auto& b : r.block_checks)
+    if (b.status == "fail" || b.status == "error") texts.push_back(fpc::block_status_line(b));
+  return texts;
+}
+
+std::vector<std::string> status_lines(const std::string& report_json) {
+  const fpc::Report r = fpc::report_from_json(json::parse(report_json));
+  std::vector<std::string> lines;
+  for (const auto& c : r.checks) lines.push_back(fpc::cli::status_line(c));
+  for (const auto& b : r.block_checks) lines.push_back(fpc::block_status_line(b));
+  return lines;
+}
+
+// One report holding the checks of several in-process reports (their summary recomputed by the
+// report model, as fpconform run computes it).
+std::string join_reports(const std::vector<std::string>& reports) {
+  if (reports.empty()) throw fpc::InputError("no reports to join");
+  fpc::Report joined = fpc::report_from_json(json::parse(reports[0]));
+  for (size_t i = 1; i < reports.size(); ++i) {
+    fpc::Report r = fpc::report_from_json(json::parse(reports[i]));
+    for (auto& c : r.checks) joined.checks.push_back(std::move(c));
+    for (auto& b : r.block_checks) joined.block_checks.push_back(std::move(b));
+  }
+  return fpc::to_json(joined).dump();
+}
+
+std::vector<std::string> validate(const std::string& report_json) {
+  const json j = json::parse(report_json);
+  std::vector<std::string> errors = fpc::validate_json(j, fpc::report_schema());
+  for (auto& e : fpc::report_consistency_errors(j)) errors.push_back(std::move(e));
+  return errors;
+}
+
+// Quantizes float32 or float64 bit patterns by a scheme: codes, packed bytes, per-block scale
+// codes and exact scales (as float64), dequantized values (float64, rne).
+// Scheme options from the Python side's JSON (the names of `fpconform quantize`'s options).
+fpc::QuantOptions quant_options(const std::string& claims_json) {
+  const json cj = json::parse(claims_json);
+  fpc::QuantOptions o;
+  o.scheme = cj.at("scheme").get<std::string>();
+  o.reference = cj.value("reference", std::string("ideal"));
+  o.blocksize = cj.value("blocksize", size_t{0});
+  o.cols = cj.value("cols", size_t{0});
+  if (cj.contains("scale_rule")) o.scale_rule = fpc::mx_scale_rule_by_name(cj["scale_rule"].get<std::string>());
+  if (cj.contains("rounding")) o.element_rounding = fpc::rounding_by_name(cj["rounding"].get<std::string>());
+  o.double_quant = cj.value("double_quant", false);
+  if (cj.contains("tensor_amax")) o.tensor_amax = fpc::parse_value(cj["tensor_amax"].get<std::string>());
+  (void)fpc::quant_scheme_by_name(o.scheme);  // InputError for an unknown scheme
+  return o;
+}
+
+// The claims of a block check as reports write them, plus the element and scale formats.
+std::string normalize_claims(const std::string& claims_json) {
+  fpc::QuantOptions o = quant_options(claims_json);
+  o.blocksize = fpc::check_blocksize(o);
+  json out = fpc::claims_to_json(o);
+  const fpc::BlockLayout layout = fpc::block_layout(o);
+  out["_element_format"] = layout.element->name;
+  out["_scale_format"] = layout.scale->name;
+  return out.dump();
+}
+
+// Every case of a check as operand code arrays (the random bits last for sr).
+std::vector<U64Array> case_operands(const std::string& semantics_json, const std::string& spec, uint64_t seed) {
+  const fpc::OpSemantics s = semantics_of(semantics_json);
+  const fpc::CaseSource cases = fpc::CaseSource::parse(s, spec, seed);
+  if (cases.count() > (uint64_t{1} << 28)) throw fpc::InputError("more than 2^28 cases: check them with check_convert/check_op");
+  const size_t n = static_cast<size_t>(cases.count());
+  std::vector<std::vector<uint64_t>> ops(static_cast<size_t>(cases.operand_arrays()), std::vector<uint64_t>(n));
+  std::vector<uint64_t*> ptrs;
+  for (auto& v : ops) ptrs.push_back(v.data());
+  cases.fill(0, n, ptrs.data());
+  std::vector<U64Array> out;
+  for (auto& v : ops) out.push_back(to_numpy(std::move(v)));
+  return out;
+}
+
+nb::dict quantize_values(const std::string& claims_json, const U64Array& bits, const std::string& value_format) {
+  const fpc::Format& vf = fpc::format_by_name(value_format);
+  const fpc::QuantOptions o = quant_options(claims_json);
+  std::vector<fpc::ExactValue> values;
+  values.reserve(bits.shape(0));
+  for (size_t i = 0; i < bits.shape(0); ++i) values.push_back(fpc::decode(vf, bits(i)).value);
+  const fpc::Quantized q = fpc::quantize(values, o);
+  const fpc::Format& f64 = fpc::format_by_name("float64");
+  auto as_f64 = [&](const fpc::ExactValue& v) { return fpc::round_to_format(v, f64, fpc::Rounding::NearestEven).code; };
+  std::vector<uint64_t> scale_codes, scale_bits, deq_bits;
+  for (const auto& b : q.blocks) {
+    scale_codes.push_back(b.scale_code);
+    scale_bits.push_back(as_f64(b.scale));
+  }
+  for (const auto& v : fpc::dequantize(q)) deq_bits.push_back(as_f64(v));
+  nb::dict d;
+  d["codes"] = to_numpy(std::vector<uint64_t>(q.codes));
+  d["packed"] = to_numpy(std::vector<uint8_t>(q.packed));
+  d["scale_codes"] = to_numpy(std::move(scale_codes));
+  d["scales_f64_bits"] = to_numpy(std::move(scale_bits));
+  d["dequantized_f64_bits"] = to_numpy(std::move(deq_bits));
+  d["element_format"] = q.element ? q.element->name : std::string();
+  d["scale_format"] = q.scale_format ? q.scale_format->name : std::string();
+  d["blocksize"] = q.options.blocksize;
+  return d;
+}
+
+}  // namespace
+
+NB_MODULE(_core, m) {
+  nb::register_exception_translator([](const std::exception_ptr& p, void*) {
+    try {
+      std::rethrow_exception(p);
+    } catch (const fpc::InputError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const json::exception& e) {
+      PyErr_SetString(PyExc_ValueError, (std::string("malformed JSON: ") + e.what()).c_str());
+    }
+  });
+  m.def("formats", [] {
+    std::vector<std::string> names;
+    for (const auto& f : fpc::builtin_formats()) names.push_back(f.name);
+    return names;
+  });
+  m.def("canonical", [](const std::string& name) { return fpc::format_by_name(name).name; });
+  m.def("bits", [](const std::string& name) { return fpc::format_by_name(name).bits(); });
+  m.def("width", [](const std::string& name) { return width_of(fpc::format_by_name(name)); });
+  m.def("info_json", [](const std::string& name) { return fpc::cli::format_info(fpc::format_by_name(name)).dump(); });
+  m.def("reference", &reference, nb::arg("semantics"), nb::arg("operands"), nb::arg("threads") = 1);
+  m.def("exact_with_flags", &exact_with_flags);
+  m.def("flag_names", &flag_names);
+  m.def("check_callable", &check_callable);
+  m.def("check_block_callable", &check_block_callable);
+  m.def("summary_markdown", &summary_markdown);
+  m.def("failure_texts", &failure_texts);
+  m.def("status_lines", &status_lines);
+  m.def("validate", &validate);
+  m.def("join_reports", &join_reports);
+  m.def("quantize", &quantize_values);
+  m.def("normalize_claims", &normalize_claims);
+  m.def("case_operands", &case_operands);
+  m.def("hardware_threads", [] { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); });
+  m.def("known_deviations_json", [] {
+    json a = json::array();
+    for (const auto& d : fpc::known_deviations())
+      a.push_back({{"subject", d.subject}, {"op", d.op}, {"classes", d.classes}, {"summary", d.summary}, {"reference", d.reference}});
+    return a.dump();
+  });
+  m.attr("tool_version") = fpc::this_tool_version();
+  m.attr("tool_revision") = fpc::this_tool_revision();
+}
