@@ -126,6 +126,21 @@ double ns_per_case(uint64_t count, F&& body) {
   return (t - t0) * 1e9 / (static_cast<double>(reps) * static_cast<double>(count));
 }
 
+// body(name, semantics, cases) for every row and case kind whose name contains `only`.
+template <typename F>
+void for_each_check(uint64_t cases, const std::string& only, F&& body) {
+  for (const Row& row : kRows)
+    for (const std::string& kind : {"random:" + std::to_string(cases), std::string("boundary")}) {
+      const std::string name = std::string(row.format) + " " + row.op + " " + kind.substr(0, kind.find(':'));
+      if (!only.empty() && name.find(only) == std::string::npos) continue;
+      fpc::OpSemantics s;
+      s.op = row.op;
+      s.in = s.out = &fpc::format_by_name(row.format);
+      s.rounding = fpc::Rounding::NearestEven;
+      body(name, s, fpc::CaseSource::parse(s, kind, 1));
+    }
+}
+
 struct Cost {
   double cpu = 0, wall = 0;
   int status = -1;
@@ -182,15 +197,9 @@ int main(int argc, char** argv) {
   }
   std::printf("%-26s %10s %10s %10s %14s %12s\n", "check", "cases", "CPU s", "wall s", "cases/CPU-s", "x TestFloat");
   constexpr double kTestFloatPerSecond = 2.5e6;  // issue 17: testfloat -level 2 f32_add, one core
-  for (const Row& row : kRows)
-    for (const std::string& kind : {"random:" + std::to_string(cases), std::string("boundary")}) {
-      const std::string name = std::string(row.format) + " " + row.op + " " + kind.substr(0, kind.find(':'));
-      if (!only.empty() && name.find(only) == std::string::npos) continue;
-      fpc::OpSemantics s;
-      s.op = row.op;
-      s.in = s.out = &fpc::format_by_name(row.format);
-      s.rounding = fpc::Rounding::NearestEven;
-      const fpc::CaseSource source = fpc::CaseSource::parse(s, kind, 1);
+  bool failed = false;
+  for_each_check(cases, only, [&](const std::string& name, const fpc::OpSemantics& s, const fpc::CaseSource& source) {
+      if (failed) return;
       std::filesystem::remove_all(dir);
       fpc::write_cases(dir, s, source);
       write_subject_output(dir, s, source.count());
@@ -199,7 +208,8 @@ int main(int argc, char** argv) {
         const Cost c = run_check(fpconform, dir);
         if (c.status != 0) {
           std::cerr << "fpc_bench_wide: " << name << ": fpconform check exited with " << c.status << "\n";
-          return 1;
+          failed = true;
+          return;
         }
         if (r == 0 || c.cpu < best.cpu) best = c;
       }
@@ -207,20 +217,13 @@ int main(int argc, char** argv) {
       std::printf("%-26s %10llu %10.3f %10.3f %14.3g %12.1f\n", name.c_str(), static_cast<unsigned long long>(source.count()),
                   best.cpu, best.wall, per_cpu_s, per_cpu_s / kTestFloatPerSecond);
       std::fflush(stdout);
-    }
+  });
+  if (failed) return 1;
   std::filesystem::remove_all(dir);
 
   std::printf("\nin-process, one thread (CPU ns per case; check = run_check with the subject)\n");
   std::printf("%-26s %10s %10s %10s %14s %12s\n", "check", "cases", "subject", "check", "cases/CPU-s", "x TestFloat");
-  for (const Row& row : kRows)
-    for (const std::string& kind : {"random:" + std::to_string(cases), std::string("boundary")}) {
-      const std::string name = std::string(row.format) + " " + row.op + " " + kind.substr(0, kind.find(':'));
-      if (!only.empty() && name.find(only) == std::string::npos) continue;
-      fpc::OpSemantics s;
-      s.op = row.op;
-      s.in = s.out = &fpc::format_by_name(row.format);
-      s.rounding = fpc::Rounding::NearestEven;
-      const fpc::CaseSource source = fpc::CaseSource::parse(s, kind, 1);
+  for_each_check(cases, only, [&](const std::string& name, const fpc::OpSemantics& s, const fpc::CaseSource& source) {
       const fpc::SubjectOp op = host_subject(s);
       fpc::CheckOptions options;
       options.threads = 1;
@@ -244,6 +247,6 @@ int main(int argc, char** argv) {
       std::printf("%-26s %10llu %10.2f %10.2f %14.3g %12.1f\n", name.c_str(), static_cast<unsigned long long>(n), subject, check,
                   per_cpu_s, per_cpu_s / kTestFloatPerSecond);
       std::fflush(stdout);
-    }
+  });
   return 0;
 }

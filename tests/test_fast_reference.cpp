@@ -880,7 +880,10 @@ TEST(FastReferenceApi, CoverageAndNames) {
   EXPECT_EQ(name("mul", bf16, bf16), "float-lane+keyed-table");
   EXPECT_EQ(name("add", bf16, f16), "exact-int+bit-round");  // binary64 -> float16 has no keyed table
   EXPECT_EQ(name("div", f16, f16), "exact-int+bit-round");
-  EXPECT_EQ(name("add", f32, f32), "exact-int+bit-round");
+  // float32/float64 arithmetic: the hardware lane where the CPU has AVX-512, else the engine
+  const bool lane = fpc::testing::wide_lane_reference(semantics("add", f32, f32, Rounding::NearestEven, {}), false).has_value();
+  EXPECT_EQ(name("add", f32, f32), lane ? "ieee-lane+exact-int" : "exact-int+bit-round");
+  EXPECT_EQ(name("add", f32, f16), "exact-int+bit-round");  // the lane needs the operands' format out
   EXPECT_EQ(name("mul", e4m3, e4m3), "op-table");
   EXPECT_EQ(name("sqrt", f16, f16), "op-table");
   EXPECT_EQ(name("convert", f16, i8), "oracle-table");
