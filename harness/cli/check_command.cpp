@@ -31,7 +31,7 @@ std::string default_subject_name(const std::string& dir) {
 // The block part of 'fpconform check DIR': checks codes.bin and scales.bin, writes a report with
 // one block check; exit 0 pass, 1 fail or error.
 int check_block_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
-                    const std::string& report_path, std::ostream& out) {
+                    const std::string& report_path, bool strict_blocks, std::ostream& out) {
   const BlockCasesDirectory d(dir);
   Report report;
   report.suite = "file";
@@ -40,7 +40,8 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
   BlockCheckRecord rec =
       block_check_record(subject, entry.value_or(d.codes_path()), d.claims(), d.set(), d.seed(), d.cases(), 0, 1);
   const auto t0 = std::chrono::steady_clock::now();
-  rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(), [&](size_t i, const BlockCase&) { return d.answer(i); });
+  rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(), [&](size_t i, const BlockCase&) { return d.answer(i); },
+                            strict_blocks);
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   finalize(rec);
   out << block_status_line(rec) << std::endl;
@@ -54,7 +55,7 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
 
 int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   (void)err;
-  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples"}, {"strict-nan"});
+  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples"}, {"strict-nan", "strict-blocks"});
   if (a.positional().size() != 1) throw InputError("check takes one cases directory: fpconform check DIR [--report PATH]");
   const std::string dir = a.positional()[0];
   Report report;
@@ -68,7 +69,7 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   if (subject.empty() || subject.find('/') != std::string::npos || subject.size() > 200)
     throw InputError("--subject-name must be 1..200 characters without '/'");
   const std::string report_path = a.value("report").value_or((fs::path(dir) / "report.json").string());
-  if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, out);
+  if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, a.flag("strict-blocks"), out);
 
   const CasesDirectory cases_dir(dir);
   const SubjectOp op = cases_dir.subject_op(a.value("entry").value_or(cases_dir.output_path()));

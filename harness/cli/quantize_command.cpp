@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -256,7 +257,8 @@ int check_block_subjects(const Args& a, std::ostream& out) {
   bool all_passed = true;
   json results = json::array();
   for (const BlockSubject* s : subjects) {
-    BlockCheckResult r = run_block_check(*s, random_blocks, seed);
+    BlockCheckResult r = run_block_check(*s, BlockCaseSet{true, random_blocks}, seed, 0, std::numeric_limits<size_t>::max(),
+                                         a.flag("strict-blocks"));
     all_passed = all_passed && (r.passed || !r.skipped.empty());  // a subject that cannot run here is skipped
     if (!a.flag("json")) {
       out << summary_line(r) << "\n";
@@ -278,6 +280,8 @@ int check_block_subjects(const Args& a, std::ostream& out) {
                        {"status", block_check_status(r)},
                        {"blocks", r.blocks},
                        {"values", r.values},
+                       {"unjudged", r.unjudged},
+                       {"unjudged_first", r.unjudged_first},
                        {"distances", distances},
                        {"error", r.error},
                        {"skipped", r.skipped}});
@@ -293,8 +297,9 @@ int cmd_quantize(const std::vector<std::string>& args, std::ostream& out) {
   Args a(args,
          {"scheme", "reference", "faithful", "blocksize", "cols", "scale-rule", "rounding", "tensor-amax", "input", "check",
           "blocks", "seed"},
-         {"list", "json", "double-quant"});
+         {"list", "json", "double-quant", "strict-blocks"});
   if (a.value("check")) return check_block_subjects(a, out);
+  if (a.flag("strict-blocks")) throw InputError("--strict-blocks goes with --check");
   if (a.value("blocks") || a.value("seed")) throw InputError("--blocks and --seed go with --check");
   if (a.flag("list")) {
     if (!a.positional().empty() || a.value("scheme")) throw InputError("--list takes no scheme or values");

@@ -90,7 +90,7 @@ class Progress {
 };
 
 // One block check of a run: blocks [range] of the shard, or skipped where the subject cannot run.
-BlockCheckRecord run_block_spec(const CheckSpec& spec, const Shard& shard) {
+BlockCheckRecord run_block_spec(const CheckSpec& spec, const Shard& shard, bool strict_blocks) {
   const BlockSubject& subject = block_subject_by_name(spec.subject);
   const BlockCaseSet set = BlockCaseSet::parse(spec.cases);
   const std::vector<BlockCase> cases = block_cases(subject.claims, set, spec.seed);
@@ -104,7 +104,7 @@ BlockCheckRecord run_block_spec(const CheckSpec& spec, const Shard& shard) {
   }
   auto t0 = std::chrono::steady_clock::now();
   rec.result = check_blocks(subject.name, rec.claims, cases, rec.range_begin, rec.range_end,
-                            [&](size_t, const BlockCase& c) { return subject.run(c.bits); });
+                            [&](size_t, const BlockCase& c) { return subject.run(c.bits); }, strict_blocks);
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   finalize(rec);
   return rec;
@@ -146,7 +146,7 @@ std::string status_line(const CheckRecord& r) {
 }
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
-  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan", "no-known-deviations"},
+  Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples"}, {"strict-nan", "strict-blocks", "no-known-deviations"},
          {"subject", "plugin"});
   if (!a.positional().empty()) throw InputError("run takes no positional arguments (did you mean --subject?)");
   Report report;
@@ -184,7 +184,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
   Progress progress(err, isatty(STDERR_FILENO) != 0);
   for (const CheckSpec& spec : specs) {
     if (spec.block) {
-      report.block_checks.push_back(run_block_spec(spec, shard));
+      report.block_checks.push_back(run_block_spec(spec, shard, a.flag("strict-blocks")));
       out << block_status_line(report.block_checks.back()) << std::endl;
       continue;
     }
@@ -230,7 +230,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
       << summary["errors"] << " errors";
   if (blocks["checks"] != 0)
     out << "; " << blocks["checks"] << " block checks: " << blocks["passed"] << " passed, " << blocks["failed"] << " failed, "
-        << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors";
+        << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors, " << blocks["unjudged"] << " blocks unjudged";
   out << "; report " << report_path << "\n";
   return report.passed() ? 0 : 1;
 }

@@ -235,12 +235,14 @@ json block_check_to_json(const BlockCheckRecord& r) {
                        {"range", {r.range_begin, r.range_end}},
                        {"kinds", kinds}}},
             {"status", r.status},
-            {"counts", {{"blocks", r.result.blocks}, {"values", r.result.values}}},
+            {"counts", {{"blocks", r.result.blocks}, {"values", r.result.values}, {"unjudged", r.result.unjudged}}},
             {"distances", distances},
             {"timing", {{"seconds", r.seconds},
                         {"blocks_per_second", r.seconds > 0 ? static_cast<double>(r.result.blocks) / r.seconds : 0.0}}}};
   if (r.status == "skipped") j["skipped_reason"] = r.skipped_reason;
   if (!r.result.error.empty()) j["error"] = r.result.error;
+  if (!r.result.unjudged_first.empty()) j["unjudged"] = r.result.unjudged_first;
+  if (r.result.strict_blocks) j["strict_blocks"] = true;
   return j;
 }
 
@@ -267,6 +269,9 @@ BlockCheckRecord block_check_from_json(const json& j) {
   r.result.claims = r.claims;
   r.result.blocks = j.at("counts").at("blocks").get<uint64_t>();
   r.result.values = j.at("counts").at("values").get<uint64_t>();
+  r.result.unjudged = j.at("counts").value("unjudged", uint64_t{0});  // reports before unjudged blocks were counted: 0
+  if (j.contains("unjudged")) r.result.unjudged_first = j["unjudged"].get<std::string>();
+  r.result.strict_blocks = j.value("strict_blocks", false);
   for (const json& d : j.at("distances")) {
     BlockDistance bd;
     bd.reference = d.at("reference").get<std::string>();
@@ -331,6 +336,7 @@ std::string block_status_line(const BlockCheckRecord& r) {
   for (size_t k = 0; k < r.result.distances.size(); ++k)
     s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.result.distances[k]);
   if (!r.result.error.empty()) s += "; error: " + r.result.error;
+  if (r.result.unjudged) s += "; " + unjudged_text(r.result);
   const BlockDistance& claimed = r.result.distances.front();
   if (!claimed.first.empty()) s += "\n      first difference from " + claimed.reference + ": " + claimed.first;
   return s;
@@ -381,7 +387,7 @@ json to_json(const Report& r) {
   }
   json block_checks = json::array();
   int block_passed = 0, block_failed = 0, block_skipped = 0, block_errors = 0;
-  uint64_t blocks = 0, block_values = 0;
+  uint64_t blocks = 0, block_values = 0, blocks_unjudged = 0;
   for (const BlockCheckRecord& c : r.block_checks) {
     block_checks.push_back(block_check_to_json(c));
     block_passed += c.status == "pass";
@@ -390,6 +396,7 @@ json to_json(const Report& r) {
     block_errors += c.status == "error";
     blocks += c.result.blocks;
     block_values += c.result.values;
+    blocks_unjudged += c.result.unjudged;
   }
   return {{"schema", kReportSchema},
           {"tool", {{"name", "fpconform"}, {"version", r.tool_version}, {"revision", r.tool_revision}}},
@@ -414,7 +421,8 @@ json to_json(const Report& r) {
                                          {"skipped", block_skipped},
                                          {"errors", block_errors},
                                          {"blocks", blocks},
-                                         {"values", block_values}}}}},
+                                         {"values", block_values},
+                                         {"unjudged", blocks_unjudged}}}}},
           {"block_checks", block_checks},
           {"verdict", r.passed() ? "pass" : "fail"}};
 }
@@ -497,6 +505,8 @@ std::vector<BlockCheckRecord> merge_block_checks(const std::vector<Report>& shar
       r.blocks += p->result.blocks;
       r.values += p->result.values;
       if (r.error.empty()) r.error = p->result.error;
+      if (r.unjudged_first.empty()) r.unjudged_first = p->result.unjudged_first;
+      r.unjudged += p->result.unjudged;
       for (size_t k = 0; k < r.distances.size(); ++k) {
         BlockDistance& d = r.distances[k];
         const BlockDistance& e = p->result.distances[k];
