@@ -28,8 +28,25 @@ std::string default_subject_name(const std::string& dir) {
   return "file:" + (name.empty() ? std::string("cases") : name);
 }
 
+// Seconds `work` takes.
+template <class Work>
+double seconds_of(Work&& work) {
+  const auto t0 = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// What every kind of check ends with in 'fpconform check': its status line, the report written,
+// the verdict line; exit 0 pass, 1 fail or error.
+int write_and_judge(const Report& report, const std::string& status_line, const std::string& report_path, std::ostream& out) {
+  out << status_line << std::endl;
+  write_report(report, report_path);
+  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
 // The block part of 'fpconform check DIR': checks codes.bin and scales.bin, writes a report with
-// one block check; exit 0 pass, 1 fail or error.
+// one block check.
 int check_block_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
                     const std::string& report_path, bool strict_blocks, std::ostream& out) {
   const BlockCasesDirectory d(dir);
@@ -39,16 +56,14 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
   report.environment = describe_environment(1);
   BlockCheckRecord rec =
       block_check_record(subject, entry.value_or(d.codes_path()), d.claims(), d.set(), d.seed(), d.cases(), 0, 1);
-  const auto t0 = std::chrono::steady_clock::now();
-  rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(), [&](size_t i, const BlockCase&) { return d.answer(i); },
-                            strict_blocks);
-  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec.seconds = seconds_of([&] {
+    rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(),
+                              [&](size_t i, const BlockCase&) { return d.answer(i); }, strict_blocks);
+  });
   finalize(rec);
-  out << block_status_line(rec) << std::endl;
+  const std::string line = block_status_line(rec);
   report.block_checks.push_back(std::move(rec));
-  write_report(report, report_path);
-  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
-  return report.passed() ? 0 : 1;
+  return write_and_judge(report, line, report_path, out);
 }
 
 }  // namespace
@@ -91,15 +106,11 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   options.strict_nan = report.strict_nan;
   options.threads = threads;
   options.max_examples = report.max_examples;
-  const auto t0 = std::chrono::steady_clock::now();
-  rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options);
-  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec.seconds = seconds_of([&] { rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options); });
   finalize(rec);
-  out << status_line(rec) << std::endl;
+  const std::string line = status_line(rec);
   report.checks.push_back(std::move(rec));
-  write_report(report, report_path);
-  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
-  return report.passed() ? 0 : 1;
+  return write_and_judge(report, line, report_path, out);
 }
 
 }  // namespace fpc::cli

@@ -140,9 +140,7 @@ std::string status_line(const CheckRecord& r) {
     }
     if (r.status == "known_deviation") tail += "; known: " + r.known_deviation->summary + " (" + r.known_deviation->reference + ")";
   }
-  std::string status = r.status;
-  std::transform(status.begin(), status.end(), status.begin(), ::toupper);
-  return status + "  " + r.id() + "  " + tail;
+  return check_line(r.status, r.id(), tail);
 }
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {

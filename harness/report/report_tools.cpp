@@ -220,7 +220,7 @@ class SchemaValidator {
 
 // ---- reading reports --------------------------------------------------------------------------
 
-bool failing(const std::string& status) { return status == "fail" || status == "error"; }
+bool failing(const std::string& status) { return failing_status(status); }
 
 std::string classes_text(const CheckOutcome& o) {
   std::string s;

@@ -1,5 +1,7 @@
 #include "check/block/block_check.hpp"
 
+#include "check/check_record.hpp"
+
 #include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
 
@@ -315,12 +317,11 @@ std::string distance_text(const BlockDistance& d) {
 }
 
 std::string block_check_status(const BlockCheckResult& r) {
-  if (!r.skipped.empty()) return "skipped";
-  if (!r.error.empty()) return "error";
+  if (!r.skipped.empty()) return check_status({.skipped = true});
   const BlockDistance& claimed = r.distances.front();
-  if (claimed.blocks_differing > 0 || (r.blocks > 0 && claimed.blocks == 0)) return "fail";
-  if (r.strict_blocks && r.unjudged > 0) return "fail";
-  return "pass";
+  return check_status({.error = !r.error.empty(),
+                       .differs = claimed.blocks_differing > 0 || (r.blocks > 0 && claimed.blocks == 0) ||
+                                  (r.strict_blocks && r.unjudged > 0)});
 }
 
 std::string unjudged_text(const BlockCheckResult& r) {
@@ -408,9 +409,7 @@ std::string summary_line(const BlockCheckResult& r) {
     claim += ", " + std::string(short_name(r.claims.scale_rule));
   claim += "]";
   if (!r.skipped.empty()) return "SKIP  " + r.subject + "  " + claim + "  " + r.skipped;
-  std::string status = block_check_status(r);
-  std::transform(status.begin(), status.end(), status.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string s = status + "  " + r.subject + "  " + claim + "  " + std::to_string(r.blocks) + " blocks, " +
+  std::string s = check_line(block_check_status(r), r.subject, claim) + "  " + std::to_string(r.blocks) + " blocks, " +
                   std::to_string(r.values) + " values";
   if (!r.error.empty()) s += "; error: " + r.error;
   for (size_t k = 0; k < r.distances.size(); ++k)

@@ -67,8 +67,9 @@ struct QuantElementFacts {
                              // reference keeps the scale exact and kernels store float32)
   // The tie grid: at scale 1 an element code c stands for (value(c) - offset) / 2^shift, and the
   // grid is those values with magnitude <= unit_amax; a block whose amax is unit_amax has scale 1
-  // (empty unit_amax: the largest grid value). Midpoints of consecutive grid values are then
-  // exact ties of the element rounding.
+  // (empty unit_amax: the largest grid value; int4_group only when the block also holds a
+  // negative value, since a GPTQ group with min >= 0 is not made symmetric). Midpoints of
+  // consecutive grid values are then exact ties of the element rounding.
   std::string unit_amax;     // exact value ("1", "7.5", "127/64") or empty
   int offset = 0;            // int4_group: the zero point 8 of a symmetric group
   int shift = 0;             // MXINT8: int8 / 2^6
