@@ -14,7 +14,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <set>
+#include <span>
 
 namespace {
 
@@ -355,6 +357,51 @@ TEST(BlockFiles, MxScalesAreE8M0Codes) {
   Outcome o = cli({"check", dir, "--subject-name", "mine"});
   EXPECT_EQ(o.status, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("PASS  mine/mxfp4/adversarial"), std::string::npos) << o.out;
+}
+
+// A program answering NVFP4 blocks with the ideal reference's codes, and guessing on the nan_inf
+// block (the ideal takes finite values only): the check passes but the report counts and names
+// the unjudged block (valid against the schema); with --strict-blocks the check fails (exit 1).
+TEST(BlockFiles, UnjudgedBlocksShowInTheReportAndFailUnderStrict) {
+  TempDir tmp;
+  const std::string dir = tmp / "nvfp4";
+  ASSERT_EQ(cli({"cases", "--scheme", "nvfp4", "--cases", "adversarial", "-o", dir}).status, 0);
+  fpc::BlockSubject guess;
+  guess.name = "guess";
+  guess.claims.scheme = "nvfp4";
+  guess.claims.blocksize = 16;
+  guess.run = [&](std::span<const uint32_t> bits) {
+    std::vector<fpc::ExactValue> values;
+    for (uint32_t b : bits) values.push_back(fpc::decode(fpc::format_by_name("float32"), b).value);
+    fpc::BlockOutput out;
+    if (std::any_of(values.begin(), values.end(), [](const fpc::ExactValue& v) { return v.is_nan() || v.is_inf(); })) {
+      out.codes.assign(bits.size(), 0);
+      out.scale_codes = {0x7f};
+      return out;
+    }
+    const fpc::Quantized q = fpc::quantize(values, guess.claims);
+    out.codes = q.codes;
+    out.scale_codes = {q.blocks[0].scale_code};
+    return out;
+  };
+  answer_with(dir, guess, 1);
+  Outcome lax = cli({"check", dir});
+  EXPECT_EQ(lax.status, 0) << lax.out << lax.err;
+  EXPECT_NE(lax.out.find("1 block unjudged (nan_inf block"), std::string::npos) << lax.out;
+  expect_valid(dir + "/report.json");
+  const json r = read_json(dir + "/report.json");
+  EXPECT_EQ(r["block_checks"][0]["counts"]["unjudged"], 1);
+  EXPECT_NE(r["block_checks"][0]["unjudged"].get<std::string>().find("reference ideal has no rule"), std::string::npos);
+  EXPECT_EQ(r["summary"]["block_checks"]["unjudged"], 1);
+  Outcome md = cli({"report", "summary", dir + "/report.json"});
+  EXPECT_NE(md.out.find("1 unjudged"), std::string::npos) << md.out;
+  Outcome strict = cli({"check", dir, "--strict-blocks", "--report", tmp / "strict.json"});
+  EXPECT_EQ(strict.status, 1) << strict.out << strict.err;
+  expect_valid(tmp / "strict.json");
+  const json s = read_json(tmp / "strict.json");
+  EXPECT_EQ(s["block_checks"][0]["status"], "fail");
+  EXPECT_EQ(s["block_checks"][0]["strict_blocks"], true);
+  EXPECT_EQ(s["verdict"], "fail");
 }
 
 }  // namespace

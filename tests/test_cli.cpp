@@ -127,6 +127,42 @@ TEST(Cli, FilterModeMapsCodesLineByLine) {
   EXPECT_EQ(run_process(bad), "0x3f800000\nfpconform: error: stdin line 2: malformed code 'xyz' for float16\n\nstatus=0");
 }
 
+// Filter mode reads hex only: a leading 0b/0B is two hex digits, never a binary prefix (TestFloat
+// writes bare uppercase hex). Expected codes from the IEEE layouts: float16 0x0BDE is
+// 2^-13 * (1 + 990/1024), float32 exponent 114 (0x72 << 23) with mantissa 990 << 13 = 0x397bc000;
+// float32 0x0b03ffff to bfloat16 keeps the top half 0x0b03 and rounds up (dropped 0xffff > half).
+TEST(Cli, FilterModeReadsHexOnly) {
+  auto filter = [](const std::string& lines, const std::string& args) {
+    return run_process("printf '" + lines + "' | " + FPC_CLI_PATH + " convert " + args + " 2>&1");
+  };
+  EXPECT_EQ(filter("0BDE\n0bde\n0x0BDE\n  0bde  \n", "--from float16 --to float32"),
+            "0x397bc000\n0x397bc000\n0x397bc000\n0x397bc000\nstatus=0");
+  EXPECT_EQ(filter("0b03ffff\n0x0b03ffff\n0B03FFFF\n", "--from float32 --to bfloat16"),
+            "0x0b04\n0x0b04\n0x0b04\nstatus=0");
+  // On the command line 0b stays the binary prefix.
+  EXPECT_EQ(cli({"convert", "--from", "float16", "--to", "float32", "--json", "0b0011110000000000"}).status, 0);
+  EXPECT_NE(cli({"convert", "--from", "float16", "--to", "float32", "--json", "0b0011110000000000"}).out.find("0x3f800000"),
+            std::string::npos);
+}
+
+// TestFloat's testfloat_gen lines (operand, expected result, flags) go through unchanged: the
+// first field is the code. 1.0 is float16 0x3C00; float32 0x0B03FFFF (about 2^-105) is below half
+// of float16's least subnormal 2^-24, so it rounds to +0 (flags 03: inexact, underflow).
+TEST(Cli, FilterModeTakesTestFloatLines) {
+  const std::string lines = "3F800000 3C00 00\n0B03FFFF 0000 03\n";
+  std::string got = run_process("printf '" + lines + "' | " + FPC_CLI_PATH + " convert --from float32 --to float16 2>&1");
+  EXPECT_EQ(got, "0x3c00\n0x0000\nstatus=0");
+}
+
+TEST(Cli, FilterModeNamesTheBadLineAndKeepsTheLinesBefore) {
+  std::string got = run_process(std::string("printf '3c00\\n0x3c00\\n\\nzz\\n7c00\\n' | ") + FPC_CLI_PATH +
+                                " convert --from float16 --to float32 2>&1");
+  EXPECT_EQ(got, "0x3f800000\n0x3f800000\nfpconform: error: stdin line 4: malformed code 'zz' for float16\nstatus=2");
+  got = run_process(std::string("printf '0x3c00\\n0x13c00\\n' | ") + FPC_CLI_PATH +
+                    " convert --from float16 --to float32 2>&1");
+  EXPECT_EQ(got, "0x3f800000\nfpconform: error: stdin line 2: code '0x13c00' does not fit float16 (16 bits)\nstatus=2");
+}
+
 TEST(Cli, SelfcheckPassesEveryGoldenVector) {
   Outcome o = cli({"selfcheck", "--json"});
   ASSERT_EQ(o.status, 0) << o.out;

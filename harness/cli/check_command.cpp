@@ -66,10 +66,27 @@ int report_program_failure(const std::string& dir, const std::string& subject, c
   return 1;
 }
 
+// Seconds `work` takes.
+template <class Work>
+double seconds_of(Work&& work) {
+  const auto t0 = std::chrono::steady_clock::now();
+  work();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// What every kind of check ends with in 'fpconform check': its status line, the report written,
+// the verdict line; exit 0 pass, 1 fail or error.
+int write_and_judge(const Report& report, const std::string& status_line, const std::string& report_path, std::ostream& out) {
+  out << status_line << std::endl;
+  write_report(report, report_path);
+  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
+  return report.passed() ? 0 : 1;
+}
+
 // The block part of 'fpconform check DIR': checks codes.bin and scales.bin, writes a report with
-// one block check; exit 0 pass, 1 fail or error.
+// one block check.
 int check_block_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
-                    const std::string& report_path, std::ostream& out) {
+                    const std::string& report_path, bool strict_blocks, std::ostream& out) {
   const BlockCasesDirectory d(dir);
   Report report;
   report.suite = "file";
@@ -77,22 +94,21 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
   report.environment = describe_environment(1);
   BlockCheckRecord rec =
       block_check_record(subject, entry.value_or(d.codes_path()), d.claims(), d.set(), d.seed(), d.cases(), 0, 1);
-  const auto t0 = std::chrono::steady_clock::now();
-  rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(), [&](size_t i, const BlockCase&) { return d.answer(i); });
-  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec.seconds = seconds_of([&] {
+    rec.result = check_blocks(subject, rec.claims, d.cases(), 0, d.cases().size(),
+                              [&](size_t i, const BlockCase&) { return d.answer(i); }, strict_blocks);
+  });
   finalize(rec);
-  out << block_status_line(rec) << std::endl;
+  const std::string line = block_status_line(rec);
   report.block_checks.push_back(std::move(rec));
-  write_report(report, report_path);
-  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
-  return report.passed() ? 0 : 1;
+  return write_and_judge(report, line, report_path, out);
 }
 
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   (void)err;
-  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples", "exec", "check-timeout"}, {"strict-nan"});
+  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples", "exec", "check-timeout"}, {"strict-nan", "strict-blocks"});
   if (a.positional().size() != 1) throw InputError("check takes one cases directory: fpconform check DIR [--report PATH]");
   const std::string dir = a.positional()[0];
   Report report;
@@ -125,7 +141,7 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   } else if (a.value("check-timeout")) {
     throw InputError("--check-timeout is for --exec");
   }
-  if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, out);
+  if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, a.flag("strict-blocks"), out);
 
   const CasesDirectory cases_dir(dir, InputCheck::DuringCheck);
   const SubjectOp op = cases_dir.subject_op(a.value("entry").value_or(cases_dir.output_path()));
@@ -147,16 +163,14 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   options.strict_nan = report.strict_nan;
   options.threads = threads;
   options.max_examples = report.max_examples;
-  const auto t0 = std::chrono::steady_clock::now();
-  rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options);
-  cases_dir.throw_input_problem();
-  rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  rec.seconds = seconds_of([&] {
+    rec.outcome = run_check(op, cases_dir.cases(), 0, rec.case_count, options);
+    cases_dir.throw_input_problem();
+  });
   finalize(rec);
-  out << status_line(rec) << std::endl;
+  const std::string line = status_line(rec);
   report.checks.push_back(std::move(rec));
-  write_report(report, report_path);
-  out << "fpconform check: " << (report.passed() ? "pass" : "fail") << "; report " << report_path << "\n";
-  return report.passed() ? 0 : 1;
+  return write_and_judge(report, line, report_path, out);
 }
 
 }  // namespace fpc::cli

@@ -45,14 +45,16 @@ commands:
                                   recompute the golden vectors (specs, SEEDS) and write a report
   run [--suite quick|full|cuda-versions|FILE] [--subject NAME,...] [--plugin PATH.so ...] [--report PATH]
       [--shard i/N] [--threads N] [--seed S] [--strict-nan] [--max-examples K]
-      [--no-known-deviations] [--case-timeout S] [--check-timeout S] [--in-process]
+      [--no-known-deviations] [--strict-blocks] [--case-timeout S] [--check-timeout S] [--in-process]
                                   check subjects against the oracle; JSON report (exit 1 on
                                   any failure; a check failing only as a known deviation of
                                   kernels/known_deviations.cpp does not fail the run unless
                                   --no-known-deviations). Plugins and cuda_device run in
                                   supervised workers: a crash or a hang (--case-timeout, 60 s
                                   a batch; --check-timeout, 3600 s a check) is that check's
-                                  error (docs/robustness.md); --in-process: no workers
+                                  error (docs/robustness.md); --in-process: no workers; a
+                                  block the claimed reference has no rule for is counted as
+                                  unjudged, and fails with --strict-blocks
   run --resume REPORT [--report PATH] [--threads N]
                                   run the checks an interrupted run (SIGINT/SIGTERM, exit
                                   128+N) left "interrupted" in REPORT, into the same report
@@ -79,7 +81,7 @@ commands:
                                   the same for a block quantizer: DIR/values.bin (float32 blocks)
                                   for another program to write DIR/codes.bin and DIR/scales.bin
                                   (int4 groups: and DIR/zero_points.bin)
-  check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--max-examples K]
+  check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--strict-blocks] [--max-examples K]
             [--exec CMD [--check-timeout S]]
                                   (--exec: first run sh -c CMD with DIR as $1, supervised)
                                   check DIR/out.bin (block directories: codes.bin, scales.bin,
@@ -90,7 +92,8 @@ commands:
                                   block/code-table quantization (bnb FP4/NF4, LLM.int8, int4
                                   groups, OCP MX, NVFP4): packed codes, scales, dequantized
                                   values, max abs/RMS/SQNR error; 'quantize --list' lists schemes;
-                                  'quantize --check SUBJECT|all [--blocks N] [--seed S]' checks
+                                  'quantize --check SUBJECT|all [--blocks N] [--seed S]
+                                  [--strict-blocks]' checks
                                   block quantizers against the ideal and faithful references
   dot --model NAME --in FMT --out FMT [--c-format FMT] --a CODES --b CODES --c CODE [--explain]
       [--promotion N] [--split-k S] [--rounding MODE] [--L N] [--F N] [--json]
@@ -113,7 +116,8 @@ POLICY options:
   --sr-bits K --sr-random R       stochastic rounding: K random bits (<= 64), value R < 2^K
                                   (cases: --sr-bits K only; each case gets its own bits)
 VALUE: exact decimal (3.14, -0, 1e-40), hex float (0x1.8p3), fraction (1/3), inf, nan;
-       with --from (convert) or for eval: a code such as 0x4248 (hex, or 0b binary).
+       with --from (convert) or for eval: a code such as 0x4248 (hex, or 0b binary; on stdin
+       hex only, 0x optional).
 Exit status: 0 success, 1 a check failed (selfcheck, run) or a regression (report diff),
 2 bad input.
 )";

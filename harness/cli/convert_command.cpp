@@ -11,21 +11,28 @@ namespace fpc::cli {
 
 namespace {
 
+// One code (or, without --from, one value) per line in, one result code per line out. A code line
+// is hex with `0x` optional, never binary, and its first field is the code: later fields (the
+// expected result and flags of a TestFloat line) are ignored. A bad line is an InputError naming
+// its line number, raised after the results of the lines before it are written.
 int convert_filter(const Format* from, const Format& to, const Semantics& s, std::istream& in, std::ostream& out) {
+  constexpr const char* kBlank = " \t\r";
   std::string line;
   uint64_t number = 0;
   std::string buffer;
   while (std::getline(in, line)) {
     ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+    const size_t begin = line.find_first_not_of(kBlank);
+    if (begin == std::string::npos) continue;
+    const size_t end = from ? line.find_first_of(kBlank, begin) : line.find_last_not_of(kBlank) + 1;
+    const std::string field = line.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
     try {
-      RoundResult r = from ? convert(parse_code(*from, line), *from, to, s.rounding, s.policy, s.random)
-                           : round_to_format(parse_value(line), to, s.rounding, s.policy, s.random);
+      RoundResult r = from ? convert(parse_hex_code(*from, field), *from, to, s.rounding, s.policy, s.random)
+                           : round_to_format(parse_value(field), to, s.rounding, s.policy, s.random);
       buffer += code_hex(to, r.code);
       buffer += '\n';
     } catch (const InputError& e) {
-      out << buffer;
+      out << buffer << std::flush;
       throw InputError("stdin line " + std::to_string(number) + ": " + e.what());
     }
     if (buffer.size() > (1u << 16)) {

@@ -1,5 +1,7 @@
 #include "cli/describe.hpp"
 
+#include "fpconform/code_class.hpp"
+
 #include <algorithm>
 
 namespace fpc::cli {
@@ -78,17 +80,13 @@ std::string code_fields(const Format& f, uint64_t code) {
   return s;
 }
 
-uint64_t parse_code(const Format& f, const std::string& text) {
-  std::string t = text;
-  int base = 16;
-  if (t.rfind("0x", 0) == 0 || t.rfind("0X", 0) == 0) t = t.substr(2);
-  else if (t.rfind("0b", 0) == 0 || t.rfind("0B", 0) == 0) {
-    t = t.substr(2);
-    base = 2;
-  }
-  if (t.empty() || t.size() > 64) throw InputError("malformed code '" + text.substr(0, 40) + "' for " + f.name);
+namespace {
+
+// The code written by `digits` in `base` (2 or 16); `text` is what the user wrote, for messages.
+uint64_t code_from_digits(const Format& f, const std::string& text, const std::string& digits, int base) {
+  if (digits.empty() || digits.size() > 64) throw InputError("malformed code '" + text.substr(0, 40) + "' for " + f.name);
   uint64_t v = 0;
-  for (char c : t) {
+  for (char c : digits) {
     int d = -1;
     if (c >= '0' && c <= '9') d = c - '0';
     else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
@@ -101,6 +99,21 @@ uint64_t parse_code(const Format& f, const std::string& text) {
     throw InputError("code '" + text.substr(0, 40) + "' does not fit " + f.name + " (" + std::to_string(f.bits()) +
                      " bits)");
   return v;
+}
+
+bool has_prefix(const std::string& text, char lower) {
+  return text.size() >= 2 && text[0] == '0' && (text[1] == lower || text[1] == lower - 'a' + 'A');
+}
+
+}  // namespace
+
+uint64_t parse_code(const Format& f, const std::string& text) {
+  if (has_prefix(text, 'b')) return code_from_digits(f, text, text.substr(2), 2);
+  return parse_hex_code(f, text);
+}
+
+uint64_t parse_hex_code(const Format& f, const std::string& text) {
+  return code_from_digits(f, text, has_prefix(text, 'x') ? text.substr(2) : text, 16);
 }
 
 uint64_t parse_operand(const Format& f, const std::string& text) {
@@ -136,7 +149,7 @@ json describe_code(const Format& f, uint64_t code) {
   Decoded d = decode(f, code);
   return {{"code", code_hex(f, code)},
           {"fields", code_fields(f, code)},
-          {"class", std::string(to_string(d.cls))},
+          {"class", std::string(to_string(code_class(f, code)))},
           {"exact", to_exact_string(d.value)},
           {"decimal", short_decimal(f, code)}};
 }
@@ -185,7 +198,7 @@ json format_info(const Format& f) {
     if (f.has_negative_zero()) zeros.push_back(code_hex(f, f.zero_code(true)));
   } else {
     for (uint64_t c = 0; c < f.code_count(); ++c)
-      if (decode(f, c).cls == CodeClass::Zero) zeros.push_back(code_hex(f, c));
+      if (code_class(f, c) == CodeClass::Zero) zeros.push_back(code_hex(f, c));
   }
   j["zero_codes"] = zeros;
   if (f.kind == FormatKind::CodeTable) {

@@ -20,6 +20,9 @@ std::string code_fields(const Format& f, uint64_t code);
 // Parses a code of the format: hex with or without 0x, or 0b binary. InputError if malformed
 // or wider than the format.
 uint64_t parse_code(const Format& f, const std::string& text);
+// Parses a hex code, `0x` optional: "0b03ffff" and "0BDE" are hex here (TestFloat writes bare
+// hex), so this is what reads codes from files and stdin. InputError as parse_code.
+uint64_t parse_hex_code(const Format& f, const std::string& text);
 
 // An operand of `f`: a code ("0x3c00", "0b...") or a value the format represents exactly
 // ("1.5", "-0", "inf", "0x1.8p3"). InputError naming the nearest code otherwise.

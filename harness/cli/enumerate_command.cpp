@@ -2,6 +2,7 @@
 
 #include "cli/args.hpp"
 #include "cli/describe.hpp"
+#include "fpconform/code_class.hpp"
 
 #include <ostream>
 
@@ -20,7 +21,7 @@ int cmd_enumerate(const std::vector<std::string>& rest, std::ostream& out) {
     return 0;
   }
   for (uint64_t c = 0; c < f.code_count(); ++c) {
-    std::string cls(to_string(decode(f, c).cls));
+    std::string cls(to_string(code_class(f, c)));
     cls.resize(10, ' ');
     out << code_hex(f, c) << "  " << code_fields(f, c) << "  " << cls << decode_text(f, c) << "\n";
   }

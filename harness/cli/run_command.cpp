@@ -116,11 +116,12 @@ double parse_seconds(const std::string& option, const std::string& text, bool ze
 }
 
 // A block check of a run before it runs (status "interrupted" until it does).
-BlockCheckRecord plan_block_check(const CheckSpec& spec, const Shard& shard) {
+BlockCheckRecord plan_block_check(const CheckSpec& spec, const Shard& shard, bool strict_blocks) {
   const BlockSubject& subject = block_subject_by_name(spec.subject);
   const BlockCaseSet set = BlockCaseSet::parse(spec.cases);
   BlockCheckRecord rec = block_check_record(subject.name, subject.description, subject.claims, set, spec.seed,
                                             block_cases(subject.claims, set, spec.seed), shard.index, shard.count);
+  rec.result.strict_blocks = strict_blocks;  // kept in the report, so that --resume judges as the run did
   rec.status = "interrupted";
   return rec;
 }
@@ -128,6 +129,7 @@ BlockCheckRecord plan_block_check(const CheckSpec& spec, const Shard& shard) {
 // Runs a planned block check: blocks [range] of the shard, or skipped where the subject cannot run.
 void run_block_check(BlockCheckRecord& rec) {
   const BlockSubject& subject = block_subject_by_name(rec.subject);
+  const bool strict_blocks = rec.result.strict_blocks;
   const std::vector<BlockCase> cases = block_cases(rec.claims, BlockCaseSet::parse(rec.case_label), rec.seed);
   if (!subject.available) {
     rec.status = "skipped";
@@ -137,7 +139,7 @@ void run_block_check(BlockCheckRecord& rec) {
   }
   auto t0 = std::chrono::steady_clock::now();
   rec.result = check_blocks(subject.name, rec.claims, cases, rec.range_begin, rec.range_end,
-                            [&](size_t, const BlockCase& c) { return subject.run(c.bits); });
+                            [&](size_t, const BlockCase& c) { return subject.run(c.bits); }, strict_blocks);
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rec.status.clear();
   finalize(rec);
@@ -309,14 +311,12 @@ std::string status_line(const CheckRecord& r) {
     }
     if (r.status == "known_deviation") tail += "; known: " + r.known_deviation->summary + " (" + r.known_deviation->reference + ")";
   }
-  std::string status = r.status;
-  std::transform(status.begin(), status.end(), status.begin(), ::toupper);
-  return status + "  " + r.id() + "  " + tail;
+  return check_line(r.status, r.id(), tail);
 }
 
 int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   Args a(rest, {"suite", "report", "shard", "threads", "seed", "max-examples", "case-timeout", "check-timeout", "resume"},
-         {"strict-nan", "no-known-deviations", "in-process"}, {"subject", "plugin"});
+         {"strict-nan", "strict-blocks", "no-known-deviations", "in-process"}, {"subject", "plugin"});
   if (!a.positional().empty()) throw InputError("run takes no positional arguments (did you mean --subject?)");
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
@@ -333,7 +333,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     // The run's settings and checks are the report's; only how it runs may be given again.
     for (const char* option : {"suite", "shard", "seed", "max-examples"})
       if (a.value(option)) throw InputError(std::string("--resume takes the run's --") + option + " from the report");
-    for (const char* option : {"strict-nan", "no-known-deviations"})
+    for (const char* option : {"strict-nan", "strict-blocks", "no-known-deviations"})
       if (a.flag(option)) throw InputError(std::string("--resume takes the run's --") + option + " from the report");
     if (!a.values("subject").empty() || !a.values("plugin").empty())
       throw InputError("--resume takes the run's subjects and plugins from the report");
@@ -372,7 +372,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     if (specs.empty()) throw InputError("the suite selects no checks");
     // Every check is in the report from the start, "interrupted" until it has run.
     for (const CheckSpec& spec : specs) {
-      if (spec.block) report.block_checks.push_back(plan_block_check(spec, shard));
+      if (spec.block) report.block_checks.push_back(plan_block_check(spec, shard, a.flag("strict-blocks")));
       else report.checks.push_back(plan_check(spec, subjects, shard, report));
     }
   }
@@ -427,7 +427,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
       << summary["errors"] << " errors";
   if (blocks["checks"] != 0)
     out << "; " << blocks["checks"] << " block checks: " << blocks["passed"] << " passed, " << blocks["failed"] << " failed, "
-        << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors";
+        << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors, " << blocks["unjudged"] << " blocks unjudged";
   out << "; report " << report_path << "\n";
   return report.passed() ? 0 : 1;
 }

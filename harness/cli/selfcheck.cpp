@@ -82,7 +82,7 @@ void check(GoldenCase& c) {
   c.actual_code = code_hex(f, r.code);
   c.actual_exact = to_exact_string(decode(f, r.code).value);
   c.actual_flags = flags_to_string(r.flags);
-  bool code_ok = r.code == parse_code(f, c.code);
+  bool code_ok = r.code == parse_hex_code(f, c.code);
   bool exact_ok = c.exact == "-" || identical(parse_value(c.exact), decode(f, r.code).value);
   bool flags_ok = c.flags == "*" || (c.flags == "-" ? r.flags == 0 : c.flags == c.actual_flags);
   c.passed = code_ok && exact_ok && flags_ok;

@@ -5,6 +5,7 @@
 
 #include "cli/args.hpp"
 #include "protocol/file_protocol.hpp"
+#include "protocol/sidecar.hpp"
 #include "cli/quantize_command.hpp"
 #include "report/report.hpp"
 
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kSidecar = "cases.json";
+constexpr const char* kSidecar = kSidecarName;
 constexpr const char* kValuesFile = "values.bin";
 constexpr const char* kCodesFile = "codes.bin";
 constexpr const char* kScalesFile = "scales.bin";
@@ -52,32 +53,6 @@ std::vector<uint64_t> read_codes(const std::string& path, uint64_t count, int wi
   return MappedCodeFile(path, count, width).all();
 }
 
-// Field access with one-line errors naming the sidecar.
-struct Fields {
-  std::string path;
-  [[noreturn]] void fail(const std::string& problem) const { throw InputError(path + ": " + problem); }
-  const json& member(const json& obj, const std::string& where, const char* key) const {
-    if (!obj.is_object()) fail(where + " must be an object");
-    auto it = obj.find(key);
-    if (it == obj.end()) fail("missing field " + where + key);
-    return *it;
-  }
-  std::string text(const json& obj, const std::string& where, const char* key) const {
-    const json& v = member(obj, where, key);
-    if (!v.is_string()) fail(where + key + " must be a string");
-    return v.get<std::string>();
-  }
-  uint64_t number(const json& obj, const std::string& where, const char* key) const {
-    const json& v = member(obj, where, key);
-    if (!v.is_number_unsigned()) fail(where + key + " must be a non-negative integer");
-    return v.get<uint64_t>();
-  }
-  void only(const json& obj, const std::string& where, const std::set<std::string>& known) const {
-    if (!obj.is_object()) fail((where.empty() ? std::string("the sidecar") : where.substr(0, where.size() - 1)) + " must be an object");
-    for (auto it = obj.begin(); it != obj.end(); ++it)
-      if (!known.count(it.key())) fail("unknown field " + where + one_line(it.key().substr(0, 40)));
-  }
-};
 
 }  // namespace
 
@@ -121,30 +96,14 @@ json write_block_cases(const std::string& dir, const QuantOptions& requested, co
 }
 
 bool is_block_cases_dir(const std::string& dir) {
-  std::error_code ec;
-  const fs::path path = fs::path(dir) / kSidecar;
-  if (!fs::is_regular_file(path, ec)) return false;
-  std::ifstream in(path);
-  const json j = json::parse(in, nullptr, false);
-  return j.is_object() && j.contains("kind") && j["kind"] == kBlockCasesKind;
+  return sidecar_kind(dir) == kBlockCasesKind;
 }
 
 BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
-  const Fields sc{(fs::path(dir) / kSidecar).string()};
-  std::ifstream in(sc.path);
-  if (!in) sc.fail("cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  json j;
-  try {
-    j = json::parse(text.str());
-  } catch (const json::exception& e) {
-    sc.fail("not valid JSON (" + one_line(e.what()) + ")");
-  }
+  const SidecarReader sc((fs::path(dir) / kSidecar).string());
+  const json j = load_sidecar(dir, sc);
   std::set<std::string> known = {"schema", "kind", "tool", "cases", "byte_order", "values", "codes", "scales"};
   known.insert(kClaimKeys.begin(), kClaimKeys.end());
-  if (sc.text(j, "", "schema") != kCasesSchema) sc.fail(std::string("schema must be \"") + kCasesSchema + "\"");
-  if (sc.text(j, "", "byte_order") != "little") sc.fail("byte_order must be \"little\"");
   json claims = json::object();
   for (const std::string& key : kClaimKeys)
     if (j.contains(key)) claims[key] = j[key];
@@ -159,15 +118,15 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
 
   const json& c = sc.member(j, "", "cases");
   sc.only(c, "cases.", {"kind", "label", "seed", "blocks", "values", "block_kinds"});
-  const std::string label = sc.text(c, "cases.", "label");
+  const std::string label = sc.string(c, "cases.", "label");
   try {
     set_ = BlockCaseSet::parse(label);
   } catch (const InputError& e) {
     sc.fail(std::string("cases.label: ") + e.what());
   }
-  if (sc.text(c, "cases.", "kind") != set_.kind()) sc.fail("cases.kind is not the kind of label '" + one_line(label.substr(0, 40)) + "'");
-  seed_ = sc.number(c, "cases.", "seed");
-  const uint64_t blocks = sc.number(c, "cases.", "blocks"), values = sc.number(c, "cases.", "values");
+  if (sc.string(c, "cases.", "kind") != set_.kind()) sc.fail("cases.kind is not the kind of label '" + one_line(label.substr(0, 40)) + "'");
+  seed_ = sc.unsigned_number(c, "cases.", "seed");
+  const uint64_t blocks = sc.unsigned_number(c, "cases.", "blocks"), values = sc.unsigned_number(c, "cases.", "values");
   if ((set_.random + 64) * claims_.blocksize > kMaxBlockValues) sc.fail("cases.label asks for more than 2^28 values");
   const uint64_t blocksize = claims_.blocksize;
   auto counts_differ = [&](const std::string& expected) {
@@ -185,11 +144,11 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
     const json& e = sc.member(j, "", key);
     const std::string where = std::string(key) + ".";
     sc.only(e, where, {"file", "format", "width"});
-    const std::string name = sc.text(e, where, "file");
+    const std::string name = sc.string(e, where, "file");
     if (!plain_file_name(name)) sc.fail(where + "file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
     if (!names.insert(name).second) sc.fail(where + "file '" + name + "' names a file twice");
-    if (sc.text(e, where, "format") != format) sc.fail(where + "format must be " + format + " (the scheme's)");
-    if (sc.number(e, where, "width") != static_cast<uint64_t>(width))
+    if (sc.string(e, where, "format") != format) sc.fail(where + "format must be " + format + " (the scheme's)");
+    if (sc.unsigned_number(e, where, "width") != static_cast<uint64_t>(width))
       sc.fail(where + "width must be " + std::to_string(width) + " (" + format + " codes)");
     return (fs::path(dir) / name).string();
   };

@@ -5,6 +5,7 @@
 #include "cli/args.hpp"
 #include "protocol/block_files.hpp"
 #include "protocol/mapped_file.hpp"
+#include "protocol/sidecar.hpp"
 #include "report/report.hpp"
 #include "cli/run_command.hpp"
 #include "check/worker.hpp"
@@ -34,7 +35,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kSidecar = "cases.json";
+constexpr const char* kSidecar = kSidecarName;
 constexpr const char* kOutputFile = "out.bin";
 constexpr const char* kRandomBitsFile = "random.bin";
 constexpr size_t kIoChunk = size_t{1} << 16;  // cases per write or verification step
@@ -53,50 +54,7 @@ void store_le(unsigned char* p, uint64_t v, int width) {
 
 // ---- reading the sidecar: every field checked for presence, type and known value --------------
 
-class Sidecar {
- public:
-  explicit Sidecar(std::string path) : path_(std::move(path)) {}
-
-  [[noreturn]] void fail(const std::string& problem) const { throw InputError(path_ + ": " + problem); }
-
-  const json& member(const json& obj, const std::string& where, const char* key) const {
-    auto it = obj.find(key);
-    if (it == obj.end()) fail("missing field " + where + key);
-    return *it;
-  }
-  const json& array(const json& obj, const std::string& where, const char* key) const {
-    const json& v = member(obj, where, key);
-    if (!v.is_array()) fail(where + key + " must be an array");
-    return v;
-  }
-  const json& object(const json& obj, const std::string& where, const char* key) const {
-    const json& v = member(obj, where, key);
-    if (!v.is_object()) fail(where + key + " must be an object");
-    return v;
-  }
-  std::string string(const json& obj, const std::string& where, const char* key) const {
-    const json& v = member(obj, where, key);
-    if (!v.is_string()) fail(where + key + " must be a string");
-    return v.get<std::string>();
-  }
-  uint64_t unsigned_number(const json& obj, const std::string& where, const char* key) const {
-    const json& v = member(obj, where, key);
-    if (!v.is_number_unsigned()) fail(where + key + " must be a non-negative integer");
-    return v.get<uint64_t>();
-  }
-  void boolean(const json& obj, const std::string& where, const char* key) const {
-    if (!member(obj, where, key).is_boolean()) fail(where + key + " must be true or false");
-  }
-  // Fields not in `known` are an error: a misspelt field must not be silently ignored.
-  void only(const json& obj, const std::string& where, std::initializer_list<const char*> known) const {
-    for (auto it = obj.begin(); it != obj.end(); ++it)
-      if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
-        fail("unknown field " + where + one_line(it.key().substr(0, 40)));
-  }
-
- private:
-  std::string path_;
-};
+using Sidecar = SidecarReader;  // protocol/sidecar.hpp, shared with the block file protocol
 
 }  // namespace
 
@@ -218,26 +176,9 @@ CasesDirectory::~CasesDirectory() = default;
 namespace {
 
 // cases.json as a JSON object with the protocol's top-level fields, schema and byte order.
-json read_sidecar(const std::string& dir, const Sidecar& sc, const std::string& sidecar_path) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) throw InputError(dir + ": no such directory");
-  if (!fs::is_directory(dir, ec)) throw InputError(dir + " is not a directory (expected a cases directory written by 'fpconform cases')");
-  std::ifstream in(sidecar_path);
-  if (!in) throw InputError(sidecar_path + ": no such file (write the cases with 'fpconform cases ... -o " + dir + "')");
-  std::stringstream text;
-  text << in.rdbuf();
-  json j;
-  try {
-    j = json::parse(text.str());
-  } catch (const json::exception& e) {
-    sc.fail("not valid JSON (" + one_line(e.what()) + ")");
-  }
-  if (!j.is_object()) sc.fail("not a JSON object");
+json read_sidecar(const std::string& dir, const Sidecar& sc) {
+  json j = load_sidecar(dir, sc);
   sc.only(j, "", {"schema", "tool", "semantics", "cases", "byte_order", "inputs", "random_bits", "output"});
-  const std::string schema = sc.string(j, "", "schema");
-  if (schema != kCasesSchema)
-    sc.fail("schema is '" + one_line(schema.substr(0, 40)) + "', this fpconform reads " + kCasesSchema);
-  if (sc.string(j, "", "byte_order") != "little") sc.fail("byte_order must be \"little\"");
   return j;
 }
 
@@ -340,9 +281,8 @@ class DataFiles {
 }  // namespace
 
 CasesDirectory::CasesDirectory(const std::string& dir, InputCheck input_check) : input_check_(input_check) {
-  const std::string sidecar_path = (fs::path(dir) / kSidecar).string();
-  const Sidecar sc(sidecar_path);
-  const json j = read_sidecar(dir, sc, sidecar_path);
+  const Sidecar sc((fs::path(dir) / kSidecar).string());
+  const json j = read_sidecar(dir, sc);
   semantics_ = read_semantics(sc, j);
   cases_ = std::make_unique<CaseSource>(read_cases(sc, j, semantics_));
   DataFiles files(sc, dir);

@@ -127,31 +127,21 @@ json check_to_json(const CheckRecord& r) {
   json alts = json::array();
   for (const AlternativeTally& t : r.outcome.alternatives)
     alts.push_back({{"name", t.name}, {"explained", t.explained}, {"contradicted", t.contradicted}});
-  json j = {{"id", r.id()},
-            {"subject", r.subject},
-            {"op", r.op_name},
-            {"entry", r.entry},
-            {"semantics", semantics_to_json(s)},
-            {"cases", {{"kind", r.case_label.substr(0, r.case_label.find(':'))},
-                       {"label", r.case_label},
-                       {"count", r.case_count},
-                       {"seed", r.seed},
-                       {"range", {r.range_begin, r.range_end}}}},
-            {"reference", r.reference},
-            {"status", r.status},
-            {"counts", {{"cases", r.outcome.cases},
-                        {"passed", r.outcome.passed},
-                        {"failed", r.outcome.failed},
-                        {"implementation_defined", r.outcome.implementation_defined},
-                        {"failed_by_class", classes}}},
-            {"counterexamples", examples},
-            {"diagnosis", {{"explained_by", r.diagnosis},
-                           {"sampled_mismatches", r.outcome.sampled_mismatches},
-                           {"sampled_passes", r.outcome.sampled_passes},
-                           {"alternatives", alts}}},
-            {"timing", {{"seconds", r.seconds},
-                        {"cases_per_second", r.seconds > 0 ? static_cast<double>(r.outcome.cases) / r.seconds : 0.0}}}};
-  if (r.status == "skipped") j["skipped_reason"] = r.skipped_reason;
+  json j = common_to_json(r, r.id(), r.case_count);
+  j["op"] = r.op_name;
+  j["semantics"] = semantics_to_json(s);
+  j["reference"] = r.reference;
+  j["counts"] = {{"cases", r.outcome.cases},
+                 {"passed", r.outcome.passed},
+                 {"failed", r.outcome.failed},
+                 {"implementation_defined", r.outcome.implementation_defined},
+                 {"failed_by_class", classes}};
+  j["counterexamples"] = examples;
+  j["diagnosis"] = {{"explained_by", r.diagnosis},
+                    {"sampled_mismatches", r.outcome.sampled_mismatches},
+                    {"sampled_passes", r.outcome.sampled_passes},
+                    {"alternatives", alts}};
+  j["timing"]["cases_per_second"] = r.seconds > 0 ? static_cast<double>(r.outcome.cases) / r.seconds : 0.0;
   if (!r.outcome.error.empty()) j["error"] = r.outcome.error;
   if (r.failing_case) {
     const FailingCase& f = *r.failing_case;
@@ -171,19 +161,11 @@ json check_to_json(const CheckRecord& r) {
 
 CheckRecord check_from_json(const json& j) {
   CheckRecord r;
-  r.subject = j.at("subject").get<std::string>();
+  common_from_json(j, r);
   r.op_name = j.at("op").get<std::string>();
-  r.entry = j.at("entry").get<std::string>();
   r.semantics = semantics_from_json(j.at("semantics"));
-  const json& c = j.at("cases");
-  r.case_label = c.at("label").get<std::string>();
-  r.case_count = c.at("count").get<uint64_t>();
-  r.seed = c.at("seed").get<uint64_t>();
-  r.range_begin = c.at("range").at(0).get<uint64_t>();
-  r.range_end = c.at("range").at(1).get<uint64_t>();
+  r.case_count = j.at("cases").at("count").get<uint64_t>();
   r.reference = j.at("reference").get<std::string>();
-  r.status = j.at("status").get<std::string>();
-  if (j.contains("skipped_reason")) r.skipped_reason = j["skipped_reason"].get<std::string>();
   if (j.contains("error")) r.outcome.error = j["error"].get<std::string>();
   if (j.contains("failing_case")) {
     const json& f = j["failing_case"];
@@ -228,9 +210,10 @@ CheckRecord check_from_json(const json& j) {
     r.outcome.alternatives.push_back(
         {a.at("name").get<std::string>(), a.at("explained").get<uint64_t>(), a.at("contradicted").get<uint64_t>()});
   r.diagnosis = d.at("explained_by").get<std::vector<std::string>>();
-  r.seconds = j.at("timing").at("seconds").get<double>();
   return r;
 }
+
+}  // namespace
 
 json block_check_to_json(const BlockCheckRecord& r) {
   json kinds = json::array();
@@ -247,51 +230,42 @@ json block_check_to_json(const BlockCheckRecord& r) {
                          {"first_difference", d.first.empty() ? json(nullptr) : json(d.first)}});
     if (quant_scheme_by_name(r.claims.scheme).zero_points) distances.back()["zero_points_differing"] = d.zero_points_differing;
   }
-  json j = {{"id", r.id()},
-            {"subject", r.subject},
-            {"entry", r.entry},
-            {"claims", claims_to_json(r.claims)},
-            {"formats", {{"element", r.element_format}, {"scale", r.scale_format}}},
-            {"cases", {{"kind", r.case_label.substr(0, r.case_label.find(':'))},
-                       {"label", r.case_label},
-                       {"count", r.block_count},
-                       {"values", r.block_count * r.blocksize},
-                       {"seed", r.seed},
-                       {"range", {r.range_begin, r.range_end}},
-                       {"kinds", kinds}}},
-            {"status", r.status},
-            {"counts", {{"blocks", r.result.blocks}, {"values", r.result.values}}},
-            {"distances", distances},
-            {"timing", {{"seconds", r.seconds},
-                        {"blocks_per_second", r.seconds > 0 ? static_cast<double>(r.result.blocks) / r.seconds : 0.0}}}};
-  if (r.status == "skipped") j["skipped_reason"] = r.skipped_reason;
+  json j = common_to_json(r, r.id(), r.block_count);
+  j["claims"] = claims_to_json(r.claims);
+  j["formats"] = {{"element", r.element_format}, {"scale", r.scale_format}};
+  j["cases"]["values"] = r.block_count * r.blocksize;
+  j["cases"]["kinds"] = kinds;
+  j["counts"] = {{"blocks", r.result.blocks}, {"values", r.result.values}, {"unjudged", r.result.unjudged}};
+  j["distances"] = distances;
+  j["timing"]["blocks_per_second"] = r.seconds > 0 ? static_cast<double>(r.result.blocks) / r.seconds : 0.0;
   if (!r.result.error.empty()) j["error"] = r.result.error;
+  if (!r.result.unjudged_first.empty()) j["unjudged"] = r.result.unjudged_first;
+  if (r.result.strict_blocks) j["strict_blocks"] = true;
   return j;
 }
 
+namespace {
+
 BlockCheckRecord block_check_from_json(const json& j) {
   BlockCheckRecord r;
-  r.subject = j.at("subject").get<std::string>();
-  r.entry = j.at("entry").get<std::string>();
+  common_from_json(j, r);
   r.claims = claims_from_json(j.at("claims"));
   r.element_format = j.at("formats").at("element").get<std::string>();
   r.scale_format = j.at("formats").at("scale").get<std::string>();
   const json& c = j.at("cases");
-  r.case_label = BlockCaseSet::parse(c.at("label").get<std::string>()).label();
+  r.case_label = BlockCaseSet::parse(r.case_label).label();
   r.block_count = c.at("count").get<uint64_t>();
   r.blocksize = check_blocksize(r.claims);
-  r.seed = c.at("seed").get<uint64_t>();
-  r.range_begin = c.at("range").at(0).get<uint64_t>();
-  r.range_end = c.at("range").at(1).get<uint64_t>();
   for (const json& k : c.at("kinds"))
     r.kinds.push_back({k.at("kind").get<std::string>(), k.at("first").get<uint64_t>(), k.at("count").get<uint64_t>()});
-  r.status = j.at("status").get<std::string>();
-  if (j.contains("skipped_reason")) r.skipped_reason = j["skipped_reason"].get<std::string>();
   if (j.contains("error")) r.result.error = j["error"].get<std::string>();
   r.result.subject = r.subject;
   r.result.claims = r.claims;
   r.result.blocks = j.at("counts").at("blocks").get<uint64_t>();
   r.result.values = j.at("counts").at("values").get<uint64_t>();
+  r.result.unjudged = j.at("counts").value("unjudged", uint64_t{0});  // reports before unjudged blocks were counted: 0
+  if (j.contains("unjudged")) r.result.unjudged_first = j["unjudged"].get<std::string>();
+  r.result.strict_blocks = j.value("strict_blocks", false);
   for (const json& d : j.at("distances")) {
     BlockDistance bd;
     bd.reference = d.at("reference").get<std::string>();
@@ -305,14 +279,13 @@ BlockCheckRecord block_check_from_json(const json& j) {
   }
   if (r.result.distances.empty()) throw InputError("block check " + r.id() + " has no distances");
   r.result.passed = r.status == "pass";
-  r.seconds = j.at("timing").at("seconds").get<double>();
   return r;
 }
 
 }  // namespace
 
 bool Report::passed() const {
-  auto failing = [](const auto& c) { return c.status == "fail" || c.status == "error" || c.status == "interrupted"; };
+  auto failing = [](const CheckCommon& c) { return failing_status(c.status); };
   return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing);
 }
 
@@ -346,16 +319,15 @@ void finalize(BlockCheckRecord& r) {
 }
 
 std::string block_status_line(const BlockCheckRecord& r) {
-  std::string status = r.status;
-  std::transform(status.begin(), status.end(), status.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string s = status + "  " + r.id() + "  ";
-  if (r.status == "skipped") return s + r.skipped_reason;
+  if (r.status == "skipped") return check_line(r.status, r.id(), r.skipped_reason);
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.2fs", r.seconds);
+  std::string s = check_line(r.status, r.id(), "");
   s += std::to_string(r.result.blocks) + " blocks of " + std::to_string(r.blocksize) + ", " + secs;
   for (size_t k = 0; k < r.result.distances.size(); ++k)
     s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.result.distances[k]);
   if (!r.result.error.empty()) s += "; error: " + r.result.error;
+  if (r.result.unjudged) s += "; " + unjudged_text(r.result);
   const BlockDistance& claimed = r.result.distances.front();
   if (!claimed.first.empty()) s += "\n      first difference from " + claimed.reference + ": " + claimed.first;
   return s;
@@ -384,39 +356,31 @@ bool only_known_classes(const CheckOutcome& o, const KnownDeviationNote& known) 
 
 void finalize(CheckRecord& r) {
   if (r.status == "skipped" || r.status == "interrupted") return;
-  if (!r.outcome.error.empty()) r.status = "error";
-  else if (r.outcome.failed == 0) r.status = "pass";
-  else r.status = r.known_deviation && only_known_classes(r.outcome, *r.known_deviation) ? "known_deviation" : "fail";
+  r.status = check_status({.error = !r.outcome.error.empty(),
+                           .differs = r.outcome.failed > 0,
+                           .known_deviation = r.known_deviation && only_known_classes(r.outcome, *r.known_deviation)});
   const bool mismatches = r.status == "fail" || r.status == "known_deviation";
   r.diagnosis = mismatches ? explaining_alternatives(r.outcome, r.semantics) : std::vector<std::string>{};
 }
 
 json to_json(const Report& r) {
   json checks = json::array();
-  int passed = 0, failed = 0, known = 0, skipped = 0, errors = 0, interrupted = 0;
+  StatusCounts elements;
   uint64_t cases = 0;
   for (const CheckRecord& c : r.checks) {
     checks.push_back(check_to_json(c));
-    passed += c.status == "pass";
-    failed += c.status == "fail";
-    known += c.status == "known_deviation";
-    skipped += c.status == "skipped";
-    errors += c.status == "error";
-    interrupted += c.status == "interrupted";
+    elements.add(c.status);
     cases += c.outcome.cases;
   }
   json block_checks = json::array();
-  int block_passed = 0, block_failed = 0, block_skipped = 0, block_errors = 0;
-  uint64_t blocks = 0, block_values = 0;
+  StatusCounts block_counts;
+  uint64_t blocks = 0, block_values = 0, blocks_unjudged = 0;
   for (const BlockCheckRecord& c : r.block_checks) {
     block_checks.push_back(block_check_to_json(c));
-    block_passed += c.status == "pass";
-    block_failed += c.status == "fail";
-    block_skipped += c.status == "skipped";
-    block_errors += c.status == "error";
-    interrupted += c.status == "interrupted";
+    block_counts.add(c.status);
     blocks += c.result.blocks;
     block_values += c.result.values;
+    blocks_unjudged += c.result.unjudged;
   }
   json j = {{"schema", kReportSchema},
           {"tool", {{"name", "fpconform"}, {"version", r.tool_version}, {"revision", r.tool_revision}}},
@@ -428,25 +392,26 @@ json to_json(const Report& r) {
           {"max_examples", r.max_examples},
           {"shard", {{"index", r.shard_index}, {"count", r.shard_count}}},
           {"checks", checks},
-          {"summary", {{"checks", r.checks.size()},
-                       {"passed", passed},
-                       {"failed", failed},
-                       {"known_deviations", known},
-                       {"skipped", skipped},
-                       {"errors", errors},
+          {"summary", {{"checks", elements.checks},
+                       {"passed", elements.passed},
+                       {"failed", elements.failed},
+                       {"known_deviations", elements.known_deviations},
+                       {"skipped", elements.skipped},
+                       {"errors", elements.errors},
                        {"cases", cases},
-                       {"block_checks", {{"checks", r.block_checks.size()},
-                                         {"passed", block_passed},
-                                         {"failed", block_failed},
-                                         {"skipped", block_skipped},
-                                         {"errors", block_errors},
+                       {"block_checks", {{"checks", block_counts.checks},
+                                         {"passed", block_counts.passed},
+                                         {"failed", block_counts.failed},
+                                         {"skipped", block_counts.skipped},
+                                         {"errors", block_counts.errors},
                                          {"blocks", blocks},
-                                         {"values", block_values}}}}},
+                                         {"values", block_values},
+                                         {"unjudged", blocks_unjudged}}}}},
           {"block_checks", block_checks},
           {"verdict", r.passed() ? "pass" : "fail"}};
   // Written only where they occur, so that reports of complete runs without plugins keep their shape.
   if (!r.plugins.empty()) j["plugins"] = r.plugins;
-  if (interrupted) j["summary"]["interrupted"] = interrupted;
+  if (const uint64_t interrupted = elements.interrupted + block_counts.interrupted) j["summary"]["interrupted"] = interrupted;
   return j;
 }
 
@@ -529,6 +494,8 @@ std::vector<BlockCheckRecord> merge_block_checks(const std::vector<Report>& shar
       r.blocks += p->result.blocks;
       r.values += p->result.values;
       if (r.error.empty()) r.error = p->result.error;
+      if (r.unjudged_first.empty()) r.unjudged_first = p->result.unjudged_first;
+      r.unjudged += p->result.unjudged;
       for (size_t k = 0; k < r.distances.size(); ++k) {
         BlockDistance& d = r.distances[k];
         const BlockDistance& e = p->result.distances[k];

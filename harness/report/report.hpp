@@ -5,6 +5,7 @@
 #pragma once
 
 #include "check/block/block_check.hpp"
+#include "check/check_record.hpp"
 #include "check/element/checker.hpp"
 #include "check/worker.hpp"
 
@@ -25,17 +26,16 @@ struct KnownDeviationNote {
   std::vector<std::string> classes;
 };
 
-struct CheckRecord {
-  std::string subject, op_name, entry;
+// An element check: one op of a subject against the oracle over cases (case_label: "exhaustive",
+// "boundary", "random:N"). The common fields (subject, entry, cases, status, timing) are
+// CheckCommon's (check/check_record.hpp), shared with block checks.
+struct CheckRecord : CheckCommon {
+  std::string op_name;
   OpSemantics semantics;
-  std::string case_label;  // "exhaustive", "boundary", "random:N"
-  uint64_t case_count = 0, seed = 0, range_begin = 0, range_end = 0;
-  std::string status;          // pass, fail, known_deviation, skipped, error; interrupted: not run yet
-  std::string skipped_reason;  // for skipped
+  uint64_t case_count = 0;
   std::string reference;       // "exact" or "fast:..."
   CheckOutcome outcome;
   std::vector<std::string> diagnosis;  // alternatives explaining every mismatch
-  double seconds = 0;
   std::optional<KnownDeviationNote> known_deviation;  // its op's entry, when the run applies them
   std::optional<FailingCase> failing_case;  // error: the first case that crashes, hangs or fails alone
 
@@ -44,17 +44,14 @@ struct CheckRecord {
 
 // A block check (harness/check/block/block_check.hpp) in a report: one block subject (or block files) against
 // its claimed reference over a set of blocks, sharded by block ranges like element checks.
-struct BlockCheckRecord {
-  std::string subject, entry;
+// case_label: a BlockCaseSet label ("adversarial", "random:N", "all", "all:N"); status: pass,
+// fail, skipped or error. The common fields are CheckCommon's, shared with element checks.
+struct BlockCheckRecord : CheckCommon {
   QuantOptions claims;
   std::string element_format, scale_format;  // the formats of the codes and scale codes
-  std::string case_label;                    // BlockCaseSet labels: "adversarial", "random:N", "all", "all:N"
-  uint64_t seed = 0, block_count = 0, blocksize = 0, range_begin = 0, range_end = 0;
+  uint64_t block_count = 0, blocksize = 0;
   std::vector<BlockKindRange> kinds;         // of all block_count blocks
-  std::string status;                        // pass, fail, skipped, error; interrupted: not run yet
-  std::string skipped_reason;
   BlockCheckResult result;                   // over blocks [range_begin, range_end)
-  double seconds = 0;
 
   std::string id() const { return subject + "/" + claims.scheme + "/" + case_label; }
 };
@@ -67,6 +64,8 @@ BlockCheckRecord block_check_record(const std::string& subject, const std::strin
 void finalize(BlockCheckRecord& r);
 // "PASS  subject/scheme/label  N blocks, claimed cuda: identical ...; ideal: ..." (run and check print it).
 std::string block_status_line(const BlockCheckRecord& r);
+// A block check as a report's block_checks entry (also what 'quantize --check --json' prints).
+nlohmann::json block_check_to_json(const BlockCheckRecord& r);
 
 // This build's version and git revision, as reports record them.
 std::string this_tool_version();

@@ -221,7 +221,7 @@ class SchemaValidator {
 
 // ---- reading reports --------------------------------------------------------------------------
 
-bool failing(const std::string& status) { return status == "fail" || status == "error" || status == "interrupted"; }
+bool failing(const std::string& status) { return failing_status(status); }
 
 std::string classes_text(const CheckOutcome& o) {
   std::string s;
@@ -265,6 +265,7 @@ std::string block_finding(const BlockCheckRecord& c) {
   for (size_t k = 0; k < c.result.distances.size(); ++k)
     s += std::string(k == 0 ? "claimed " : "; ") + distance_text(c.result.distances[k]);
   if (!c.result.error.empty()) s = "error: " + c.result.error + "; " + s;
+  if (c.result.unjudged) s += "; " + unjudged_text(c.result);
   return s;
 }
 
@@ -500,7 +501,12 @@ uint64_t block_check_consistency(const json& j, const Expect& expect) {
       expect(e["first_difference"].is_null() == (differing == 0), dat + "/first_difference", "is given iff some block differs");
     }
     const uint64_t claimed_defined = d[0]["blocks"].get<uint64_t>(), claimed_differing = d[0]["blocks_differing"].get<uint64_t>();
-    const bool differs = claimed_differing > 0 || (answered > 0 && claimed_defined == 0);
+    const uint64_t unjudged = c["counts"].value("unjudged", answered - claimed_defined);
+    expect(unjudged == answered - claimed_defined, at + "/counts/unjudged", "is not the answered blocks the claimed reference left undefined");
+    if (c["counts"].contains("unjudged"))  // older reports count none and name none
+      expect(c.contains("unjudged") == (unjudged > 0), at + "/unjudged", "is given iff some block is unjudged");
+    const bool differs = claimed_differing > 0 || (answered > 0 && claimed_defined == 0) ||
+                         (c.value("strict_blocks", false) && unjudged > 0);
     if (status == "pass") expect(!differs && !c.contains("error"), at + "/status", "is pass with differences or an error");
     if (status == "fail") expect(differs && !c.contains("error"), at + "/status", "is fail without a difference");
     if (status == "skipped") expect(answered == 0, at + "/status", "is skipped but blocks ran");
@@ -669,7 +675,8 @@ std::string markdown_summary(const LoadedReport& loaded) {
     md += std::to_string(b["checks"].get<uint64_t>()) + " block checks: " + std::to_string(b["passed"].get<uint64_t>()) +
           " passed, " + std::to_string(b["failed"].get<uint64_t>()) + " failed, " + std::to_string(b["skipped"].get<uint64_t>()) +
           " skipped, " + std::to_string(b["errors"].get<uint64_t>()) + " errors; " + std::to_string(b["blocks"].get<uint64_t>()) +
-          " blocks.\n\n";
+          " blocks" + (b.value("unjudged", uint64_t{0}) ? ", " + std::to_string(b["unjudged"].get<uint64_t>()) + " unjudged" : "") +
+          ".\n\n";
   }
   if (element_table) {
     md += "| status | check | cases | failed | failed by class | implementation-defined | diagnosis | seconds |\n";
@@ -701,6 +708,7 @@ std::string markdown_summary(const LoadedReport& loaded) {
   for (const BlockCheckRecord& c : r.block_checks) {
     std::string claimed = c.status == "skipped" ? c.skipped_reason : distance_text(c.result.distances.front());
     if (!c.result.error.empty()) claimed = "error: " + c.result.error + "; " + claimed;
+    if (c.result.unjudged) claimed += "; " + unjudged_text(c.result);
     std::string others;
     for (size_t k = 1; k < c.result.distances.size(); ++k) others += (k > 1 ? "; " : "") + distance_text(c.result.distances[k]);
     md += "| " + md_status(c.status) + " | `" + md_cell(c.id(), true) + "` | " + md_cell(c.claims.scheme + "[" + c.claims.reference + "], " +

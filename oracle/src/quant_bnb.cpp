@@ -81,8 +81,6 @@ uint64_t cpu_code(const ExactValue& scaled, const SortedTable& t) {
   return t.codes[count_strictly_below(scaled, t.midpoints)];
 }
 
-const Format& table_format(const Quantized& q) { return format_by_name(is_fp4(q) ? "bnb_fp4" : "nf4"); }
-
 void quantize_ideal(std::span<const ExactValue> values, Quantized& q) {
   require_finite(values, "the ideal bnb reference");
   AbsmaxQuantized a = quantize_absmax(values, *q.element, q.options.blocksize, Rounding::NearestEven);
@@ -231,7 +229,6 @@ uint64_t positive_zero_code(const Format& table) {
 }  // namespace
 
 void quantize_bnb(std::span<const ExactValue> values, Quantized& q) {
-  q.element = &table_format(q);
   q.scale_format = q.options.reference == "ideal" ? nullptr : &float32();
   if (q.options.reference == "ideal") quantize_ideal(values, q);
   else {

@@ -48,7 +48,6 @@ const ExactValue& reciprocal_127_literal() {
 void quantize_llm_int8(std::span<const ExactValue> values, Quantized& q) {
   const bool by_column = q.options.scheme == "llm_int8_col";
   const bool torch = q.options.reference == "torch";
-  q.element = &format_by_name("int8");
   q.scale_format = &float32();
   if (torch) require_float32(values, "torch");
   else require_finite(values, "the ideal LLM.int8 reference");
@@ -102,7 +101,6 @@ std::vector<ExactValue> dequantize_llm_int8(const Quantized& q) {
 void quantize_int4_group(std::span<const ExactValue> values, Quantized& q) {
   const bool symmetric = q.options.scheme == "int4_group";
   const bool torch = q.options.reference == "torch";
-  q.element = &format_by_name("uint4");
   q.scale_format = torch ? &float32() : nullptr;
   if (torch) require_float32(values, "torch");
   require_finite(values, "GPTQ group quantization");

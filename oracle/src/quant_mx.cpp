@@ -17,18 +17,11 @@ struct MxElement {
   bool is_int = false;   // MXINT8: int8 code / 64
 };
 
-MxElement mx_element(const std::string& scheme) {
-  auto float_element = [](const char* name) {
-    const Format& f = format_by_name(name);
-    return MxElement{&f, f.emax(), f.man_bits + 1, decode(f, f.max_finite_code()).value};
-  };
-  if (scheme == "mxfp8_e4m3") return float_element("float8_e4m3fn");
-  if (scheme == "mxfp8_e5m2") return float_element("float8_e5m2");
-  if (scheme == "mxfp6_e2m3") return float_element("float6_e2m3fn");
-  if (scheme == "mxfp6_e3m2") return float_element("float6_e3m2fn");
-  if (scheme == "mxfp4") return float_element("float4_e2m1fn");
+// The element of an MX scheme, from the scheme table (QuantSchemeInfo::facts).
+MxElement mx_element(const Format& f) {
+  if (f.kind != FormatKind::Integer) return MxElement{&f, f.emax(), f.man_bits + 1, decode(f, f.max_finite_code()).value};
   // MXINT8: two's complement int8 with an implicit scale of 2^-6, so its largest binade is [1, 2).
-  return MxElement{&format_by_name("int8"), 0, 7, ExactValue::rational(false, 127, 64), true};
+  return MxElement{&f, 0, 7, ExactValue::rational(false, 127, 64), true};
 }
 
 // amax rounded to `precision` significant bits (ties to even), as a power-of-two exponent: the
@@ -76,9 +69,8 @@ uint64_t zero_code(const ExactValue& v, const MxElement& el) {
 // NaN scale (roundup saturates to 127 instead), E below -127 is clamped to -127; a block holding
 // NaN or infinity gets the NaN scale; an all-zero block E = -127 and zero elements.
 void quantize_mx(std::span<const ExactValue> values, Quantized& q) {
-  const MxElement el = mx_element(q.options.scheme);
-  q.element = el.format;
-  q.scale_format = &format_by_name("float8_e8m0fnu");
+  const MxElement el = mx_element(*q.element);
+  q.scale_format = &format_by_name(quant_scheme_by_name(q.options.scheme).facts.scale);
   q.blocks = consecutive_blocks(values.size(), q.options.blocksize);
   q.codes.assign(values.size(), 0);
   for (QuantBlock& b : q.blocks) {
@@ -128,8 +120,7 @@ void quantize_nvfp4(std::span<const ExactValue> values, Quantized& q) {
   const bool te = q.options.reference == "te";
   require_finite(values, "nvfp4 quantization");
   if (te) require_float32(values, "te");
-  q.element = &format_by_name("float4_e2m1fn");
-  q.scale_format = &format_by_name("float8_e4m3fn");
+  q.scale_format = &format_by_name(quant_scheme_by_name(q.options.scheme).facts.scale);
   const Format& e4m3 = *q.scale_format;
   Policy saturate;
   saturate.saturate = true;

@@ -137,27 +137,39 @@ const std::vector<size_t> kBnbBlocksizes = {32, 64, 128, 256, 512, 1024, 2048, 4
 
 std::vector<QuantSchemeInfo> make_schemes() {
   std::vector<QuantSchemeInfo> s;
+  // name, summary, references, default block size, block sizes, zero points, element facts
+  // (element format, scale format, unit amax, offset, shift: QuantElementFacts)
   s.push_back({"bnb_fp4", "bitsandbytes blockwise FP4: absmax per block, bnb_fp4 code table, 2 codes a byte (high nibble first)",
-               {"ideal", "cuda", "cpu"}, 64, kBnbBlocksizes});
+               {"ideal", "cuda", "cpu"}, 64, kBnbBlocksizes, false, {"bnb_fp4", "float32", "1", 0, 0}});
   s.push_back({"bnb_nf4", "bitsandbytes blockwise NF4: absmax per block, nf4 code table, 2 codes a byte (high nibble first)",
-               {"ideal", "cuda", "cpu"}, 64, kBnbBlocksizes});
+               {"ideal", "cuda", "cpu"}, 64, kBnbBlocksizes, false, {"nf4", "float32", "1", 0, 0}});
+  // LLM.int8 with absmax 127 (q = x), an asymmetric group with [min, max] = [0, 15] (scale 1,
+  // zero 0), a symmetric one with max |x| = 7.5 (scale 1, zero 8): midpoints k + 1/2 are ties.
   s.push_back({"llm_int8_row", "LLM.int8 vector-wise int8: per row, q = round(x * 127 / absmax(row))",
-               {"ideal", "torch"}, 0, {}});
+               {"ideal", "torch"}, 0, {}, false, {"int8", "float32", "127", 0, 0}});
   s.push_back({"llm_int8_col", "LLM.int8 vector-wise int8: per column, q = round(x * 127 / absmax(column))",
-               {"ideal", "torch"}, 0, {}});
+               {"ideal", "torch"}, 0, {}, false, {"int8", "float32", "127", 0, 0}});
   s.push_back({"uint4_group", "GPTQ asymmetric 4-bit groups: scale = (max - min) / 15, zero = round(-min / scale)",
-               {"ideal", "torch"}, 128, {}, true});
+               {"ideal", "torch"}, 128, {}, true, {"uint4", "float32", "15", 0, 0}});
   s.push_back({"int4_group", "GPTQ symmetric 4-bit groups: scale = 2 max|x| / 15, zero = 8",
-               {"ideal", "torch"}, 128, {}, true});
-  s.push_back({"mxfp8_e4m3", "OCP MX v1.0 MXFP8 (E4M3 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
-  s.push_back({"mxfp8_e5m2", "OCP MX v1.0 MXFP8 (E5M2 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
-  s.push_back({"mxfp6_e2m3", "OCP MX v1.0 MXFP6 (E2M3 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
-  s.push_back({"mxfp6_e3m2", "OCP MX v1.0 MXFP6 (E3M2 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
-  s.push_back({"mxfp4", "OCP MX v1.0 MXFP4 (E2M1 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}});
+               {"ideal", "torch"}, 128, {}, true, {"uint4", "float32", "7.5", 8, 0}});
+  // MX: amax = the largest element value gives E = 0 under every scale rule (OCP MX v1.0 6.3).
+  s.push_back({"mxfp8_e4m3", "OCP MX v1.0 MXFP8 (E4M3 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}, false,
+               {"float8_e4m3fn", "float8_e8m0fnu", "", 0, 0}});
+  s.push_back({"mxfp8_e5m2", "OCP MX v1.0 MXFP8 (E5M2 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}, false,
+               {"float8_e5m2", "float8_e8m0fnu", "", 0, 0}});
+  s.push_back({"mxfp6_e2m3", "OCP MX v1.0 MXFP6 (E2M3 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}, false,
+               {"float6_e2m3fn", "float8_e8m0fnu", "", 0, 0}});
+  s.push_back({"mxfp6_e3m2", "OCP MX v1.0 MXFP6 (E3M2 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}, false,
+               {"float6_e3m2fn", "float8_e8m0fnu", "", 0, 0}});
+  s.push_back({"mxfp4", "OCP MX v1.0 MXFP4 (E2M1 elements), 32-element blocks, E8M0 scale", {"ideal"}, 32, {}, false,
+               {"float4_e2m1fn", "float8_e8m0fnu", "", 0, 0}});
+  // MXINT8: int8 with an implicit scale of 2^-6, symmetric (-128 is not used): [-127/64, 127/64].
   s.push_back({"mxint8", "OCP MX v1.0 MXINT8 (int8 elements, implicit scale 2^-6), 32-element blocks, E8M0 scale",
-               {"ideal"}, 32, {}});
+               {"ideal"}, 32, {}, false, {"int8", "float8_e8m0fnu", "127/64", 0, 6}});
+  // NVFP4: a block alone sets the tensor amax too; amax 6 gives g = 6/2688, S = 448, S g = 1.
   s.push_back({"nvfp4", "NVIDIA NVFP4: E2M1 elements, 16-element blocks, E4M3 block scales, float32 tensor scale",
-               {"ideal", "te"}, 16, {16}});
+               {"ideal", "te"}, 16, {16}, false, {"float4_e2m1fn", "float8_e4m3fn", "6", 0, 0}});
   return s;
 }
 
@@ -174,6 +186,29 @@ const QuantSchemeInfo& quant_scheme_by_name(std::string_view name) {
   for (const QuantSchemeInfo& s : quant_schemes())
     if (s.name == name) return s;
   throw InputError("unknown quantization scheme '" + std::string(name.substr(0, 40)) + "' (try 'fpconform quantize --list')");
+}
+
+QuantElementGrid quant_element_grid(const QuantSchemeInfo& info) {
+  const QuantElementFacts& f = info.facts;
+  const Format& element = format_by_name(f.element);
+  QuantElementGrid g;
+  const ExactValue offset = integer_value(f.offset), step = ExactValue::dyadic(false, 1, -f.shift);
+  for (uint64_t c = 0; c < element.code_count(); ++c) {
+    const Decoded d = decode(element, c);
+    if (d.cls == CodeClass::NaN || d.cls == CodeClass::Infinity) continue;
+    g.values.push_back(mul(sub(d.value, offset), step));
+  }
+  auto less = [](const ExactValue& a, const ExactValue& b) { return compare(a, b) < 0; };
+  auto same = [](const ExactValue& a, const ExactValue& b) { return compare(a, b) == 0; };
+  std::sort(g.values.begin(), g.values.end(), less);
+  g.values.erase(std::unique(g.values.begin(), g.values.end(), same), g.values.end());
+  if (!f.unit_amax.empty()) {
+    g.unit_amax = parse_value(f.unit_amax);
+    std::erase_if(g.values, [&](const ExactValue& v) { return compare(v.abs(), g.unit_amax) > 0; });
+  } else {
+    g.unit_amax = g.values.back();
+  }
+  return g;
 }
 
 Quantized quantize(std::span<const ExactValue> values, const QuantOptions& options) {
@@ -200,6 +235,7 @@ Quantized quantize(std::span<const ExactValue> values, const QuantOptions& optio
   if (options.cols != 0 && values.size() % options.cols != 0)
     throw InputError(std::to_string(values.size()) + " values do not fill rows of " + std::to_string(options.cols));
 
+  q.element = &format_by_name(info.facts.element);
   if (starts_with(info.name, "bnb_")) quantize_bnb(values, q);
   else if (starts_with(info.name, "llm_int8")) quantize_llm_int8(values, q);
   else if (info.name == "uint4_group" || info.name == "int4_group") quantize_int4_group(values, q);

@@ -1,5 +1,7 @@
 #include "check/block/block_check.hpp"
 
+#include "check/check_record.hpp"
+
 #include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
 
@@ -34,51 +36,9 @@ struct Rng {  // splitmix64
   }
 };
 
-// The finite values an element takes before scaling (ascending, one zero), and the block amax
-// that makes the scale 1 (so the decision boundaries are exercised unscaled).
-struct ElementGrid {
-  std::vector<ExactValue> values;
-  ExactValue unit_amax;
-};
-
-ElementGrid element_grid(const QuantOptions& o) {
-  ElementGrid g;
-  const std::string& s = o.scheme;
-  auto from_format = [&](const Format& f) {
-    for (uint64_t c = 0; c < f.code_count(); ++c) {
-      Decoded d = decode(f, c);
-      if (d.cls != CodeClass::NaN && d.cls != CodeClass::Infinity) g.values.push_back(d.value);
-    }
-    std::sort(g.values.begin(), g.values.end(), [](const ExactValue& a, const ExactValue& b) { return compare(a, b) < 0; });
-    g.values.erase(std::unique(g.values.begin(), g.values.end(),
-                               [](const ExactValue& a, const ExactValue& b) { return compare(a, b) == 0; }),
-                   g.values.end());
-  };
-  if (s == "bnb_fp4" || s == "bnb_nf4") {
-    from_format(format_by_name(s == "bnb_fp4" ? "bnb_fp4" : "nf4"));
-    g.unit_amax = ExactValue::rational(false, 1);
-  } else if (s == "nvfp4" || s == "mxfp4") {
-    from_format(format_by_name("float4_e2m1fn"));
-    g.unit_amax = ExactValue::rational(false, 6);
-  } else if (s.rfind("mx", 0) == 0 && s != "mxint8") {
-    static const std::pair<const char*, const char*> kElements[] = {{"mxfp8_e4m3", "float8_e4m3fn"},
-                                                                    {"mxfp8_e5m2", "float8_e5m2"},
-                                                                    {"mxfp6_e2m3", "float6_e2m3fn"},
-                                                                    {"mxfp6_e3m2", "float6_e3m2fn"}};
-    for (const auto& [scheme, element] : kElements)
-      if (s == scheme) from_format(format_by_name(element));
-    if (!g.values.empty()) g.unit_amax = g.values.back();
-  } else if (s == "llm_int8_row" || s == "uint4_group" || s == "int4_group") {
-    // Integer codes at step 1: LLM.int8 with absmax 127 (127 / absmax = 1), an asymmetric group
-    // with [min, max] = [0, 15] (scale 1, zero 0), a symmetric one with max |x| = 7.5 (scale 1,
-    // zero 8): every midpoint k + 1/2 is an exact tie of the integer rounding.
-    const int lo = s == "llm_int8_row" ? -127 : s == "uint4_group" ? 0 : -7;
-    const int hi = s == "llm_int8_row" ? 127 : s == "uint4_group" ? 15 : 7;
-    for (int k = lo; k <= hi; ++k) g.values.push_back(ExactValue::rational(k < 0, static_cast<uint64_t>(k < 0 ? -k : k)));
-    g.unit_amax = s == "int4_group" ? ExactValue::rational(false, 15, 2) : g.values.back();
-  }
-  return g;
-}
+// The element values at scale 1 and the amax that gives scale 1: the scheme table's facts.
+using ElementGrid = QuantElementGrid;
+ElementGrid element_grid(const QuantOptions& o) { return quant_element_grid(quant_scheme_by_name(o.scheme)); }
 
 // The float32 rounding of every midpoint of consecutive grid values (block_tie_grid).
 std::vector<uint32_t> midpoints(const ElementGrid& g) {
@@ -183,8 +143,8 @@ std::vector<BlockCase> block_cases(const QuantOptions& options, const BlockCaseS
     std::vector<uint32_t> sub(n);
     for (uint32_t& x : sub) x = static_cast<uint32_t>(rng.next() & 0x807fffffu) | 1u;
     cases.push_back({"subnormal_only", sub});
-    ElementGrid grid = element_grid(options);
-    if (!grid.values.empty() && n > 1) {
+    const ElementGrid grid = element_grid(options);
+    if (n > 1) {
       std::vector<uint32_t> ties = tie_values(grid);
       const uint32_t amax = bits_of(grid.unit_amax);
       for (size_t start = 0; start < ties.size() && cases.size() < 64; start += n - 1) {
@@ -211,7 +171,6 @@ std::vector<BlockCase> block_cases(const QuantOptions& options, size_t random_bl
 BlockTieGrid block_tie_grid(const QuantOptions& claims) {
   (void)check_blocksize(claims);
   const ElementGrid grid = element_grid(claims);
-  if (grid.values.empty()) return {};
   return {bits_of(grid.unit_amax), midpoints(grid)};
 }
 
@@ -228,10 +187,11 @@ BlockLayout block_layout(const QuantOptions& claims) {
   BlockLayout layout;
   layout.blocksize = check_blocksize(claims);
   std::vector<ExactValue> ones(layout.blocksize, ExactValue::rational(false, 1));
-  const Quantized q = quantize(ones, claims);
-  layout.element = q.element;
-  layout.scale = q.scale_format ? q.scale_format : &f32();
-  layout.zero_points = quant_scheme_by_name(claims.scheme).zero_points;
+  (void)quantize(ones, claims);  // the claims' remaining checks (tensor amax, ...)
+  const QuantSchemeInfo& info = quant_scheme_by_name(claims.scheme);
+  layout.element = &format_by_name(info.facts.element);
+  layout.scale = &format_by_name(info.facts.scale);
+  layout.zero_points = info.zero_points;
   return layout;
 }
 
@@ -334,6 +294,18 @@ void compare_block(const BlockCase& c, size_t index, const std::vector<ExactValu
   }
 }
 
+// "nan_inf block 21: reference ideal has no rule for it (...); the subject answered scale
+// 0x7fc00000, codes 0x1 0x0 0x7 0x3 ...".
+std::string unjudged_block_text(const BlockCase& c, size_t index, const QuantOptions& claims, const std::string& why,
+                                const BlockOutput& got) {
+  const BlockLayout layout = block_layout(claims);
+  std::string s = c.kind + " block " + std::to_string(index) + ": reference " + claims.reference + " has no rule for it (" + why +
+                  "); the subject answered scale " + answer_hex(*layout.scale, got.scale_codes[0]) + ", codes";
+  for (size_t i = 0; i < got.codes.size() && i < 4; ++i) s += " " + answer_hex(*layout.element, got.codes[i]);
+  if (got.codes.size() > 4) s += " ...";
+  return s;
+}
+
 }  // namespace
 
 std::string distance_text(const BlockDistance& d) {
@@ -345,18 +317,24 @@ std::string distance_text(const BlockDistance& d) {
 }
 
 std::string block_check_status(const BlockCheckResult& r) {
-  if (!r.skipped.empty()) return "skipped";
-  if (!r.error.empty()) return "error";
+  if (!r.skipped.empty()) return check_status({.skipped = true});
   const BlockDistance& claimed = r.distances.front();
-  if (claimed.blocks_differing > 0 || (r.blocks > 0 && claimed.blocks == 0)) return "fail";
-  return "pass";
+  return check_status({.error = !r.error.empty(),
+                       .differs = claimed.blocks_differing > 0 || (r.blocks > 0 && claimed.blocks == 0) ||
+                                  (r.strict_blocks && r.unjudged > 0)});
+}
+
+std::string unjudged_text(const BlockCheckResult& r) {
+  if (r.unjudged == 0) return "";
+  return std::to_string(r.unjudged) + (r.unjudged == 1 ? " block" : " blocks") + " unjudged (" + r.unjudged_first + ")";
 }
 
 BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& claims, const std::vector<BlockCase>& cases,
-                              size_t begin, size_t end, const BlockAnswers& answers) {
+                              size_t begin, size_t end, const BlockAnswers& answers, bool strict_blocks) {
   BlockCheckResult r;
   r.subject = subject;
   r.claims = claims;
+  r.strict_blocks = strict_blocks;
   const std::vector<std::string> refs = references_to_compare(claims);
   for (const std::string& ref : refs) {
     BlockDistance d;
@@ -394,8 +372,11 @@ BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& cl
       Quantized want;
       try {
         want = quantize(values, o);
-      } catch (const InputError&) {
-        continue;  // this reference has no rule for the block (e.g. NaN in the ideal bnb reference)
+      } catch (const InputError& e) {
+        // This reference has no rule for the block (e.g. NaN in the ideal bnb reference): the
+        // claimed reference cannot judge it, which the check counts and shows.
+        if (k == 0 && r.unjudged++ == 0) r.unjudged_first = unjudged_block_text(c, index, claims, e.what(), got);
+        continue;
       }
       compare_block(c, index, values, got, want, r.distances[k]);
     }
@@ -404,7 +385,8 @@ BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& cl
   return r;
 }
 
-BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet& set, uint64_t seed, size_t begin, size_t end) {
+BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet& set, uint64_t seed, size_t begin, size_t end,
+                                 bool strict_blocks) {
   if (!subject.available) {
     BlockCheckResult r = check_blocks(subject.name, subject.claims, {}, 0, 0, {});  // the references, no block
     r.skipped = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
@@ -413,7 +395,7 @@ BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet
   }
   const std::vector<BlockCase> cases = block_cases(subject.claims, set, seed);
   return check_blocks(subject.name, subject.claims, cases, begin, end,
-                      [&](size_t, const BlockCase& c) { return subject.run(c.bits); });
+                      [&](size_t, const BlockCase& c) { return subject.run(c.bits); }, strict_blocks);
 }
 
 BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed) {
@@ -427,13 +409,12 @@ std::string summary_line(const BlockCheckResult& r) {
     claim += ", " + std::string(short_name(r.claims.scale_rule));
   claim += "]";
   if (!r.skipped.empty()) return "SKIP  " + r.subject + "  " + claim + "  " + r.skipped;
-  std::string status = block_check_status(r);
-  std::transform(status.begin(), status.end(), status.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  std::string s = status + "  " + r.subject + "  " + claim + "  " + std::to_string(r.blocks) + " blocks, " +
+  std::string s = check_line(block_check_status(r), r.subject, claim) + "  " + std::to_string(r.blocks) + " blocks, " +
                   std::to_string(r.values) + " values";
   if (!r.error.empty()) s += "; error: " + r.error;
   for (size_t k = 0; k < r.distances.size(); ++k)
     s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.distances[k]);
+  if (r.unjudged) s += "; " + unjudged_text(r);
   const BlockDistance& claimed = r.distances.front();
   if (!claimed.first.empty()) s += "\n      first difference from " + claimed.reference + ": " + claimed.first;
   return s;

@@ -53,13 +53,13 @@ std::vector<BlockCase> block_cases(const QuantOptions& claims, const BlockCaseSe
 std::vector<BlockCase> block_cases(const QuantOptions& claims, size_t random_blocks, uint64_t seed);
 
 // Where a block's values are exact ties between two element codes (the "ties" blocks above use
-// it; properties and fuzz targets build their own blocks from it). In a block whose amax is
-// `unit_amax` the scale is 1 (bitsandbytes: absmax 1; MX: 2^0; the largest element value), and
+// it; properties and fuzz targets build their own blocks from it), from the scheme table's element
+// facts (QuantSchemeInfo::facts, quant_element_grid), so every scheme has one. In a block whose
+// amax is `unit_amax` the scale is 1 (bitsandbytes: absmax 1; MX: 2^0; the largest element value), and
 // each of `midpoints` is the float32 rounding of the midpoint of two consecutive element values,
 // ascending, midpoints at zero left out: a value there is a tie the element rounding must break
 // (or, where float32 cannot hold the midpoint, the float32 nearest it). Multiplying the whole
-// block by a power of two keeps MX and bitsandbytes ties ties. Both empty (unit_amax 0) for
-// MXINT8. InputError as check_blocksize.
+// block by a power of two keeps MX and bitsandbytes ties ties. InputError as check_blocksize.
 struct BlockTieGrid {
   uint32_t unit_amax = 0;           // float32 bits
   std::vector<uint32_t> midpoints;  // float32 bits
@@ -109,11 +109,17 @@ struct BlockCheckResult {
   bool passed = false;                   // see block_check_status
   std::string error;                     // the first block the subject threw on or answered malformed
   std::string skipped;                   // the subject cannot run here (its unavailable_reason); not a failure
+  // Blocks the claimed reference has no rule for (non-finite values under a reference that takes
+  // finite values only): answered but not judged. Shown, and failing under strict_blocks.
+  uint64_t unjudged = 0;
+  std::string unjudged_first;            // the first such block: why, and what the subject answered
+  bool strict_blocks = false;            // --strict-blocks: an unjudged block fails the check
 };
 
-// "skipped" when the subject cannot run here; "error" when the subject threw or answered malformed on some block; "fail" when the claimed
-// reference differs on a block, or defines none of the blocks answered; else "pass" (also for no
-// blocks at all: an empty shard).
+// "skipped" when the subject cannot run here; "error" when the subject threw or answered malformed
+// on some block; "fail" when the claimed reference differs on a block, defines none of the blocks
+// answered, or (strict_blocks) leaves a block unjudged; else "pass" (also for no blocks at all:
+// an empty shard).
 std::string block_check_status(const BlockCheckResult& r);
 
 // A block's answer, by its index in the check's cases: a subject's run, or a file's contents.
@@ -122,18 +128,20 @@ using BlockAnswers = std::function<BlockOutput(size_t index, const BlockCase& bl
 // Checks blocks [begin, end) of `cases` (clamped to their number). A throwing or malformed answer
 // is recorded (the first one as `error`) and the remaining blocks are still checked.
 BlockCheckResult check_blocks(const std::string& subject, const QuantOptions& claims, const std::vector<BlockCase>& cases,
-                              size_t begin, size_t end, const BlockAnswers& answers);
+                              size_t begin, size_t end, const BlockAnswers& answers, bool strict_blocks = false);
 
 // An unavailable subject is not run: the result is skipped (passed false, skipped set, the
 // distances named but empty).
 BlockCheckResult run_block_check(const BlockSubject& subject, const BlockCaseSet& set, uint64_t seed, size_t begin = 0,
-                                 size_t end = std::numeric_limits<size_t>::max());
+                                 size_t end = std::numeric_limits<size_t>::max(), bool strict_blocks = false);
 // The set "all:random_blocks".
 BlockCheckResult run_block_check(const BlockSubject& subject, size_t random_blocks, uint64_t seed);
 
 // "blocks 3/140 differ (12 values, 1 scales)" ("..., 2 zero points)" when zero points differ) or
 // "identical on 140 blocks".
 std::string distance_text(const BlockDistance& d);
+// "1 block unjudged (nan_inf block 21: ...)" or "" when every block was judged.
+std::string unjudged_text(const BlockCheckResult& r);
 // "PASS  name  scheme[reference]  N blocks: claimed: ...; ideal: ...; cpu: ..." (or "SKIP ...: why")
 std::string summary_line(const BlockCheckResult& r);
 

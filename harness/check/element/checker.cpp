@@ -288,32 +288,6 @@ MismatchClass mismatch_class_by_name(std::string_view name) {
   throw InputError("unknown mismatch class '" + std::string(name.substr(0, 40)) + "'");
 }
 
-CodeClass code_class(const Format& f, uint64_t code) {
-  switch (f.kind) {
-    case FormatKind::Integer: return code == 0 ? CodeClass::Zero : CodeClass::Normal;
-    case FormatKind::CodeTable: return f.table.at(code).is_zero() ? CodeClass::Zero : CodeClass::Normal;
-    case FormatKind::Float: break;
-  }
-  const int m = f.man_bits, e = f.exp_bits;
-  const uint64_t mant_mask = (uint64_t{1} << m) - 1, ones = (uint64_t{1} << e) - 1;
-  const bool negative = f.has_sign && ((code >> (e + m)) & 1);
-  const uint64_t field = (code >> m) & ones, mant = code & mant_mask;
-  switch (f.nonfinite) {
-    case NonFinite::Ieee:
-      if (field == ones) return mant == 0 ? CodeClass::Infinity : CodeClass::NaN;
-      break;
-    case NonFinite::FN:
-      if (field == ones && mant == mant_mask) return CodeClass::NaN;
-      break;
-    case NonFinite::FNUZ:
-      if (negative && field == 0 && mant == 0) return CodeClass::NaN;
-      break;
-    case NonFinite::Finite: break;
-  }
-  if (field == 0 && f.has_zero) return mant == 0 || !f.has_subnormals ? CodeClass::Zero : CodeClass::Subnormal;
-  return CodeClass::Normal;
-}
-
 bool smaller_example(const Counterexample& a, const Counterexample& b, const Format& in) {
   const uint64_t sign = in.has_sign && in.kind == FormatKind::Float ? uint64_t{1} << (in.bits() - 1) : 0;
   for (size_t k = 0; k < std::min(a.inputs.size(), b.inputs.size()); ++k) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "check/element/cases.hpp"
+#include "fpconform/code_class.hpp"  // code_class, the classifier the checker and describe share
 #include "fpconform/subject.hpp"
 
 #include <array>
@@ -26,8 +27,6 @@ inline constexpr int kMismatchClasses = 8;
 std::string_view to_string(MismatchClass c);
 MismatchClass mismatch_class_by_name(std::string_view name);  // InputError if unknown
 
-// The class of a code from its bits alone (equal to decode(f, code).cls, much cheaper).
-CodeClass code_class(const Format& f, uint64_t code);
 
 struct Counterexample {
   std::vector<uint64_t> inputs;  // operand codes, then the random bits for stochastic rounding

@@ -59,6 +59,22 @@ struct QuantOptions {
 };
 inline constexpr size_t kWholeRow = ~size_t{0};
 
+// The element and scale facts of a scheme: the one place block checks, their generators, fuzz
+// targets and the quantizers themselves take them from.
+struct QuantElementFacts {
+  std::string element;       // element code format (format table name): bnb_fp4, nf4, int8, uint4, float4_e2m1fn ...
+  std::string scale;         // format of the one scale code a block stores (float32 where the ideal
+                             // reference keeps the scale exact and kernels store float32)
+  // The tie grid: at scale 1 an element code c stands for (value(c) - offset) / 2^shift, and the
+  // grid is those values with magnitude <= unit_amax; a block whose amax is unit_amax has scale 1
+  // (empty unit_amax: the largest grid value; int4_group only when the block also holds a
+  // negative value, since a GPTQ group with min >= 0 is not made symmetric). Midpoints of
+  // consecutive grid values are then exact ties of the element rounding.
+  std::string unit_amax;     // exact value ("1", "7.5", "127/64") or empty
+  int offset = 0;            // int4_group: the zero point 8 of a symmetric group
+  int shift = 0;             // MXINT8: int8 / 2^6
+};
+
 struct QuantSchemeInfo {
   std::string name;
   std::string summary;
@@ -66,9 +82,18 @@ struct QuantSchemeInfo {
   size_t default_blocksize = 0;
   std::vector<size_t> blocksizes;        // the allowed block sizes; empty: any positive size
   bool zero_points = false;              // a zero point per block besides the scale (int4 groups)
+  QuantElementFacts facts;
 };
 std::span<const QuantSchemeInfo> quant_schemes();
 const QuantSchemeInfo& quant_scheme_by_name(std::string_view name);  // InputError on unknown names
+
+// The scheme's element values at scale 1 (QuantElementFacts), ascending, distinct (one zero), and
+// the block amax that gives scale 1.
+struct QuantElementGrid {
+  std::vector<ExactValue> values;
+  ExactValue unit_amax;
+};
+QuantElementGrid quant_element_grid(const QuantSchemeInfo& info);
 
 // One block (bnb/MX/NVFP4 block, LLM.int8 row or column, int4 group).
 struct QuantBlock {
