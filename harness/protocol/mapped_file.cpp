@@ -17,9 +17,11 @@ namespace fpc {
 namespace {
 
 // Width-specialised loops (the byte loop of load_le does not vectorise); memcpy is the portable
-// unaligned little-endian load on the little-endian hosts fpconform builds for.
+// unaligned little-endian load on the little-endian hosts fpconform builds for. The templates are
+// inlined into one plain function per width, which FPC_VECTOR_CLONES compiles per instruction set
+// (clang's target_clones takes no function templates).
 template <typename T>
-FPC_VECTOR_CLONES void widen(const unsigned char* p, size_t n, uint64_t* out) {
+[[gnu::always_inline]] inline void widen(const unsigned char* p, size_t n, uint64_t* out) {
   for (size_t i = 0; i < n; ++i) {
     T v;
     std::memcpy(&v, p + i * sizeof(T), sizeof(T));
@@ -28,7 +30,7 @@ FPC_VECTOR_CLONES void widen(const unsigned char* p, size_t n, uint64_t* out) {
 }
 
 template <typename T>
-FPC_VECTOR_CLONES uint64_t differing(const unsigned char* p, size_t n, const uint64_t* expected) {
+[[gnu::always_inline]] inline uint64_t differing(const unsigned char* p, size_t n, const uint64_t* expected) {
   uint64_t diff = 0;
   for (size_t i = 0; i < n; ++i) {
     T v;
@@ -37,6 +39,15 @@ FPC_VECTOR_CLONES uint64_t differing(const unsigned char* p, size_t n, const uin
   }
   return diff;
 }
+
+FPC_VECTOR_CLONES void widen_1(const unsigned char* p, size_t n, uint64_t* out) { widen<uint8_t>(p, n, out); }
+FPC_VECTOR_CLONES void widen_2(const unsigned char* p, size_t n, uint64_t* out) { widen<uint16_t>(p, n, out); }
+FPC_VECTOR_CLONES void widen_4(const unsigned char* p, size_t n, uint64_t* out) { widen<uint32_t>(p, n, out); }
+FPC_VECTOR_CLONES void widen_8(const unsigned char* p, size_t n, uint64_t* out) { widen<uint64_t>(p, n, out); }
+FPC_VECTOR_CLONES uint64_t differing_1(const unsigned char* p, size_t n, const uint64_t* e) { return differing<uint8_t>(p, n, e); }
+FPC_VECTOR_CLONES uint64_t differing_2(const unsigned char* p, size_t n, const uint64_t* e) { return differing<uint16_t>(p, n, e); }
+FPC_VECTOR_CLONES uint64_t differing_4(const unsigned char* p, size_t n, const uint64_t* e) { return differing<uint32_t>(p, n, e); }
+FPC_VECTOR_CLONES uint64_t differing_8(const unsigned char* p, size_t n, const uint64_t* e) { return differing<uint64_t>(p, n, e); }
 
 }  // namespace
 
@@ -80,10 +91,10 @@ uint64_t MappedCodeFile::code(uint64_t i) const { return load_le(data_ + i * sta
 void MappedCodeFile::read(uint64_t first, size_t n, uint64_t* out) const {
   const unsigned char* p = data_ + first * static_cast<uint64_t>(width_);
   switch (width_) {
-    case 1: return widen<uint8_t>(p, n, out);
-    case 2: return widen<uint16_t>(p, n, out);
-    case 4: return widen<uint32_t>(p, n, out);
-    default: return widen<uint64_t>(p, n, out);
+    case 1: return widen_1(p, n, out);
+    case 2: return widen_2(p, n, out);
+    case 4: return widen_4(p, n, out);
+    default: return widen_8(p, n, out);
   }
 }
 
@@ -91,10 +102,10 @@ size_t MappedCodeFile::first_difference(uint64_t first, size_t n, const uint64_t
   const unsigned char* p = data_ + first * static_cast<uint64_t>(width_);
   uint64_t diff = 0;
   switch (width_) {
-    case 1: diff = differing<uint8_t>(p, n, expected); break;
-    case 2: diff = differing<uint16_t>(p, n, expected); break;
-    case 4: diff = differing<uint32_t>(p, n, expected); break;
-    default: diff = differing<uint64_t>(p, n, expected); break;
+    case 1: diff = differing_1(p, n, expected); break;
+    case 2: diff = differing_2(p, n, expected); break;
+    case 4: diff = differing_4(p, n, expected); break;
+    default: diff = differing_8(p, n, expected); break;
   }
   if (diff == 0) return n;
   for (size_t j = 0; j < n; ++j)
