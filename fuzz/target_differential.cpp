@@ -19,7 +19,7 @@
 #include "planted_subject.hpp"
 #include "plugin_loader.hpp"
 #include "report/report.hpp"
-#include "report/report_tools.hpp"
+#include "report/render.hpp"
 
 #include <algorithm>
 #include <cstdlib>

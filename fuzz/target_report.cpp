@@ -3,7 +3,8 @@
 // input is the report file. Each command must succeed or fail with an InputError (exit 2), never
 // with any other exception, a crash or a hang.
 #include "fuzz_input.hpp"
-#include "report/report_tools.hpp"
+#include "cli/report_command.hpp"
+#include "report/schema.hpp"
 #include "temp_file.hpp"
 
 #include <sstream>

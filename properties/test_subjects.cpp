@@ -8,7 +8,7 @@
 
 #include "check/element/checker.hpp"
 #include "report/report.hpp"
-#include "report/report_tools.hpp"
+#include "report/render.hpp"
 
 #include "../kernels/plugin_loader.hpp"
 #include "fpconform/known_deviations.hpp"

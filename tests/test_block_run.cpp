@@ -6,7 +6,7 @@
 #include "check/block/block_check.hpp"
 #include "protocol/block_files.hpp"
 #include "report/report.hpp"
-#include "report/report_tools.hpp"
+#include "report/schema.hpp"
 #include "check/suite.hpp"
 #include "test_support.hpp"
 

@@ -4,7 +4,7 @@
 #include "check/element/checker.hpp"
 #include "../kernels/plugin_loader.hpp"
 #include "report/report.hpp"
-#include "report/report_tools.hpp"
+#include "report/render.hpp"
 #include "test_support.hpp"
 
 #include "fpconform/subject.hpp"

@@ -5,7 +5,7 @@
 #include "test_support.hpp"
 #include "cli/cli.hpp"
 #include "report/report.hpp"
-#include "report/report_tools.hpp"
+#include "report/schema.hpp"
 #include "fpconform/known_deviations.hpp"
 #include "fpconform/subject.hpp"
 

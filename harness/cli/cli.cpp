@@ -15,7 +15,7 @@
 #include "cli/selfcheck_command.hpp"
 #include "cli/subjects_command.hpp"
 #include "check/worker.hpp"
-#include "report/report_tools.hpp"
+#include "cli/report_command.hpp"
 
 #include <iostream>
 #include <ostream>
@@ -82,8 +82,9 @@ commands:
                                   for another program to write DIR/codes.bin and DIR/scales.bin
                                   (int4 groups: and DIR/zero_points.bin)
   check DIR [--report PATH] [--subject-name NAME] [--strict-nan] [--strict-blocks] [--max-examples K]
-            [--exec CMD [--check-timeout S]]
-                                  (--exec: first run sh -c CMD with DIR as $1, supervised)
+            [--exec CMD [--check-timeout S] [--case-timeout S]]
+                                  (--exec: first run sh -c CMD with DIR as $1, supervised; a
+                                  failure is bisected to the one case it fails on)
                                   check DIR/out.bin (block directories: codes.bin, scales.bin,
                                   zero_points.bin) against the oracle; report (default
                                   DIR/report.json); exit 1 on any failure

@@ -16,7 +16,7 @@
 #include "fpconform/round.hpp"
 #include "fpconform/semantics.hpp"
 #include "report/report.hpp"
-#include "report/report_tools.hpp"
+#include "report/render.hpp"
 
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>

@@ -1,12 +1,11 @@
-// `fpconform report summary|diff|merge|validate`: reading conformance reports
-// (reports/schema/report.schema.json) after a run.
+// The report schema and reading a report file: `fpconform report validate`, and every report
+// command's first step (reports/schema/report.schema.json).
 #pragma once
 
 #include "report/report.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <iosfwd>
 #include <string>
 #include <vector>
 
@@ -37,23 +36,4 @@ struct LoadedReport {
 };
 LoadedReport load_report(const std::string& path);
 
-// The Markdown summary (a table of checks, then each failing check's counterexamples) and the
-// JUnit XML rendering (one testsuite per subject, one testcase per check).
-std::string markdown_summary(const LoadedReport& r);
-std::string junit_xml(const LoadedReport& r);
-
-// One failing check as the summary shows it: "FAIL id", the semantics, what it found, then the
-// counterexamples TestFloat style (the fuzz targets print their findings with it).
-std::string check_failure_text(const CheckRecord& c, size_t max_examples);
-
 }  // namespace fpc
-
-namespace fpc::cli {
-
-// fpconform report summary R.json [--junit]
-// fpconform report diff OLD.json NEW.json        (exit 1 when anything newly fails)
-// fpconform report merge -o OUT.json SHARD.json...
-// fpconform report validate R.json...
-int cmd_report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
-
-}  // namespace fpc::cli

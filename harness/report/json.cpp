@@ -1,40 +1,19 @@
-#include "report/report.hpp"
+// The report as JSON and back (reports/schema/report.schema.json).
+#include "report/json.hpp"
 
 #include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
-#include "fpconform/known_deviations.hpp"
+#include "report/text.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
-#include <chrono>
-#include <ctime>
 #include <fstream>
-#include <map>
-#include <thread>
-
-#ifndef FPC_VERSION
-#define FPC_VERSION "0"
-#endif
-#ifndef FPC_GIT_REVISION
-#define FPC_GIT_REVISION "unknown"
-#endif
 
 namespace fpc {
 
 using nlohmann::json;
+using report_text::hex64;
 
 namespace {
-
-std::string hex64(uint64_t v) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  do {
-    s.insert(s.begin(), d[v & 15]);
-    v >>= 4;
-  } while (v);
-  return "0x" + s;
-}
 
 uint64_t parse_hex64(const json& j) {
   std::string s = j.get<std::string>();
@@ -64,6 +43,7 @@ std::string nan_policy_name(NanIntoNoNan p) {
 }
 
 }  // namespace
+
 
 json semantics_to_json(const OpSemantics& s) {
   return {{"op", s.op},
@@ -284,85 +264,6 @@ BlockCheckRecord block_check_from_json(const json& j) {
 
 }  // namespace
 
-bool Report::passed() const {
-  auto failing = [](const CheckCommon& c) { return failing_status(c.status); };
-  return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing);
-}
-
-BlockCheckRecord block_check_record(const std::string& subject, const std::string& entry, const QuantOptions& claims,
-                                    const BlockCaseSet& set, uint64_t seed, const std::vector<BlockCase>& cases,
-                                    int shard_index, int shard_count) {
-  BlockCheckRecord r;
-  r.subject = subject;
-  r.entry = entry;
-  r.claims = claims;
-  r.claims.blocksize = check_blocksize(claims);
-  const BlockLayout layout = block_layout(r.claims);
-  r.element_format = layout.element->name;
-  r.scale_format = layout.scale->name;
-  r.blocksize = layout.blocksize;
-  r.case_label = set.label();
-  r.seed = seed;
-  r.block_count = cases.size();
-  r.range_begin = r.block_count * static_cast<uint64_t>(shard_index) / static_cast<uint64_t>(shard_count);
-  r.range_end = r.block_count * static_cast<uint64_t>(shard_index + 1) / static_cast<uint64_t>(shard_count);
-  r.kinds = kind_ranges(cases);
-  r.result.subject = subject;
-  r.result.claims = r.claims;
-  return r;
-}
-
-void finalize(BlockCheckRecord& r) {
-  if (r.status == "skipped" || r.status == "interrupted") return;
-  r.status = block_check_status(r.result);
-  r.result.passed = r.status == "pass";
-}
-
-std::string block_status_line(const BlockCheckRecord& r) {
-  if (r.status == "skipped") return check_line(r.status, r.id(), r.skipped_reason);
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.2fs", r.seconds);
-  std::string s = check_line(r.status, r.id(), "");
-  s += std::to_string(r.result.blocks) + " blocks of " + std::to_string(r.blocksize) + ", " + secs;
-  for (size_t k = 0; k < r.result.distances.size(); ++k)
-    s += std::string(k == 0 ? "; claimed " : "; ") + distance_text(r.result.distances[k]);
-  if (!r.result.error.empty()) s += "; error: " + r.result.error;
-  if (r.result.unjudged) s += "; " + unjudged_text(r.result);
-  const BlockDistance& claimed = r.result.distances.front();
-  if (!claimed.first.empty()) s += "\n      first difference from " + claimed.reference + ": " + claimed.first;
-  return s;
-}
-
-std::optional<KnownDeviationNote> known_deviation_note(const std::string& subject, const std::string& op) {
-  const KnownDeviation* d = find_known_deviation(subject, op);
-  if (!d) return std::nullopt;
-  return KnownDeviationNote{d->summary, d->reference, d->classes};
-}
-
-namespace {
-
-// Whether every mismatch of the outcome is of a class the known deviation names.
-bool only_known_classes(const CheckOutcome& o, const KnownDeviationNote& known) {
-  for (int i = 0; i < kMismatchClasses; ++i) {
-    const std::string name(to_string(static_cast<MismatchClass>(i)));
-    if (o.failed_by_class[static_cast<size_t>(i)] != 0 &&
-        std::find(known.classes.begin(), known.classes.end(), name) == known.classes.end())
-      return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-void finalize(CheckRecord& r) {
-  if (r.status == "skipped" || r.status == "interrupted") return;
-  r.status = check_status({.error = !r.outcome.error.empty(),
-                           .differs = r.outcome.failed > 0,
-                           .known_deviation = r.known_deviation && only_known_classes(r.outcome, *r.known_deviation)});
-  const bool mismatches = r.status == "fail" || r.status == "known_deviation";
-  r.diagnosis = mismatches ? explaining_alternatives(r.outcome, r.semantics) : std::vector<std::string>{};
-}
-
 json to_json(const Report& r) {
   json checks = json::array();
   StatusCounts elements;
@@ -459,154 +360,6 @@ void write_report(const Report& r, const std::string& path) {
   if (!out) throw InputError("cannot write report '" + path + "'");
   out << to_json(r).dump(2) << "\n";
   if (!out) throw InputError("failed writing report '" + path + "'");
-}
-
-std::string this_tool_version() { return FPC_VERSION; }
-std::string this_tool_revision() { return FPC_GIT_REVISION; }
-
-namespace {
-
-// The block checks of the shards, joined: each check's block ranges must tile its blocks; counts
-// and distances add up, and the first difference (and first error) is that of the lowest range.
-std::vector<BlockCheckRecord> merge_block_checks(const std::vector<Report>& shards) {
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const BlockCheckRecord*>> parts;
-  for (const Report& s : shards)
-    for (const BlockCheckRecord& c : s.block_checks) {
-      if (!parts.count(c.id())) order.push_back(c.id());
-      parts[c.id()].push_back(&c);
-    }
-  std::vector<BlockCheckRecord> merged;
-  for (const std::string& id : order) {
-    std::vector<const BlockCheckRecord*>& ps = parts[id];
-    std::stable_sort(ps.begin(), ps.end(), [](const BlockCheckRecord* a, const BlockCheckRecord* b) { return a->range_begin < b->range_begin; });
-    BlockCheckRecord m = *ps.front();
-    uint64_t covered = 0;
-    for (const BlockCheckRecord* p : ps) {
-      if (p->range_begin != covered)
-        throw InputError("shards of block check " + id + " do not tile its blocks (gap or overlap at " + std::to_string(covered) + ")");
-      covered = p->range_end;
-      if ((p->status == "skipped") != (m.status == "skipped")) throw InputError("block check " + id + " is skipped in one shard only");
-      if (p->block_count != m.block_count || p->seed != m.seed || p->result.distances.size() != m.result.distances.size())
-        throw InputError("shards of block check " + id + " check different blocks");
-      if (p == ps.front()) continue;
-      BlockCheckResult& r = m.result;
-      r.blocks += p->result.blocks;
-      r.values += p->result.values;
-      if (r.error.empty()) r.error = p->result.error;
-      if (r.unjudged_first.empty()) r.unjudged_first = p->result.unjudged_first;
-      r.unjudged += p->result.unjudged;
-      for (size_t k = 0; k < r.distances.size(); ++k) {
-        BlockDistance& d = r.distances[k];
-        const BlockDistance& e = p->result.distances[k];
-        if (d.reference != e.reference) throw InputError("shards of block check " + id + " compare different references");
-        d.blocks += e.blocks;
-        d.blocks_differing += e.blocks_differing;
-        d.values_differing += e.values_differing;
-        d.scales_differing += e.scales_differing;
-        d.zero_points_differing += e.zero_points_differing;
-        if (d.first.empty()) d.first = e.first;
-      }
-      m.seconds += p->seconds;
-    }
-    m.range_begin = 0;
-    m.range_end = covered;
-    if (covered != m.block_count)
-      throw InputError("shards of block check " + id + " cover " + std::to_string(covered) + " of " + std::to_string(m.block_count) + " blocks");
-    finalize(m);
-    merged.push_back(std::move(m));
-  }
-  return merged;
-}
-
-}  // namespace
-
-Report merge_reports(const std::vector<Report>& shards) {
-  if (shards.empty()) throw InputError("nothing to merge");
-  Report merged = shards.front();
-  merged.checks.clear();
-  merged.block_checks.clear();
-  merged.shard_index = 0;
-  merged.shard_count = 1;
-  std::vector<std::string> order;
-  std::map<std::string, CheckRecord> by_id;
-  std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>> ranges;
-  for (const Report& s : shards) {
-    if (s.suite != merged.suite || s.seed != merged.seed || s.strict_nan != merged.strict_nan ||
-        s.max_examples != merged.max_examples || s.known_deviations_applied != merged.known_deviations_applied)
-      throw InputError("reports come from different runs (suite, seed, --strict-nan or --no-known-deviations differ)");
-    if (s.tool_version != merged.tool_version || s.tool_revision != merged.tool_revision)
-      throw InputError("reports come from different builds of fpconform (" + merged.tool_revision + " and " +
-                       s.tool_revision + ")");
-    for (const CheckRecord& c : s.checks) {
-      if (c.status == "interrupted")
-        throw InputError("check " + c.id() + " was interrupted in one shard (finish it with fpconform run --resume first)");
-      auto it = by_id.find(c.id());
-      ranges[c.id()].push_back({c.range_begin, c.range_end});
-      if (it == by_id.end()) {
-        order.push_back(c.id());
-        by_id.emplace(c.id(), c);
-        continue;
-      }
-      CheckRecord& m = it->second;
-      m.range_begin = std::min(m.range_begin, c.range_begin);
-      m.range_end = std::max(m.range_end, c.range_end);
-      if (m.status == "skipped" || c.status == "skipped") {
-        if (m.status != c.status) throw InputError("check " + c.id() + " is skipped in one shard only");
-        continue;
-      }
-      m.outcome.merge(c.outcome, *m.semantics.in, merged.max_examples);
-      m.seconds += c.seconds;
-    }
-  }
-  for (const std::string& id : order) {
-    auto& rs = ranges[id];
-    std::sort(rs.begin(), rs.end());
-    uint64_t covered = 0;
-    for (auto [b, e] : rs) {
-      if (b != covered) throw InputError("shards of " + id + " do not tile its cases (gap or overlap at " + std::to_string(covered) + ")");
-      covered = e;
-    }
-    CheckRecord c = by_id.at(id);
-    if (c.status != "skipped" && covered != c.case_count)
-      throw InputError("shards of " + id + " cover " + std::to_string(covered) + " of " + std::to_string(c.case_count) + " cases");
-    finalize(c);
-    merged.checks.push_back(std::move(c));
-  }
-  merged.block_checks = merge_block_checks(shards);
-  return merged;
-}
-
-json describe_environment(int threads) {
-  std::string cpu = "unknown";
-  std::ifstream info("/proc/cpuinfo");
-  for (std::string line; std::getline(info, line);)
-    if (line.rfind("model name", 0) == 0) {
-      cpu = line.substr(line.find(':') + 2);
-      break;
-    }
-  auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-#ifdef __clang__
-  std::string compiler = std::string("clang ") + __clang_version__;
-#elif defined(__GNUC__)
-  std::string compiler = std::string("g++ ") + __VERSION__;
-#else
-  std::string compiler = "unknown";
-#endif
-#ifdef FPC_CUDA_VERSION
-  json cuda = FPC_CUDA_VERSION;
-#else
-  json cuda = nullptr;
-#endif
-  return {{"host_cpu", cpu},
-          {"hardware_threads", std::thread::hardware_concurrency()},
-          {"threads", threads},
-          {"compiler", compiler},
-          {"cuda_version", cuda},
-          {"gpu", nullptr},
-          {"started", when}};
 }
 
 }  // namespace fpc
