@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -530,6 +531,61 @@ TEST(GoldenSubnormal, OtherFormats) {
 }
 
 // ------------------------------------------------------------------------------------------
+// The tie flag: the rounding core reports whether the exact value lay halfway between its two
+// neighbours (the checker classifies tie_breaking by it).
+
+TEST(GoldenRounding, TieFlagOnHandWrittenMidpoints) {
+  for (Rounding m : {kRne, kRna, kRtz, kRup, kRdn, kRod}) {
+    EXPECT_TRUE(rnd(val("1.0625"), "float8_e4m3fn", m).tie);    // between 1 and 1.125
+    EXPECT_TRUE(rnd(val("-0.25"), "float4_e2m1fn", m).tie);     // between -0 and -0.5
+    EXPECT_TRUE(rnd(val("1.00048828125"), "float16", m).tie);   // 1 + 2^-11
+    EXPECT_TRUE(rnd(val("3"), "float8_e8m0fnu", m).tie);        // between 2 and 4
+    EXPECT_TRUE(rnd(val("2.5"), "int8", m).tie);
+    EXPECT_FALSE(rnd(val("1.0625000001"), "float8_e4m3fn", m).tie);
+    EXPECT_FALSE(rnd(val("1.125"), "float8_e4m3fn", m).tie);    // exact
+    EXPECT_FALSE(rnd(val("2.4"), "int8", m).tie);
+  }
+}
+
+// Every midpoint of two neighbouring finite values of every format of at most 8 bits, computed
+// here as (a + b) / 2, is a tie in every mode; a 2^-20 part of the gap either side is not.
+TEST(GoldenRounding, TieFlagOnEveryMidpointOfSmallFormats) {
+  for (const Format& f : fpc::builtin_formats()) {
+    if (f.bits() > 8) continue;
+    std::vector<ExactValue> values;
+    for (uint64_t c = 0; c <= f.code_mask(); ++c) {
+      const ExactValue v = decoded(f, c);
+      if (v.is_finite_nonzero() || v.is_zero()) values.push_back(v);
+    }
+    std::sort(values.begin(), values.end(), [](const ExactValue& a, const ExactValue& b) { return fpc::compare(a, b) < 0; });
+    size_t midpoints = 0;
+    for (size_t i = 0; i + 1 < values.size(); ++i) {
+      if (fpc::compare(values[i], values[i + 1]) == 0) continue;  // -0 and +0
+      std::vector<ExactValue> ab = {values[i], values[i + 1]};
+      const ExactValue sum = fpc::exact_op(fpc::Op::Add, ab, kRne).value;
+      std::vector<ExactValue> half_of = {sum, val("0.5")};
+      const ExactValue mid = fpc::exact_op(fpc::Op::Mul, half_of, kRne).value;
+      std::vector<ExactValue> gap_of = {values[i + 1], values[i]};
+      const ExactValue gap = fpc::exact_op(fpc::Op::Sub, gap_of, kRne).value;
+      std::vector<ExactValue> nudge_of = {gap, val("0x1p-20")};
+      const ExactValue nudge = fpc::exact_op(fpc::Op::Mul, nudge_of, kRne).value;
+      std::vector<ExactValue> above_of = {mid, nudge}, below_of = {mid, nudge};
+      const ExactValue above = fpc::exact_op(fpc::Op::Add, above_of, kRne).value;
+      const ExactValue below = fpc::exact_op(fpc::Op::Sub, below_of, kRne).value;
+      for (Rounding m : {kRne, kRna, kRtz, kRup, kRdn, kRod}) {
+        Policy p;
+        p.saturate = true;
+        EXPECT_TRUE(fpc::round_to_format(mid, f, m, p).tie) << f.name << " midpoint " << fpc::to_exact_string(mid);
+        EXPECT_FALSE(fpc::round_to_format(above, f, m, p).tie) << f.name << " above " << fpc::to_exact_string(mid);
+        EXPECT_FALSE(fpc::round_to_format(below, f, m, p).tie) << f.name << " below " << fpc::to_exact_string(mid);
+        EXPECT_FALSE(fpc::round_to_format(values[i], f, m, p).tie) << f.name << " value " << fpc::to_exact_string(values[i]);
+      }
+      ++midpoints;
+    }
+    EXPECT_GT(midpoints, 0u) << f.name;
+  }
+}
+
 // Round to odd
 
 TEST(GoldenRounding, RoundToOdd) {

@@ -241,10 +241,11 @@ Scaled scale_to_quantum(const ExactValue& x, int64_t q) {
 
 // Magnitude M * 2^q after rounding x at quantum q.
 BigInt round_at_quantum(const Format& f, const ExactValue& x, int64_t q, Rounding mode, const RandomBits& rb,
-                        bool& inexact) {
+                        bool& inexact, bool* tie = nullptr) {
   Scaled s = scale_to_quantum(x, q);
   Bracket b = locate(s.rem, s.den, magnitude_code_odd(f, s.I), rb);
   inexact = s.rem != 0;
+  if (tie) *tie = b.position == Position::Half;
   if (round_away(mode, x.negative, b, rb)) ++s.I;
   return s.I;
 }
@@ -262,12 +263,13 @@ RoundResult round_float(const ExactValue& x, const Format& f, Rounding mode, con
     return {f.min_positive_code(), kInexact | kUnderflow, false};
   }
   const int64_t q = e >= f.emin() ? e - m : (f.has_subnormals ? f.emin() - m : f.emin());
-  bool inexact = false;
-  BigInt M = round_at_quantum(f, x, q, mode, rb, inexact);
+  bool inexact = false, tie = false;
+  BigInt M = round_at_quantum(f, x, q, mode, rb, inexact, &tie);
   unsigned flags = inexact ? unsigned{kInexact} : 0u;
+  auto result = [tie](uint64_t code, unsigned fl) { return RoundResult{code, fl, false, tie}; };
 
   if (negative && !f.has_sign) {  // unsigned format: only values rounding to zero survive
-    if (M == 0 && f.has_zero) return {f.zero_code(false), flags | kUnderflow, false};
+    if (M == 0 && f.has_zero) return result(f.zero_code(false), flags | kUnderflow);
     return nan_result(f, p, kInvalid);
   }
 
@@ -282,8 +284,8 @@ RoundResult round_float(const ExactValue& x, const Format& f, Rounding mode, con
                        mode == Rounding::Stochastic || (mode == Rounding::TowardPositive && !negative) ||
                        (mode == Rounding::TowardNegative && negative);
     if (p.saturate || !to_infinity || f.nonfinite == NonFinite::Finite)
-      return {sign_bit(f, negative) | f.max_finite_code(), flags, false};
-    if (f.has_inf()) return {f.inf_code(negative), flags, false};
+      return result(sign_bit(f, negative) | f.max_finite_code(), flags);
+    if (f.has_inf()) return result(f.inf_code(negative), flags);
     return nan_result(f, p, flags);
   }
 
@@ -296,10 +298,10 @@ RoundResult round_float(const ExactValue& x, const Format& f, Rounding mode, con
   }
   if (tiny && inexact) flags |= kUnderflow;
 
-  if (M == 0) return {f.zero_code(negative), flags, false};
+  if (M == 0) return result(f.zero_code(negative), flags);
   const bool subnormal_result = msb(M) + q < f.emin();
-  if (subnormal_result && p.ftz) return {f.zero_code(negative), kInexact | kUnderflow, false};
-  return {sign_bit(f, negative) | encode_magnitude(f, M, q), flags, false};
+  if (subnormal_result && p.ftz) return result(f.zero_code(negative), kInexact | kUnderflow);
+  return result(sign_bit(f, negative) | encode_magnitude(f, M, q), flags);
 }
 
 // ----- integers -------------------------------------------------------------------------------
@@ -311,11 +313,12 @@ RoundResult round_integer(const ExactValue& x, const Format& f, Rounding mode, c
   BigInt M = s.I;
   if (round_away(mode, x.negative, b, rb)) ++M;
   unsigned flags = s.rem != 0 ? unsigned{kInexact} : 0u;
+  const bool tie = b.position == Position::Half;
   const BigInt limit = x.negative ? (f.has_sign ? BigInt(1) << (f.int_bits - 1) : BigInt(0))
                                   : BigInt(f.max_finite_code());
-  if (M > limit) return {extreme_code(f, x.negative), kInvalid, false};
-  if (!x.negative || M == 0) return {static_cast<uint64_t>(M), flags, false};
-  return {static_cast<uint64_t>(BigInt((BigInt(1) << f.int_bits) - M)), flags, false};
+  if (M > limit) return {extreme_code(f, x.negative), kInvalid, false, tie};
+  if (!x.negative || M == 0) return {static_cast<uint64_t>(M), flags, false, tie};
+  return {static_cast<uint64_t>(BigInt((BigInt(1) << f.int_bits) - M)), flags, false, tie};
 }
 
 // ----- code tables ----------------------------------------------------------------------------
@@ -348,7 +351,7 @@ RoundResult round_code_table(const ExactValue& x, const Format& f, Rounding mode
   bool toward_negative = upper == *lo;
   size_t chosen = round_away(mode, toward_negative, b, rb) ? upper : lower;
   uint64_t code = f.table[chosen].is_zero() ? f.zero_code(x.negative) : chosen;
-  return {code, kInexact, false};
+  return {code, kInexact, false, b.position == Position::Half};
 }
 
 }  // namespace

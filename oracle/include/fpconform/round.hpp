@@ -82,6 +82,9 @@ struct RoundResult {
   uint64_t code = 0;
   unsigned flags = 0;
   bool implementation_defined = false;  // NaN into a format without NaN, policy unpinned
+  // The exact value lay exactly halfway between its two neighbours at the rounding position
+  // (whatever the mode chose): the one tie test the checker and the generators ask.
+  bool tie = false;
 };
 
 // Rounds an exact value into the format. For Stochastic, `random` supplies k <= 64 bits.
