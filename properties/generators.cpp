@@ -592,6 +592,7 @@ struct BlockSpace {
   size_t n = 0;
   uint32_t unit_amax = 0x3f800000u;  // 1.0 where the elements are integers
   std::vector<uint32_t> midpoints;
+  bool with_negative_amax = false;  // BlockTieGrid's: -amax too keeps scale 1 (GPTQ symmetric groups need it)
   bool specials = false;
 };
 
@@ -620,6 +621,7 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
   const BlockTieGrid grid = block_tie_grid(claims);
   if (grid.unit_amax) space->unit_amax = grid.unit_amax;
   space->midpoints = grid.midpoints;
+  space->with_negative_amax = grid.with_negative_amax;
   // Positive midpoints first (ascending), so that a tie shrinks toward the smallest positive one.
   std::stable_partition(space->midpoints.begin(), space->midpoints.end(), [](uint32_t m) { return (m & kSign) == 0; });
   space->specials = quant_block_takes_specials(claims);
@@ -661,6 +663,9 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
         // The unit amax twice as often as each of the others: the grid's ties are ties under it.
         const uint32_t amaxes[] = {top, top, power, power - 1, power + 1};
         if (amax_kind < 5) block[0] = amaxes[amax_kind] | (amax_negative ? kSign : 0);
+        // The unit amax's negation in the last slot, where the grid is symmetric: a symmetric
+        // GPTQ group then has scale 2^k too (chosen values below may still take the slot).
+        if (amax_kind < 2 && sp.with_negative_amax && sp.n > 2) block[sp.n - 1] = block[0] ^ kSign;
 
         for (size_t i = 0; i < chosen_values.size() && sp.n > 1; ++i) {
           const auto& [place, kind_index, pick, ulps, binades, neg] = chosen_values[i];

@@ -143,14 +143,16 @@ std::vector<BlockCase> block_cases(const QuantOptions& options, const BlockCaseS
     std::vector<uint32_t> sub(n);
     for (uint32_t& x : sub) x = static_cast<uint32_t>(rng.next() & 0x807fffffu) | 1u;
     cases.push_back({"subnormal_only", sub});
-    const ElementGrid grid = element_grid(options);
-    if (n > 1) {
-      std::vector<uint32_t> ties = tie_values(grid);
-      const uint32_t amax = bits_of(grid.unit_amax);
-      for (size_t start = 0; start < ties.size() && cases.size() < 64; start += n - 1) {
+    // Ties at scale 1: the unit amax (and -amax on a symmetric grid), then midpoints of the grid.
+    const BlockTieGrid grid = block_tie_grid(options);
+    const size_t fixed = grid.with_negative_amax ? 2 : 1;
+    if (n > fixed) {
+      std::vector<uint32_t> ties = tie_values(element_grid(options));
+      for (size_t start = 0; start < ties.size() && cases.size() < 64; start += n - fixed) {
         std::vector<uint32_t> b(n, 0);
-        b[0] = amax;
-        for (size_t i = 1; i < n && start + i - 1 < ties.size(); ++i) b[i] = ties[start + i - 1];
+        b[0] = grid.unit_amax;
+        if (grid.with_negative_amax) b[1] = grid.unit_amax | 0x80000000u;
+        for (size_t i = fixed; i < n && start + i - fixed < ties.size(); ++i) b[i] = ties[start + i - fixed];
         cases.push_back({"ties", b});
       }
     }
@@ -171,7 +173,8 @@ std::vector<BlockCase> block_cases(const QuantOptions& options, size_t random_bl
 BlockTieGrid block_tie_grid(const QuantOptions& claims) {
   (void)check_blocksize(claims);
   const ElementGrid grid = element_grid(claims);
-  return {bits_of(grid.unit_amax), midpoints(grid)};
+  const bool symmetric = compare(grid.values.front().abs(), grid.values.back()) == 0;
+  return {bits_of(grid.unit_amax), midpoints(grid), symmetric};
 }
 
 std::vector<BlockKindRange> kind_ranges(const std::vector<BlockCase>& cases) {

@@ -63,6 +63,9 @@ std::vector<BlockCase> block_cases(const QuantOptions& claims, size_t random_blo
 struct BlockTieGrid {
   uint32_t unit_amax = 0;           // float32 bits
   std::vector<uint32_t> midpoints;  // float32 bits
+  // A symmetric grid (as many negative values as positive): a block also holding -unit_amax still
+  // has scale 1, and GPTQ's symmetric group needs it (it is symmetric only with a value below 0).
+  bool with_negative_amax = false;
 };
 BlockTieGrid block_tie_grid(const QuantOptions& claims);
 
