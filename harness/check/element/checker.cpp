@@ -205,14 +205,13 @@ class Classifier {
   }
 
  private:
-  // Is the exact result halfway between its neighbours dn and up?
+  // Is the exact result halfway between its neighbours dn and up? The rounding core says so
+  // (RoundResult::tie); the checker does not re-derive the midpoint.
   bool is_tie(const uint64_t* operands, uint64_t dn, uint64_t up) const {
     if (dn == up) return false;
-    ExactValue x = exact_result(s_, operands);
-    ExactValue a = decode(*s_.out, dn).value, b = decode(*s_.out, up).value;
-    if (!x.is_finite_nonzero() && !x.is_zero()) return false;
-    std::vector<ExactValue> ab = {a, b}, xx = {x, x};
-    return compare(exact_op(Op::Add, ab, Rounding::NearestEven).value, exact_op(Op::Add, xx, Rounding::NearestEven).value) == 0;
+    const ExactValue x = exact_result(s_, operands);
+    if (!x.is_finite_nonzero()) return false;
+    return round_to_format(x, *s_.out, Rounding::NearestEven, without_saturation(s_).policy).tie;
   }
 
   static OpSemantics without_saturation(OpSemantics s) {
