@@ -1,5 +1,8 @@
 #include "cli/args.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+
 namespace fpc::cli {
 
 Args::Args(const std::vector<std::string>& args, const std::set<std::string>& valued,
@@ -66,6 +69,17 @@ std::string Args::required(const std::string& name) const {
   auto v = value(name);
   if (!v) throw InputError("missing required option --" + name);
   return *v;
+}
+
+double Args::parse_seconds(const std::string& option, const std::string& text, bool zero_means_none) {
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !(v >= 0) || v > 1e7 ||
+      (v == 0 && !zero_means_none))
+    throw InputError("--" + option + " takes seconds (" + (zero_means_none ? "0 for no limit, " : "") +
+                     "e.g. 0.5 or 60), got '" + text.substr(0, 40) + "'");
+  return v;
 }
 
 uint64_t Args::parse_unsigned(const std::string& option, const std::string& text, uint64_t max) {

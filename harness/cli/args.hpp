@@ -28,6 +28,9 @@ class Args {
 
   // Parses a non-negative decimal integer option value, InputError on anything else.
   static uint64_t parse_unsigned(const std::string& option, const std::string& text, uint64_t max);
+  // Seconds for --case-timeout / --check-timeout: a positive decimal ("0.5", "60"); 0 only where
+  // `zero_means_none`.
+  static double parse_seconds(const std::string& option, const std::string& text, bool zero_means_none);
 
  private:
   std::map<std::string, std::string> values_;

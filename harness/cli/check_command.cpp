@@ -4,6 +4,7 @@
 #include "cli/args.hpp"
 #include "cli/run_command.hpp"
 #include "check/worker.hpp"
+#include "protocol/program_bisect.hpp"
 #include "protocol/block_files.hpp"
 #include "protocol/file_protocol.hpp"
 #include "report/report.hpp"
@@ -34,7 +35,8 @@ std::string default_subject_name(const std::string& dir) {
 // The report of a check whose program (--exec) crashed, failed or hung: the check as the
 // sidecar describes it, with status error and the cause.
 int report_program_failure(const std::string& dir, const std::string& subject, const std::string& command,
-                           const std::string& cause, const std::string& report_path, int threads, std::ostream& out) {
+                           const std::string& cause, const ProgramBisection& bisection, const std::string& report_path,
+                           int threads, std::ostream& out) {
   std::ifstream in(fs::path(dir) / "cases.json");
   const nlohmann::json sidecar = nlohmann::json::parse(in, nullptr, false);
   CheckRecord rec;
@@ -57,7 +59,8 @@ int report_program_failure(const std::string& dir, const std::string& subject, c
   rec.entry = command;
   rec.range_end = rec.case_count;
   (void)reference_for(rec.semantics, &rec.reference);
-  rec.outcome.error = cause;
+  rec.outcome.error = cause + (bisection.note.empty() ? "" : "; " + bisection.note);
+  rec.failing_case = bisection.failing_case;
   finalize(rec);
   out << status_line(rec) << std::endl;
   report.checks.push_back(std::move(rec));
@@ -108,7 +111,8 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
 
 int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
   (void)err;
-  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples", "exec", "check-timeout"}, {"strict-nan", "strict-blocks"});
+  Args a(rest, {"report", "subject-name", "entry", "threads", "max-examples", "exec", "check-timeout", "case-timeout"},
+         {"strict-nan", "strict-blocks"});
   if (a.positional().size() != 1) throw InputError("check takes one cases directory: fpconform check DIR [--report PATH]");
   const std::string dir = a.positional()[0];
   Report report;
@@ -125,21 +129,19 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
   // --exec: run the program under test first, supervised; a crash, a failure or a hang is the
   // check's error (the report is written), not the end of fpconform.
   if (auto command = a.value("exec")) {
-    double timeout = 3600;
-    if (auto t = a.value("check-timeout")) {
-      char* end = nullptr;
-      timeout = std::strtod(t->c_str(), &end);
-      if (t->empty() || end != t->c_str() + t->size() || !(timeout >= 0) || timeout > 1e7)
-        throw InputError("--check-timeout takes seconds (0 for no limit), got '" + t->substr(0, 40) + "'");
-    }
+    const double timeout = a.value("check-timeout") ? Args::parse_seconds("check-timeout", *a.value("check-timeout"), true) : 3600;
+    // Each run of the bisection on a half: --case-timeout (60 s), never longer than the whole.
+    double step_timeout = a.value("case-timeout") ? Args::parse_seconds("case-timeout", *a.value("case-timeout"), false) : 60;
+    if (timeout > 0) step_timeout = std::min(step_timeout, timeout);
     std::error_code ec;
     fs::remove(fs::path(dir) / "out.bin", ec);  // never check a stale output
     if (auto cause = run_program({"/bin/sh", "-c", *command, "sh", dir}, timeout)) {
       if (is_block_cases_dir(dir)) throw InputError("the program " + one_line(*command) + " failed: " + *cause);
-      return report_program_failure(dir, subject, *command, "the program " + *cause, report_path, threads, out);
+      const ProgramBisection bisection = bisect_program(dir, *command, step_timeout);
+      return report_program_failure(dir, subject, *command, "the program " + *cause, bisection, report_path, threads, out);
     }
-  } else if (a.value("check-timeout")) {
-    throw InputError("--check-timeout is for --exec");
+  } else if (a.value("check-timeout") || a.value("case-timeout")) {
+    throw InputError("--check-timeout and --case-timeout are for --exec");
   }
   if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, a.flag("strict-blocks"), out);
 
