@@ -153,6 +153,36 @@ TEST(Isolation, TimeoutOptionsAreChecked) {
   expect_input_error({"run", "--plugin", test_plugin("good"), "--check-timeout", "-1"});
 }
 
+// A block subject that crashes on the block holding a NaN (test-only planted_crash_bnb_fp4_on_nan
+// runs in a supervised worker): its check is an error naming that block, the other blocks of it
+// and the other check still run, exit 1.
+TEST(Isolation, CrashingBlockSubjectIsAnErrorNamingItsBlock) {
+  const char* before = getenv("ASAN_OPTIONS");  // as above: the signal must reach the supervisor
+  const std::string saved = before ? before : "";
+  setenv("ASAN_OPTIONS", (saved.empty() ? "handle_segv=0" : saved + ":handle_segv=0").c_str(), 1);
+  TempDir dir;
+  const std::string report = dir / "r.json";
+  const Outcome r = cli({"run", "--subject", "planted_crash_bnb_fp4_on_nan,cpu_bnb_fp4_cuda_port", "--report", report});
+  if (before) setenv("ASAN_OPTIONS", saved.c_str(), 1);
+  else unsetenv("ASAN_OPTIONS");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  const json j = read_json(report);
+  ASSERT_EQ(j["block_checks"].size(), 2u) << j.dump(1);
+  for (const json& c : j["block_checks"]) {
+    if (c["subject"] == "cpu_bnb_fp4_cuda_port") {
+      EXPECT_EQ(c["status"], "pass") << c.dump(1);
+      continue;
+    }
+    EXPECT_EQ(c["status"], "error") << c.dump(1);
+    const std::string error = c["error"].get<std::string>();
+    EXPECT_NE(error.find("nan_inf block "), std::string::npos) << error;
+    EXPECT_NE(error.find("crashed: SIGSEGV"), std::string::npos) << error;
+    // Every block without a NaN was still answered and compared (all but the nan_inf block).
+    EXPECT_EQ(c["counts"]["blocks"].get<uint64_t>() + 1, c["cases"]["count"].get<uint64_t>()) << c.dump(1);
+  }
+  EXPECT_EQ(cli({"report", "validate", report}).status, 0) << cli({"report", "validate", report}).err;
+}
+
 // ---- the file protocol's --exec ---------------------------------------------------------------
 
 // DIR/cases: every bfloat16 code, to be widened to float32.
@@ -183,6 +213,57 @@ TEST(Isolation, FileProtocolProgramThatCrashesGivesAnErrorReport) {
   const Outcome fails = cli({"check", cases, "--report", report, "--exec", "exit 3"});
   EXPECT_EQ(fails.status, 1);
   EXPECT_NE(read_json(report)["checks"][0]["error"].get<std::string>().find("exited with status 3"), std::string::npos);
+}
+
+// A program that widens bfloat16 right except that it dies of SIGSEGV when its cases hold 0x4321:
+// the failure is bisected to that case (index 0x4321 of the exhaustive cases), named like a
+// plugin's, and the program only ever saw cases directories it could read.
+TEST(Isolation, FileProtocolProgramCrashIsBisectedToItsCase) {
+  TempDir dir;
+  const std::string cases = bfloat16_cases(dir);
+  const std::string program = dir / "kernel.py";
+  std::ofstream(program) << R"(import array, json, os, signal, sys
+d = sys.argv[1]
+side = json.load(open(os.path.join(d, "cases.json")))
+codes = array.array("H")
+codes.frombytes(open(os.path.join(d, side["inputs"][0]["file"]), "rb").read())
+assert len(codes) == side["cases"]["count"]
+if 0x4321 in codes:
+    os.kill(os.getpid(), signal.SIGSEGV)
+out = array.array("I", (c << 16 for c in codes))
+open(os.path.join(d, side["output"]["file"]), "wb").write(out.tobytes())
+)";
+  const std::string report = dir / "r.json";
+  // exec: the program's own death is the shell's (without it the shell reports status 139).
+  const Outcome r = cli({"check", cases, "--report", report, "--exec", "exec python3 '" + program + "' \"$1\""});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  const json j = read_json(report);
+  ASSERT_EQ(j["checks"].size(), 1u);
+  EXPECT_EQ(j["checks"][0]["status"], "error");
+  expect_failing_case(j["checks"][0], "crashed: SIGSEGV");
+  // Through the shell (no exec): status 139, named as the signal it stands for.
+  const Outcome shell = cli({"check", cases, "--report", report, "--exec", "python3 '" + program + "' \"$1\""});
+  EXPECT_EQ(shell.status, 1) << shell.out << shell.err;
+  expect_failing_case(read_json(report)["checks"][0], "exited with status 139 (a command it ran died of SIGSEGV");
+  EXPECT_EQ(cli({"report", "validate", report}).status, 0) << cli({"report", "validate", report}).err;
+  EXPECT_NE(r.out.find("0x4321"), std::string::npos) << r.out;  // the status line names the input
+}
+
+// A program that fails on two cases together but on neither alone: no single case, said so.
+TEST(Isolation, FileProtocolFailureNeedingTwoCasesIsSaidSo) {
+  TempDir dir;
+  const std::string cases = bfloat16_cases(dir);
+  const std::string report = dir / "r.json";
+  // Fails when its directory holds both the first and the last of the 65536 cases.
+  const std::string program =
+      "python3 -c 'import json,sys; s=json.load(open(sys.argv[1]+\"/cases.json\")); "
+      "sub=s[\"cases\"].get(\"subset\"); sys.exit(3 if sub is None else 0)' \"$1\"";
+  const Outcome r = cli({"check", cases, "--report", report, "--exec", program});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  const json c = read_json(report)["checks"][0];
+  EXPECT_FALSE(c.contains("failing_case")) << c.dump(1);
+  EXPECT_NE(c["error"].get<std::string>().find("fails on cases 0..65535 together but on neither half alone"), std::string::npos)
+      << c["error"];
 }
 
 TEST(Isolation, FileProtocolExecRunsTheProgramOnTheDirectory) {

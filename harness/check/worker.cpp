@@ -1,6 +1,8 @@
 #include "check/worker.hpp"
 
 #include "../kernels/plugin_loader.hpp"
+#include "check/block_worker.hpp"
+#include "check/element/checker.hpp"
 #include "check/interrupt.hpp"
 
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -94,7 +97,8 @@ std::string worker_executable() {
 // One worker process: its socket, its shared buffer and its pid.
 class WorkerProcess {
  public:
-  WorkerProcess(const WorkerTarget& target, size_t op_count) {
+  // `what`: the worker's arguments after `__worker` (--subject NAME, --plugin PATH, --block-subject NAME).
+  WorkerProcess(const std::vector<std::string>& what, size_t op_count) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::runtime_error("socketpair failed");
     sock_ = sv[0];
@@ -114,8 +118,7 @@ class WorkerProcess {
 
     const std::string exe = worker_executable();
     std::vector<std::string> args = {exe, "__worker"};
-    if (!target.plugin_path.empty()) args.insert(args.end(), {"--plugin", target.plugin_path});
-    else args.insert(args.end(), {"--subject", target.subject});
+    args.insert(args.end(), what.begin(), what.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -166,13 +169,15 @@ class WorkerProcess {
 
   // Runs op `op_index` on the n cases in the buffer; the cause of a failure (the worker is then
   // gone). `check_timeout` says that the timeout is the check's, for the message.
-  std::optional<std::string> run(uint32_t op_index, size_t n, double timeout, bool check_timeout) {
+  // The reply's text goes to *reply where given.
+  std::optional<std::string> run(uint32_t op_index, size_t n, double timeout, bool check_timeout, std::string* reply = nullptr) {
     Request req;
     req.op_index = op_index;
     req.n = n;
     if (!write_all(sock_, &req, sizeof req)) return died();
     std::string text;
     if (auto cause = await(timeout, check_timeout, &text)) return cause;
+    if (reply) *reply = std::move(text);
     return std::nullopt;
   }
 
@@ -323,7 +328,9 @@ std::optional<std::string> SubjectWorkers::run_batch(Slot& slot, uint64_t first,
   try {
     if (!slot.worker || !slot.worker->alive()) {
       slot.worker.reset();
-      slot.worker = std::make_unique<WorkerProcess>(target_, op_names_.size());
+      const std::vector<std::string> what = target_.plugin_path.empty() ? std::vector<std::string>{"--subject", target_.subject}
+                                                                         : std::vector<std::string>{"--plugin", target_.plugin_path};
+      slot.worker = std::make_unique<WorkerProcess>(what, op_names_.size());
     }
     uint64_t* arrays[kWorkerMaxArrays];
     for (size_t k = 0; k < kWorkerMaxArrays; ++k) arrays[k] = slot.worker->array(k);
@@ -345,7 +352,8 @@ void SubjectWorkers::serve(uint64_t first, const uint64_t* const* in, uint64_t* 
   } release{this, slot};
   if (!(slot.holds && first >= slot.begin && first + n <= slot.end)) {
     slot.holds = false;
-    const uint64_t batch_end = std::min<uint64_t>(check_->end, first + kWorkerBatch);
+    // The claim `first` starts (run_chunks hands a thread a claim's chunks in order).
+    const uint64_t batch_end = std::min<uint64_t>(check_->end, first + check_claim_cases(check_->begin, check_->end));
     double timeout = limits_.case_timeout;
     bool check_timeout = false;
     if (check_->deadline) {
@@ -432,9 +440,95 @@ std::optional<std::string> run_program(const std::vector<std::string>& argv, dou
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (WIFSIGNALED(status)) return "crashed: " + signal_text(WTERMSIG(status));
-  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    const int code = WEXITSTATUS(status);
+    // A shell reports a command that died of signal N as status 128 + N.
+    const std::string via_shell = code > 128 && code < 128 + 65 ? " (a command it ran died of " + signal_text(code - 128) + ")" : "";
+    return "exited with status " + std::to_string(code) + via_shell;
+  }
   return std::nullopt;
 }
+
+bool runs_isolated(const BlockSubject& s) {
+  return s.name.starts_with("cuda_device_") || (s.test_only && s.name.starts_with("planted_crash_"));
+}
+
+BlockSubjectWorker::BlockSubjectWorker(std::string subject, IsolationLimits limits)
+    : subject_(std::move(subject)), limits_(limits) {
+  if (limits_.check_timeout > 0)
+    deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits_.check_timeout));
+}
+
+BlockSubjectWorker::~BlockSubjectWorker() = default;
+
+// The buffer of a block request: the values in array 0, the answer's codes in array 1, its scale
+// codes in array 2 and its zero points in array 3; the reply's text is "CODES SCALES ZERO_POINTS".
+BlockOutput BlockSubjectWorker::run(std::span<const uint32_t> values) {
+  if (values.size() > kWorkerBatch) throw std::runtime_error("a block of more than 262144 values");
+  double timeout = limits_.case_timeout;
+  bool check_timeout = false;
+  if (deadline_) {
+    const double left = std::chrono::duration<double>(*deadline_ - Clock::now()).count();
+    if (left < timeout) {
+      timeout = std::max(left, 0.0);
+      check_timeout = true;
+    }
+  }
+  if (!worker_ || !worker_->alive()) {
+    worker_.reset();
+    worker_ = std::make_unique<WorkerProcess>(std::vector<std::string>{"--block-subject", subject_}, 1);
+  }
+  std::copy(values.begin(), values.end(), worker_->array(0));
+  std::string counts;
+  if (auto cause = worker_->run(0, values.size(), timeout, check_timeout, &counts)) throw std::runtime_error(*cause);
+  size_t n_codes = 0, n_scales = 0, n_zero_points = 0;
+  if (std::sscanf(counts.c_str(), "%zu %zu %zu", &n_codes, &n_scales, &n_zero_points) != 3 || n_codes > kWorkerBatch ||
+      n_scales > kWorkerBatch || n_zero_points > kWorkerBatch)
+    throw std::runtime_error("the worker answered '" + counts.substr(0, 80) + "'");
+  BlockOutput out;
+  out.codes.assign(worker_->array(1), worker_->array(1) + n_codes);
+  out.scale_codes.assign(worker_->array(2), worker_->array(2) + n_scales);
+  for (size_t i = 0; i < n_zero_points; ++i) out.zero_points.push_back(static_cast<int64_t>(worker_->array(3)[i]));
+  return out;
+}
+
+namespace {
+
+// The worker's loop for a block subject: one block a request (see BlockSubjectWorker::run).
+int serve_block_subject(const BlockSubject& subject, uint64_t* buffer, const std::function<bool(bool, const std::string&)>& reply) {
+  if (!reply(true, "ready 1")) return 1;
+  uint64_t* array[kWorkerMaxArrays];
+  for (size_t k = 0; k < kWorkerMaxArrays; ++k) array[k] = buffer + k * kWorkerBatch;
+  Request req;
+  std::vector<uint32_t> values;
+  while (read_all(kSocketFd, &req, sizeof req)) {
+    if (req.magic != kMagic || req.op_index != 0 || req.n > kWorkerBatch) {
+      reply(false, "worker got a malformed request");
+      return 1;
+    }
+    values.assign(array[0], array[0] + req.n);
+    BlockOutput got;
+    try {
+      got = subject.run(values);
+    } catch (const std::exception& e) {
+      reply(false, e.what());
+      return 1;
+    }
+    if (got.codes.size() > kWorkerBatch || got.scale_codes.size() > kWorkerBatch || got.zero_points.size() > kWorkerBatch) {
+      reply(false, "the subject returned more than 262144 codes, scales or zero points for one block");
+      return 1;
+    }
+    std::copy(got.codes.begin(), got.codes.end(), array[1]);
+    std::copy(got.scale_codes.begin(), got.scale_codes.end(), array[2]);
+    for (size_t i = 0; i < got.zero_points.size(); ++i) array[3][i] = static_cast<uint64_t>(got.zero_points[i]);
+    if (!reply(true, std::to_string(got.codes.size()) + " " + std::to_string(got.scale_codes.size()) + " " +
+                         std::to_string(got.zero_points.size())))
+      return 1;
+  }
+  return 0;
+}
+
+}  // namespace
 
 int worker_main(const std::vector<std::string>& args) {
   // End with the supervisor, whatever happens to it, even while the subject hangs. (Not
@@ -451,10 +545,12 @@ int worker_main(const std::vector<std::string>& args) {
     return write_all(kSocketFd, &r, sizeof r) && write_all(kSocketFd, text.data(), text.size());
   };
   Subject subject;
+  const BlockSubject* block_subject = nullptr;
   try {
     if (args.size() == 2 && args[0] == "--plugin") subject = load_plugin(args[1]);
     else if (args.size() == 2 && args[0] == "--subject") subject = subject_by_name(args[1]);
-    else throw std::runtime_error("usage: fpconform __worker --subject NAME | --plugin PATH (started by fpconform run)");
+    else if (args.size() == 2 && args[0] == "--block-subject") block_subject = &block_subject_by_name(args[1]);
+    else throw std::runtime_error("usage: fpconform __worker --subject NAME | --plugin PATH | --block-subject NAME (started by fpconform run)");
   } catch (const std::exception& e) {
     reply(false, std::string("worker cannot load the subject: ") + e.what());
     return 1;
@@ -465,6 +561,7 @@ int worker_main(const std::vector<std::string>& args) {
     return 1;
   }
   auto* buffer = static_cast<uint64_t*>(p);
+  if (block_subject) return serve_block_subject(*block_subject, buffer, reply);
   if (!reply(true, "ready " + std::to_string(subject.ops.size()))) return 1;
   const uint64_t* in[kWorkerMaxArrays];
   for (size_t k = 0; k < kWorkerMaxArrays; ++k) in[k] = buffer + k * kWorkerBatch;

@@ -10,8 +10,9 @@
 // or plugin path, and then serves batches: the supervisor writes a batch's operands into a
 // shared memory buffer, sends one small request over a socket, and the worker runs the subject
 // and writes the results into the same buffer. Each checker thread has a worker of its own;
-// one request covers one claim of the checker's schedule (kWorkerBatch cases), so the round
-// trip is paid once per 32768 cases (docs/performance.md, "Supervised workers").
+// one request covers one claim of the checker's schedule (check_claim_cases: 262144 cases in
+// large checks, 32768 in smaller ones), so the round trip is paid once a claim
+// (docs/performance.md, "Supervised workers").
 #pragma once
 
 #include "check/element/cases.hpp"
@@ -26,9 +27,9 @@
 
 namespace fpc {
 
-// Cases per worker request: the checker's claim (32 chunks of 1024), so that one request serves
-// a whole claim of consecutive chunks.
-inline constexpr size_t kWorkerBatch = 32768;
+// Cases per worker request at most: the checker's largest claim (check_claim_cases), so that
+// one request serves a whole claim of consecutive chunks.
+inline constexpr size_t kWorkerBatch = 262144;
 // Operand arrays a request can carry (fma's three operands and stochastic rounding's bits).
 inline constexpr size_t kWorkerMaxArrays = 4;
 

@@ -2,6 +2,7 @@
 
 #include "cli/args.hpp"
 #include "check/block/block_check.hpp"
+#include "check/block_worker.hpp"
 #include "cli/describe.hpp"
 #include "fpconform/quantize.hpp"
 #include "report/report.hpp"
@@ -264,7 +265,13 @@ int check_block_subjects(const Args& a, std::ostream& out) {
     const std::vector<BlockCase> cases = block_cases(s->claims, set, seed);
     BlockCheckRecord rec = block_check_record(s->name, s->description, s->claims, set, seed, cases, 0, 1);
     const auto t0 = std::chrono::steady_clock::now();
-    rec.result = run_block_check(*s, set, seed, 0, std::numeric_limits<size_t>::max(), a.flag("strict-blocks"));
+    if (s->available && runs_isolated(*s)) {  // not the project's own code: in a supervised worker
+      BlockSubjectWorker worker(s->name, IsolationLimits{});
+      rec.result = check_blocks(s->name, s->claims, cases, 0, cases.size(),
+                                [&](size_t, const BlockCase& c) { return worker.run(c.bits); }, a.flag("strict-blocks"));
+    } else {
+      rec.result = run_block_check(*s, set, seed, 0, std::numeric_limits<size_t>::max(), a.flag("strict-blocks"));
+    }
     rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!rec.result.skipped.empty()) {
       rec.status = "skipped";

@@ -6,6 +6,7 @@
 #include "check/interrupt.hpp"
 #include "check/worker.hpp"
 #include "check/block/block_check.hpp"
+#include "check/block_worker.hpp"
 #include "../kernels/plugin_loader.hpp"
 #include "report/report.hpp"
 #include "check/suite.hpp"
@@ -102,19 +103,6 @@ std::string signal_name(int sig) {
   return abbrev ? "SIG" + std::string(abbrev) : "signal " + std::to_string(sig);
 }
 
-// Seconds for --case-timeout / --check-timeout: a positive decimal ("0.5", "60"); 0 only where
-// `zero_means_none`.
-double parse_seconds(const std::string& option, const std::string& text, bool zero_means_none) {
-  char* end = nullptr;
-  errno = 0;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !(v >= 0) || v > 1e7 ||
-      (v == 0 && !zero_means_none))
-    throw InputError("--" + option + " takes seconds (" + (zero_means_none ? "0 for no limit, " : "") +
-                     "e.g. 0.5 or 60), got '" + text.substr(0, 40) + "'");
-  return v;
-}
-
 // A block check of a run before it runs (status "interrupted" until it does).
 BlockCheckRecord plan_block_check(const CheckSpec& spec, const Shard& shard, bool strict_blocks) {
   const BlockSubject& subject = block_subject_by_name(spec.subject);
@@ -127,7 +115,9 @@ BlockCheckRecord plan_block_check(const CheckSpec& spec, const Shard& shard, boo
 }
 
 // Runs a planned block check: blocks [range] of the shard, or skipped where the subject cannot run.
-void run_block_check(BlockCheckRecord& rec) {
+// Subjects that are not the oracle's own code run in a supervised worker (`limits`), unless
+// --in-process.
+void run_block_check(BlockCheckRecord& rec, IsolationLimits limits, bool in_process) {
   const BlockSubject& subject = block_subject_by_name(rec.subject);
   const bool strict_blocks = rec.result.strict_blocks;
   const std::vector<BlockCase> cases = block_cases(rec.claims, BlockCaseSet::parse(rec.case_label), rec.seed);
@@ -138,8 +128,11 @@ void run_block_check(BlockCheckRecord& rec) {
     return;
   }
   auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<BlockSubjectWorker> worker;
+  if (!in_process && runs_isolated(subject)) worker = std::make_unique<BlockSubjectWorker>(subject.name, limits);
   rec.result = check_blocks(subject.name, rec.claims, cases, rec.range_begin, rec.range_end,
-                            [&](size_t, const BlockCase& c) { return subject.run(c.bits); }, strict_blocks);
+                            [&](size_t, const BlockCase& c) { return worker ? worker->run(c.bits) : subject.run(c.bits); },
+                            strict_blocks);
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rec.status.clear();
   finalize(rec);
@@ -322,8 +315,8 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
   const int threads = a.value("threads") ? static_cast<int>(Args::parse_unsigned("threads", *a.value("threads"), 1024)) : hw;
   if (threads == 0) throw InputError("--threads must be at least 1");
   IsolationLimits limits;
-  if (auto t = a.value("case-timeout")) limits.case_timeout = parse_seconds("case-timeout", *t, false);
-  if (auto t = a.value("check-timeout")) limits.check_timeout = parse_seconds("check-timeout", *t, true);
+  if (auto t = a.value("case-timeout")) limits.case_timeout = Args::parse_seconds("case-timeout", *t, false);
+  if (auto t = a.value("check-timeout")) limits.check_timeout = Args::parse_seconds("check-timeout", *t, true);
 
   Report report;
   std::string report_path;
@@ -399,7 +392,11 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     if (block) {
       BlockCheckRecord& rec = report.block_checks[index];
       if (rec.status != "interrupted") continue;
-      run_block_check(rec);
+      try {
+        run_block_check(rec, limits, a.flag("in-process"));
+      } catch (const Interrupted&) {  // a supervised block subject's wait saw the signal
+        break;
+      }
       out << block_status_line(rec) << std::endl;
     } else {
       CheckRecord& rec = report.checks[index];

@@ -2,14 +2,16 @@
 //  cpu_bnb_fp4_cuda_port, cpu_bnb_nf4_cuda_port: bitsandbytes' kQuantizeBlockwise + dQuantizeFP4 /
 //    dQuantizeNF4 ported to the CPU, with CUDA fast math's flush-to-zero done by hand.
 //  cpu_mxfp4: OCP MX v1.0 MXFP4 with the floor scale rule, using frexp/ldexp.
-// Test-only: the same CUDA port labelled as the ideal reference, and an MXFP4 quantizer whose
-// shared exponent comes from amax / 6 (a real bug shape, DESIGN "What real bugs look like").
+// Test-only: the same CUDA port labelled as the ideal reference, an MXFP4 quantizer whose
+// shared exponent comes from amax / 6 (a real bug shape, DESIGN "What real bugs look like"), and
+// the CUDA port crashing on NaN (supervision).
 #include "fpconform/block_subject.hpp"
 
 #include "common/bnb_kernel.hpp"
 #include "cuda/quant_subjects.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <cfloat>
 #include <cmath>
 #include <cstring>
@@ -114,6 +116,14 @@ std::vector<BlockSubject> make_subjects() {
   s.push_back({"planted_mxfp4_scale_from_amax_over_6", "MXFP4 with E = floor(log2(amax / 6))",
                claim("mxfp4", "ideal", 32), true,
                [](std::span<const uint32_t> b) { return mxfp4(b, amax_over_6_rule); }});
+  // Crashes (SIGSEGV) on a block holding a NaN: shows that a crashing block subject costs its
+  // check an error naming the block, not the run (it runs in a supervised worker, check/block_worker.hpp).
+  s.push_back({"planted_crash_bnb_fp4_on_nan", "the CPU port of the bitsandbytes kernel, dying of SIGSEGV on a block with a NaN",
+               claim("bnb_fp4", "cuda", 64), true, [](std::span<const uint32_t> b) {
+                 for (uint32_t x : b)
+                   if ((x & 0x7fffffffu) > 0x7f800000u) std::raise(SIGSEGV);
+                 return bnb_cuda_port(b, 64, true);
+               }});
   for (BlockSubject& cuda : cuda_quant::block_subjects()) s.push_back(std::move(cuda));  // kernels/cuda/quant_kernels.cuh
   return s;
 }

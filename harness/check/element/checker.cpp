@@ -32,8 +32,11 @@ constexpr size_t kChunk = 1024;
 // The comparison scans a chunk in blocks of 64 cases and reports them in one 64-bit mask.
 constexpr size_t kScanBlock = 64;
 static_assert(kChunk <= kScanBlock * 64);
-// Chunks a worker claims at once, so the shared counter is touched once per 32768 cases.
-constexpr uint64_t kChunksPerClaim = 32;
+// Chunks a worker claims at once, so the shared counter is touched once per 32768 cases; large
+// checks (at least 64 claims of the larger size) claim 256 chunks, which is also a supervised
+// worker's batch (check/worker.hpp): one request per 262144 cases.
+constexpr uint64_t kChunksPerClaim = 32, kChunksPerLargeClaim = 256;
+constexpr uint64_t kLargeCheckChunks = kChunksPerLargeClaim * 64;
 // Progress is reported at most once per this many cases per worker.
 constexpr uint64_t kProgressEvery = uint64_t{1} << 16;
 // Diagnosis samples about 2^20 mismatches and 2^15 passing cases per check, chosen by a hash of
@@ -234,11 +237,14 @@ class Classifier {
 
 int precision(const Format& f) { return f.kind == FormatKind::Float ? f.man_bits + 1 : 0; }
 
-// run_chunks' split: how many claims of kChunksPerClaim chunks [begin, end) makes, and how many
-// workers it starts for them.
+// run_chunks' split: how many chunks a claim takes, how many claims [begin, end) makes, and how
+// many workers it starts for them.
 uint64_t chunk_count(uint64_t begin, uint64_t end) { return end > begin ? (end - begin + kChunk - 1) / kChunk : 0; }
+uint64_t chunks_per_claim(uint64_t begin, uint64_t end) {
+  return chunk_count(begin, end) >= kLargeCheckChunks ? kChunksPerLargeClaim : kChunksPerClaim;
+}
 uint64_t claim_count(uint64_t begin, uint64_t end) {
-  return (chunk_count(begin, end) + kChunksPerClaim - 1) / kChunksPerClaim;
+  return (chunk_count(begin, end) + chunks_per_claim(begin, end) - 1) / chunks_per_claim(begin, end);
 }
 int worker_count(uint64_t begin, uint64_t end, int threads) {
   return static_cast<int>(std::clamp<uint64_t>(claim_count(begin, end), 1, static_cast<uint64_t>(std::max(1, threads))));
@@ -248,9 +254,11 @@ int worker_count(uint64_t begin, uint64_t end, int threads) {
 
 const size_t kCheckChunk = kChunk;
 
+uint64_t check_claim_cases(uint64_t begin, uint64_t end) { return chunks_per_claim(begin, end) * kChunk; }
+
 void run_chunks(uint64_t begin, uint64_t end, int threads,
                 const std::function<bool(int worker, uint64_t first, size_t n)>& body) {
-  const uint64_t chunks = chunk_count(begin, end), claims = claim_count(begin, end);
+  const uint64_t chunks = chunk_count(begin, end), claims = claim_count(begin, end), per_claim = chunks_per_claim(begin, end);
   std::atomic<uint64_t> next_claim{0};
   std::atomic<bool> abort{false};
   std::mutex mu;
@@ -260,8 +268,8 @@ void run_chunks(uint64_t begin, uint64_t end, int threads,
       while (!abort.load(std::memory_order_relaxed)) {
         const uint64_t claim = next_claim.fetch_add(1);
         if (claim >= claims) return;
-        const uint64_t last_chunk = std::min(chunks, (claim + 1) * kChunksPerClaim);
-        for (uint64_t c = claim * kChunksPerClaim; c < last_chunk; ++c) {
+        const uint64_t last_chunk = std::min(chunks, (claim + 1) * per_claim);
+        for (uint64_t c = claim * per_claim; c < last_chunk; ++c) {
           const uint64_t first = begin + c * kChunk;
           if (!body(w, first, static_cast<size_t>(std::min<uint64_t>(kChunk, end - first)))) return;
         }

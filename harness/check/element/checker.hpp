@@ -79,6 +79,10 @@ BatchFn reference_for(const OpSemantics& s, std::string* name = nullptr);
 // worker stops claiming chunks once its body returns false. An exception from body stops every
 // worker and is rethrown on the caller's thread.
 extern const size_t kCheckChunk;
+// The cases a worker claims at once in run_chunks over [begin, end) (each claim starts at
+// begin + k * this): 32768, or 262144 for checks of at least 2^24 cases. A supervised worker
+// serves one claim per request (check/worker.hpp).
+uint64_t check_claim_cases(uint64_t begin, uint64_t end);
 void run_chunks(uint64_t begin, uint64_t end, int threads,
                 const std::function<bool(int worker, uint64_t first, size_t n)>& body);
 
