@@ -21,7 +21,10 @@ PREFIX = "cuda_host@"
 
 
 def release_key(label):
-    return [int(p) for p in label.split(".")]
+    """A label without a patch number is the newest wheel of its minor release (scripts/cuda-headers.sh):
+    13.4.49 comes before 13.4."""
+    parts = [int(p) for p in label.split(".")]
+    return parts if len(parts) > 2 else parts + [float("inf")]
 
 
 def load_checks(paths):
