@@ -276,7 +276,8 @@ TEST(CudaVersions, QuickSuitePassesEveryReleaseAndFailsWithoutItsKnownDeviations
     EXPECT_EQ(applied.status, 0) << s.name << ": " << applied.err;
     json known = json::array();
     size_t checks = 0;
-    for (const json& c : read_json(report)["checks"]) {
+    const json applied_report = read_json(report);  // kept: a range-for over a temporary's member dangles
+    for (const json& c : applied_report["checks"]) {
       ++checks;
       const std::string status = c["status"];
       EXPECT_TRUE(status == "pass" || status == "known_deviation") << c["id"] << " " << status;
@@ -289,7 +290,8 @@ TEST(CudaVersions, QuickSuitePassesEveryReleaseAndFailsWithoutItsKnownDeviations
     const std::string without = dir / (v + "-without.json");
     Outcome ignored = cli({"run", "--suite", suite, "--report", without, "--threads", "2", "--no-known-deviations"});
     EXPECT_EQ(ignored.status, 1) << s.name;
-    for (const json& c : read_json(without)["checks"]) EXPECT_EQ(c["status"], "fail") << c["id"];
+    const json without_report = read_json(without);
+    for (const json& c : without_report["checks"]) EXPECT_EQ(c["status"], "fail") << c["id"];
     if (ignored.status == 1) failing_releases.insert(v);
   }
   EXPECT_EQ(failing_releases, covered_releases);
