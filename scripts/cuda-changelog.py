@@ -21,7 +21,10 @@ PREFIX = "cuda_host@"
 
 
 def release_key(label):
-    return [int(p) for p in label.split(".")]
+    """A label without a patch number is the newest wheel of its minor release (scripts/cuda-headers.sh):
+    13.4.49 comes before 13.4."""
+    parts = [int(p) for p in label.split(".")]
+    return parts if len(parts) > 2 else parts + [float("inf")]
 
 
 def load_checks(paths):
@@ -99,19 +102,26 @@ def changelog(releases, settings):
         a, b = releases[prev], releases[cur]
         ops_a = {k.split("/")[0] for k in a}
         ops_b = {k.split("/")[0] for k in b}
-        changes = []
+        # The checks whose verdict changed, grouped by op (the quick suite checks an op over several
+        # case sets: boundary, exhaustive, random); the first case set's check speaks for the op.
+        changed = {}
         for key in sorted(set(a) & set(b)):
             old, new = a[key], b[key]
             if "skipped" in (old["status"], new["status"]) or failing(old) == failing(new):
                 continue
+            changed.setdefault(key.split("/")[0], []).append((key.split("/", 1)[1], old, new))
+        changes = []
+        for op, checks in changed.items():
+            cases, old, new = checks[0]
             fixed = failing(old)
             side = old if fixed else new
-            op = key.split("/")[0]
             what = kind_of(side, ends=fixed)
-            line = (f"- `{op}` ({side['entry']}): {old['status']} → {new['status']}; **{what}**; "
-                    f"classes: {', '.join(k for k, n in side['counts']['failed_by_class'].items() if n)}")
+            classes = sorted({k for _, o, n in checks for k, count in (o if fixed else n)["counts"]["failed_by_class"].items()
+                              if count})
+            line = (f"- `{op}` ({side['entry']}; {', '.join(c for c, _, _ in checks)}): {old['status']} → {new['status']}; "
+                    f"**{what}**; classes: {', '.join(classes)}")
             if example(side):
-                line += f"; {'up to ' + prev if fixed else 'from ' + cur}: {example(side)}"
+                line += f"; {'up to ' + prev if fixed else 'from ' + cur}: {example(side)} ({cases})"
             if side.get("known_deviation"):
                 line += f". {side['known_deviation']['summary']}"
             changes.append(line)

@@ -14,7 +14,9 @@
 set -euo pipefail
 
 # label -> the wheel that holds its headers. 12.7 has no runtime wheel on PyPI (checked with
-# `pip index versions nvidia-cuda-runtime-cu12`), so it is not in the matrix.
+# `pip index versions nvidia-cuda-runtime-cu12`), so it is not in the matrix. A label without a
+# patch number is the newest wheel of its minor release; where PyPI has an earlier one of the same
+# minor release, it is listed before it with its patch number (12.8.57, 13.4.49).
 declare -A WHEEL=(
   [11.8]=nvidia-cuda-runtime-cu11==11.8.89
   [12.0]=nvidia-cuda-runtime-cu12==12.0.146
@@ -31,10 +33,11 @@ declare -A WHEEL=(
   [13.1]=nvidia-cuda-runtime==13.1.80
   [13.2]=nvidia-cuda-runtime==13.2.86
   [13.3]=nvidia-cuda-runtime==13.3.29
+  [13.4.49]=nvidia-cuda-runtime==13.4.49
   [13.4]=nvidia-cuda-runtime==13.4.92
   [13.5]=nvidia-cuda-runtime==13.5.37
 )
-ORDER=(11.8 12.0 12.1 12.2 12.3 12.4 12.5 12.6 12.8.57 12.8.90 12.9 13.0 13.1 13.2 13.3 13.4 13.5)
+ORDER=(11.8 12.0 12.1 12.2 12.3 12.4 12.5 12.6 12.8.57 12.8.90 12.9 13.0 13.1 13.2 13.3 13.4.49 13.4 13.5)
 CRT=nvidia-cuda-crt==13.5.37
 CCCL=nvidia-cuda-cccl==13.2.86
 
