@@ -15,8 +15,6 @@ UNPREDICTED = {
     **{("torch", f"convert_float64_to_{t}_boundary"): "findings/torch-float64-narrow-through-float32.md"
        for t in ("float16", "bfloat16", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e4m3fn")},
     ("torch", "convert_float32_to_float8_e4m3fn_boundary"): "findings/torch-float8-e4m3fn-cast-saturates.md",
-    ("torch", "convert_float32_to_float8_e8m0fnu_boundary"): "docs/ecosystem-results.md (not analysed yet)",
-    ("torch", "convert_float64_to_float8_e8m0fnu_boundary"): "docs/ecosystem-results.md (not analysed yet)",
 }
 
 
