@@ -33,6 +33,17 @@ def load(name):
     return importlib.import_module(f"{__name__}.{name}")
 
 
+def _ready(name, device):
+    """The adapter `name`, on `device`; Unsupported when its library cannot run here."""
+    adapter = load(name)
+    why_not = adapter.unavailable()
+    if why_not:
+        raise Unsupported(why_not)
+    if hasattr(adapter, "select_device"):
+        adapter.select_device(device)
+    return adapter
+
+
 def check_name(spec):
     """'convert_float32_to_bfloat16_boundary' from `fpconform cases` arguments."""
     flags = [x[2:] for i, x in enumerate(spec) if x.startswith("--") and (i + 1 == len(spec) or spec[i + 1].startswith("--"))]
@@ -106,12 +117,7 @@ def check_plan(name, only=None, device=None):
     from fpconform import _core
     from fpconform.check import check_codes
 
-    adapter = load(name)
-    why_not = adapter.unavailable()
-    if why_not:
-        raise Unsupported(why_not)
-    if hasattr(adapter, "select_device"):
-        adapter.select_device(device)
+    adapter = _ready(name, device)
     for spec in adapter.plan():
         check = check_name(spec)
         if only and not re.search(only, check):
@@ -196,12 +202,7 @@ def check_block_plan(name, only=None, device=None, quick=False):
 
     import fpconform
 
-    adapter = load(name)
-    why_not = adapter.unavailable()
-    if why_not:
-        raise Unsupported(why_not)
-    if hasattr(adapter, "select_device"):
-        adapter.select_device(device)
+    adapter = _ready(name, device)
     for spec in adapter.plan(quick=quick):
         claims = _block_claims(spec)
         check = "_".join([claims["scheme"], claims["reference"], *[str(claims[k]) for k in
