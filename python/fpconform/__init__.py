@@ -10,6 +10,7 @@ Checks of a callable (in-process, same report as `fpconform run`): check_convert
 check_blocks. docs/python.md has the whole API.
 """
 
+import collections
 import json
 
 import numpy as np
@@ -20,7 +21,7 @@ from .report import Report
 
 __version__ = _core.tool_version
 __all__ = [
-    "Report", "check_blocks", "check_convert", "check_op", "convert", "decode", "dot", "encode", "format_name",
+    "DotResult", "Report", "check_blocks", "check_convert", "check_op", "convert", "decode", "dot", "dot_models", "encode", "format_name",
     "formats", "info", "quantize", "semantics",
 ]
 
@@ -152,10 +153,61 @@ def quantize(x, scheme, reference="ideal", blocksize=0, *, cols=0, scale_rule=No
     }
 
 
-def dot(*args, **kwargs):
-    """The exact MMA/dot-product oracle (oracle/include/fpconform/dot.hpp) is being written under
-    its own issue; this binds it once it lands."""
-    raise NotImplementedError("fpconform.dot: the dot-product oracle is not in this build yet")
+DotResult = collections.namedtuple("DotResult", "codes values")
+
+
+def dot_models():
+    """The rows of the dot-product model table (oracle/src/dot_models.cpp): name, gpu,
+    instruction, inputs, output, parameters, measured, source."""
+    return json.loads(_core.dot_models_json())
+
+
+def _dot_operand(x, fmt, what):
+    arr = np.asarray(x) if not type(x).__module__.startswith("torch") else x
+    shape = _shape_of(arr)
+    if len(shape) not in (1, 2) or shape[-1] == 0:
+        raise ValueError(f"dot: {what} must be a non-empty vector or a (rows, K) matrix, got shape {shape}")
+    codes = _operand_codes(arr, fmt)
+    return codes.reshape(shape if len(shape) == 2 else (1, shape[0]))
+
+
+def dot(a, b, c=None, *, model="exact", fmt=None, out="float32", promotion_interval=0, split_k=1, threads=None):
+    """D = A . B + C row by row under a model of the dot-product table (`dot_models()`, docs/mma.md):
+    d[r] = sum_k a[r, k] * b[r, k] + c[r], every product exact and only the model's roundings.
+
+    a, b: (rows, K) arrays (or vectors: one row) of fmt's values (float16, ml_dtypes.bfloat16,
+    float8_e4m3fn ...; fmt taken from the dtype) or of fmt's unsigned codes (fmt= then names the
+    format). For a TF32 row, float32 values are converted by the row's rule.
+    c: the addends in `out` (one per row or one for all): out's values or unsigned codes; other
+    float values are rounded once (rne) into out. None: +0.
+    model: "exact" (one rounding, rne), "sequential_fp32", "pairwise" or a GPU row ("a100",
+    "h100-wgmma-fp8", ...). promotion_interval / split_k as `fpconform dot`.
+    Returns DotResult(codes, values): out's codes (unsigned) and their exact values (float64), one
+    per row (a scalar for vectors)."""
+    if fmt is None:
+        dt = getattr(a, "dtype", None)
+        if dt is None or (isinstance(dt, np.dtype) and dt.kind in "iu"):
+            raise ValueError("dot: fmt= names the format of codes (or pass arrays of a float dtype)")
+        fmt = dt
+    fmt, out = format_name(fmt), format_name(out)
+    a_codes, b_codes = _dot_operand(a, fmt, "a"), _dot_operand(b, fmt, "b")
+    rows = a_codes.shape[0]
+    if c is None:
+        c_codes = np.zeros(rows, dtype=np.uint64)
+    else:
+        c_arr = np.asarray(c)
+        if c_arr.dtype.kind != "u" and c_arr.dtype != value_dtype(out):
+            c_arr = encode(c_arr, out)
+        c_codes = _operand_codes(c_arr, out)
+        if c_codes.size == 1:
+            c_codes = np.full(rows, c_codes[0], dtype=np.uint64)
+    d = _core.dot(model, fmt, out, a_codes, b_codes, np.ascontiguousarray(c_codes, dtype=np.uint64),
+                  int(promotion_interval), int(split_k), int(threads or _core.hardware_threads()))
+    codes = np.asarray(d).astype(code_dtype(out))
+    values = decode(codes, out)
+    if len(_shape_of(a)) == 1:
+        return DotResult(codes[0], values[0])
+    return DotResult(codes, values)
 
 
 from .check import check_blocks, check_codes, check_convert, check_op  # noqa: E402  (needs the names above)

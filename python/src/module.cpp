@@ -9,6 +9,7 @@
 #include "check/element/checker.hpp"
 #include "cli/describe.hpp"
 #include "cli/run_command.hpp"
+#include "fpconform/dot.hpp"
 #include "fpconform/exact.hpp"
 #include "fpconform/format.hpp"
 #include "fpconform/known_deviations.hpp"
@@ -161,6 +162,99 @@ exact_with_flags(const std::string& semantics_json, const std::vector<U64Array>&
 
 std::string flag_names(unsigned flags) { return fpc::flags_to_string(flags); }
 
+template <class T>
+void narrow_to(T* dst, const uint64_t* src, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = static_cast<T>(src[i]);
+}
+
+template <class T>
+void widen_from(uint64_t* dst, const T* src, size_t n) {
+  for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+// out[0..n) = the codes at index offset.. of an unsigned array of `bytes` bytes per code.
+void widen_into(uint64_t* out, const void* codes, int bytes, size_t offset, size_t n) {
+  switch (bytes) {
+    case 1: widen_from(out, static_cast<const uint8_t*>(codes) + offset, n); break;
+    case 2: widen_from(out, static_cast<const uint16_t*>(codes) + offset, n); break;
+    case 4: widen_from(out, static_cast<const uint32_t*>(codes) + offset, n); break;
+    default: std::memcpy(out, static_cast<const uint64_t*>(codes) + offset, n * sizeof(uint64_t));
+  }
+}
+
+// One batch of an in-process check: the operand arrays handed to the function (numpy arrays at
+// the operands' widths, reused from batch to batch) and the function's result codes, held (and
+// read in place, at their own width) until the batch is checked. Assigned and destroyed with
+// the GIL held.
+struct Batch {
+  std::vector<nb::object> arrays;
+  std::vector<void*> data;
+  std::vector<int> widths;
+  size_t size = 0;
+  nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu> result;
+  const void* result_data = nullptr;
+  int result_bytes = 8;
+  uint64_t begin = 0;
+
+  void ensure(const std::vector<int>& w, size_t n) {
+    if (size == n && widths == w) return;
+    arrays.clear();
+    data.clear();
+    widths = w;
+    size = n;
+    for (int width : w) {
+      nb::object a;
+      switch (width) {
+        case 1: a = nb::cast(to_numpy(std::vector<uint8_t>(n))); break;
+        case 2: a = nb::cast(to_numpy(std::vector<uint16_t>(n))); break;
+        case 4: a = nb::cast(to_numpy(std::vector<uint32_t>(n))); break;
+        default: a = nb::cast(to_numpy(std::vector<uint64_t>(n)));
+      }
+      data.push_back(nb::cast<nb::ndarray<nb::c_contig, nb::device::cpu>>(a).data());
+      arrays.push_back(std::move(a));
+    }
+  }
+
+  // Takes the function's result: unsigned codes, one per case; codes with bits above the
+  // format's are refused by name (possible only where the format is narrower than its bytes).
+  void hold_result(nb::handle got, const fpc::Format& f, size_t n) {
+    result = nb::cast<nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>>(got);
+    if (result.ndim() != 1 || result.shape(0) != n)
+      throw fpc::InputError("the function's result: expected " + std::to_string(n) + " codes, got an array with " +
+                            std::to_string(result.ndim() == 1 ? result.shape(0) : result.size()) + " elements");
+    const nb::dlpack::dtype dt = result.dtype();
+    if (dt.code != static_cast<uint8_t>(nb::dlpack::dtype_code::UInt) || dt.lanes != 1 ||
+        (dt.bits != 8 && dt.bits != 16 && dt.bits != 32 && dt.bits != 64))
+      throw fpc::InputError("the function's result: expected unsigned integer codes");
+    result_data = result.data();
+    result_bytes = dt.bits / 8;
+    if (f.bits() < dt.bits) {
+      std::vector<uint64_t> check(n);  // rare: 4- and 6-bit formats in bytes
+      widen_codes(got, f, n, check.data(), "the function's result");
+    }
+  }
+};
+
+// Operands of cases [begin, begin + n) into the batch's arrays, at their widths: generated in
+// chunks that stay in cache, on `threads` threads.
+void fill_operands(const fpc::CaseSource& cases, uint64_t begin, size_t n, Batch& b, int threads) {
+  const size_t arrays = b.data.size();
+  std::vector<std::vector<uint64_t>> scratch(static_cast<size_t>(threads) * arrays, std::vector<uint64_t>(fpc::kCheckChunk));
+  fpc::run_chunks(begin, begin + n, threads, [&](int worker, uint64_t first, size_t m) {
+    uint64_t* ptrs[4] = {};
+    for (size_t k = 0; k < arrays; ++k) ptrs[k] = scratch[static_cast<size_t>(worker) * arrays + k].data();
+    cases.fill(first, m, ptrs);
+    const size_t at = static_cast<size_t>(first - begin);
+    for (size_t k = 0; k < arrays; ++k) switch (b.widths[k]) {
+        case 1: narrow_to(static_cast<uint8_t*>(b.data[k]) + at, ptrs[k], m); break;
+        case 2: narrow_to(static_cast<uint16_t*>(b.data[k]) + at, ptrs[k], m); break;
+        case 4: narrow_to(static_cast<uint32_t*>(b.data[k]) + at, ptrs[k], m); break;
+        default: std::memcpy(static_cast<uint64_t*>(b.data[k]) + at, ptrs[k], m * sizeof(uint64_t));
+      }
+    return true;
+  });
+}
+
 // Checks a Python callable: `fn(operands)` gets a list of unsigned arrays (one per operand, then
 // the random bits for sr) of batch_size cases at most and returns the result codes. The checker
 // (reference, comparison, classes, counterexamples, diagnosis) is fpconform run's: each batch is
@@ -210,20 +304,22 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   options.max_examples = max_examples;
 
   const int arrays = cases.operand_arrays();
-  const int in_width = width_of(*s.in);
+  std::vector<int> widths;
+  for (int k = 0; k < arrays; ++k) widths.push_back(k < cases.arity() ? width_of(*s.in) : 8);
   const size_t cap = static_cast<size_t>(std::min<uint64_t>(batch_size, std::max<uint64_t>(cases.count(), 1)));
-  std::vector<std::vector<uint64_t>> ops(static_cast<size_t>(arrays), std::vector<uint64_t>(cap));
-  // Two result buffers: while batch k is checked on worker threads (GIL released), the function
-  // computes batch k + 1 on this thread, so the checker's cost hides behind the function's.
-  std::vector<uint64_t> results[2] = {std::vector<uint64_t>(cap), std::vector<uint64_t>(cap)};
-  uint64_t batch_begin[2] = {0, 0};
+  // Two batches in flight: while batch k is checked on worker threads (GIL released), the
+  // function computes batch k + 1 on this thread, so the checker's cost hides behind the
+  // function's. A batch's operand arrays are reused two batches later, once it is checked.
+  Batch batch[2];
   fpc::SubjectOp op[2];
   for (int slot = 0; slot < 2; ++slot) {
     op[slot].name = op_name;
     op[slot].entry = entry;
     op[slot].semantics = s;
+    // The checker regenerates the operands per chunk (in cache) for its reference, so a
+    // function that writes into its argument cannot change what it is checked against.
     op[slot].run_cases = [&, slot](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
-      std::memcpy(out, results[slot].data() + (first - batch_begin[slot]), n * sizeof(uint64_t));
+      widen_into(out, batch[slot].result_data, batch[slot].result_bytes, first - batch[slot].begin, n);
     };
   }
 
@@ -250,22 +346,18 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   try {
     for (uint64_t begin = rec.range_begin; begin < rec.range_end; begin += cap, slot ^= 1) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, rec.range_end - begin));
-      std::vector<uint64_t*> ptrs;
-      for (auto& v : ops) ptrs.push_back(v.data());
+      Batch& b = batch[slot];
+      b.ensure(widths, n);
       {
         nb::gil_scoped_release release;
-        cases.fill(begin, n, ptrs.data());
+        fill_operands(cases, begin, n, b, threads);
       }
       nb::list args;
-      for (int k = 0; k < arrays; ++k) {
-        const int w = (k < cases.arity()) ? in_width : 8;
-        args.append(narrow_codes(ops[static_cast<size_t>(k)].data(), n, w));
-      }
-      nb::object got = fn(args);
-      widen_codes(got, *s.out, n, results[slot].data(), "the function's result");
-      batch_begin[slot] = begin;
+      for (const nb::object& a : b.arrays) args.append(a);
+      b.hold_result(fn(args), *s.out, n);
+      b.begin = begin;
       nb::gil_scoped_release release;
-      collect();  // the previous batch, whose buffer the next iteration reuses
+      collect();  // the previous batch, whose buffers the next iteration reuses
       pending = std::async(std::launch::async, [&, slot, begin, n] { return fpc::run_check(op[slot], cases, begin, begin + n, options); });
     }
     nb::gil_scoped_release release;
@@ -454,6 +546,50 @@ nb::dict quantize_values(const std::string& claims_json, const U64Array& bits, c
   return d;
 }
 
+// Dot products of rows: d[r] = a[r, :] . b[r, :] + c[r] under a row of the model table
+// (oracle/include/fpconform/dot.hpp), on `threads` threads. a and b hold codes of in_format (for a
+// TF32 row also float32 codes, converted by the row's rule), c codes of the output format.
+U64Array dot_rows(const std::string& model_name, const std::string& in_name, const std::string& out_name,
+                  const nb::ndarray<nb::ro, uint64_t, nb::ndim<2>, nb::c_contig, nb::device::cpu>& a,
+                  const nb::ndarray<nb::ro, uint64_t, nb::ndim<2>, nb::c_contig, nb::device::cpu>& b, const U64Array& c,
+                  int promotion_interval, int split_k, int threads) {
+  const fpc::DotModel& model = fpc::dot_model(model_name, in_name, out_name);
+  const fpc::Format& in = fpc::format_by_name(in_name);
+  const fpc::Format& out = fpc::format_by_name(model.output);
+  const size_t rows = a.shape(0), k = a.shape(1);
+  if (b.shape(0) != rows || b.shape(1) != k)
+    throw fpc::InputError("dot: a is " + std::to_string(rows) + " x " + std::to_string(k) + ", b is " +
+                          std::to_string(b.shape(0)) + " x " + std::to_string(b.shape(1)) + " (one row of b per row of a)");
+  if (c.shape(0) != rows) throw fpc::InputError("dot: one addend per row expected, got " + std::to_string(c.shape(0)));
+  if (promotion_interval < 0 || split_k < 1) throw fpc::InputError("dot: promotion_interval >= 0 and split_k >= 1");
+  auto refuse_wide = [](const fpc::Format& f, uint64_t code, const char* what) {
+    if (f.bits() < 64 && (code >> f.bits())) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "dot: %s code 0x%llx has bits above %s's %d", what,
+                    static_cast<unsigned long long>(code), f.name.c_str(), f.bits());
+      throw fpc::InputError(buf);
+    }
+  };
+  for (size_t i = 0; i < rows * k; ++i) {
+    refuse_wide(in, a.data()[i], "an operand");
+    refuse_wide(in, b.data()[i], "an operand");
+  }
+  for (size_t r = 0; r < rows; ++r) refuse_wide(out, c(r), "an addend");
+  fpc::GemmOptions gemm;
+  gemm.promotion_interval = promotion_interval;
+  gemm.split_k = split_k;
+  std::vector<uint64_t> d(rows);
+  {
+    nb::gil_scoped_release release;
+    fpc::run_chunks(0, rows, std::max(1, threads), [&](int, uint64_t first, size_t m) {
+      for (size_t r = first; r < first + m; ++r)
+        d[r] = fpc::dot(model, in, {a.data() + r * k, k}, {b.data() + r * k, k}, c(r), gemm).code;
+      return true;
+    });
+  }
+  return to_numpy(std::move(d));
+}
+
 }  // namespace
 
 NB_MODULE(_core, m) {
@@ -479,6 +615,15 @@ NB_MODULE(_core, m) {
   m.def("exact_with_flags", &exact_with_flags);
   m.def("flag_names", &flag_names);
   m.def("check_callable", &check_callable);
+  m.def("dot", &dot_rows);
+  m.def("dot_models_json", [] {
+    json rows = json::array();
+    for (const fpc::DotModel& m : fpc::dot_models())
+      rows.push_back({{"name", m.name}, {"gpu", m.gpu}, {"instruction", m.instruction}, {"inputs", m.inputs},
+                      {"output", m.output}, {"parameters", fpc::describe_parameters(m)}, {"measured", m.measured},
+                      {"source", m.source}});
+    return rows.dump();
+  });
   m.def("check_block_callable", &check_block_callable);
   m.def("summary_markdown", &summary_markdown);
   m.def("failure_texts", &failure_texts);

@@ -4,7 +4,7 @@ ml_dtypes and jax run in CI (python/requirements-ci.txt); torch only where insta
 
 import pytest
 
-from fpconform.adapters import check_plan, load
+from fpconform.adapters import BLOCK_ADAPTERS, check_block_plan, check_plan, load
 
 # Checks that fail on cases no adapter predicts yet: each is a registered finding. strict=True:
 # the test fails as soon as one of them passes (the finding is then fixed or the plan changed).
@@ -15,8 +15,10 @@ UNPREDICTED = {
     **{("torch", f"convert_float64_to_{t}_boundary"): "findings/torch-float64-narrow-through-float32.md"
        for t in ("float16", "bfloat16", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e4m3fn")},
     ("torch", "convert_float32_to_float8_e4m3fn_boundary"): "findings/torch-float8-e4m3fn-cast-saturates.md",
-    ("torch", "convert_float32_to_float8_e8m0fnu_boundary"): "docs/ecosystem-results.md (not analysed yet)",
-    ("torch", "convert_float64_to_float8_e8m0fnu_boundary"): "docs/ecosystem-results.md (not analysed yet)",
+    # Block checks (check_block_plan): the dynamic NVFP4 check differs on 12 near-tie blocks besides
+    # the 2 its findings predict: torchao scales by float32 (1 / P) / S, so values a few ulps past
+    # an E2M1 midpoint land on it and tie to even (docs/ecosystem-results.md); no finding yet.
+    ("torchao_nvfp4", "nvfp4_ideal_all64"): "docs/ecosystem-results.md (dynamic NVFP4 near-tie blocks)",
 }
 
 
@@ -63,3 +65,15 @@ def test_jax_every_check_as_the_oracle_says(jax_results):
 def test_torch_every_check_as_the_oracle_says():
     results = _results("torch")
     _assert_as_oracle_says("torch", results)
+
+
+@pytest.mark.parametrize("library", BLOCK_ADAPTERS)
+def test_block_adapter_every_check_as_the_oracle_says(library):
+    """Block-level known deviations: a block check that differs only on the blocks a registered
+    finding predicts is KNOWN (each predicted block differs, every other block is bit-exact)."""
+    adapter = load(library)
+    why = adapter.unavailable()
+    if why:
+        pytest.skip(why)
+    results = list(check_block_plan(library, device="cpu", quick=library == "torchao"))
+    _assert_as_oracle_says(library, results)

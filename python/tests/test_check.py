@@ -126,3 +126,35 @@ def test_check_blocks_reference_passes_and_planted_scale_bug_fails():
     assert not report.passed
     with pytest.raises(AssertionError):
         report.assert_ok()
+
+
+def test_batches_reuse_their_arrays_safely():
+    """Many small batches: the function's operand arrays are reused two batches later. A function
+    that returns its own argument, and one that overwrites its argument after computing, are still
+    checked against the cases as generated (the checker regenerates them), bit for bit."""
+    same = fpconform.check_convert(lambda x: x, src="float16", dst="float16", batch_size=1000)
+    assert same.passed and same.checks[0]["counts"]["cases"] == 65536
+
+    def cast_then_clobber(x):
+        y = x.astype(ml_dtypes.bfloat16)
+        x[:] = 0  # a function that scribbles on its input must not change what it is checked against
+        return y
+
+    clobber = fpconform.check_convert(cast_then_clobber, src="float16", dst="bfloat16", batch_size=777)
+    assert clobber.passed and clobber.checks[0]["counts"]["cases"] == 65536
+
+    def off_by_one_in_second_batch(x):  # a planted bug in one batch only: found, with its input
+        y = x.astype(ml_dtypes.bfloat16)
+        if x.view(np.uint16)[0] == 1000:
+            y.view(np.uint16)[5] ^= 1
+        return y
+
+    one = fpconform.check_convert(off_by_one_in_second_batch, src="float16", dst="bfloat16", batch_size=1000)
+    assert not one.passed and one.checks[0]["counts"]["failed"] == 1
+    assert one.counterexamples[0]["inputs"][0]["code"] == "0x03ed"
+
+
+def test_result_codes_with_stray_high_bits_are_refused():
+    with pytest.raises(ValueError, match="bits above"):
+        fpconform.check_convert(lambda x: np.full(len(x), 0x1F, dtype=np.uint8), src="float16",
+                                dst="float4_e2m1fn", cases=100)

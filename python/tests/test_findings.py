@@ -1,5 +1,5 @@
 """The findings registry and the adapters' known deviations agree: every KNOWN_DEVIATIONS entry
-of an adapter is explained by exactly one finding's adapter_deviation field, and every such field
+of an adapter (element adapters and block adapters) is explained by exactly one finding's adapter_deviation field, and every such field
 names an entry that exists. Every finding's reproduction exists."""
 
 import pathlib
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from fpconform.adapters import ELEMENT_ADAPTERS, load
+from fpconform.adapters import BLOCK_ADAPTERS, ELEMENT_ADAPTERS, load
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FINDINGS = ROOT / "findings"
@@ -38,7 +38,7 @@ def test_adapter_known_deviations_agree_with_the_registry():
             adapter, text = f["adapter_deviation"].strip().split(":", 1)
             declared[(adapter.strip(), text.strip())] = name
     matched = set()
-    for adapter_name in ELEMENT_ADAPTERS:
+    for adapter_name in ELEMENT_ADAPTERS + BLOCK_ADAPTERS:  # element and block-level deviations alike
         adapter = load(adapter_name)
         for _, why, _ in getattr(adapter, "KNOWN_DEVIATIONS", []):
             hits = [k for k in declared if k[0] == adapter_name and why.startswith(k[1])]

@@ -80,7 +80,3 @@ def test_quantize_nf4_block():
     assert q["scales"].tolist() == [1.0]
     assert q["element_format"] == "nf4"
 
-
-def test_dot_hook_is_explicit():
-    with pytest.raises(NotImplementedError):
-        fpconform.dot()

@@ -114,3 +114,22 @@ def compute(cases):
         raise ValueError("torchao's element casts round to nearest even only")
     x = torch.from_numpy(cases.values.copy())  # (blocks, 32): each row one MX block
     return _to_mx(x, cases.scheme, rule)
+
+
+def _subnormal_scale_blocks(values, claims):
+    """to_mx computes the elements as x * (1 / scale) with the reciprocal clamped to the smallest
+    normal float32's, so a block whose scale is 2^-127 (E8M0 code 0) is quantized as if it were
+    2^-126 (findings/torchao-mx-subnormal-scale-clamped.md). Predicted: every finite block with
+    a nonzero value whose reference scale is 2^-127."""
+    from . import _reference_block
+
+    return [bool(np.all(np.isfinite(v)) and np.any(v != 0)) and _reference_block(v, claims)[1] == 0 for v in values]
+
+
+# Block-level known deviations (fpconform.adapters.check_block_plan): (predicate on the claims,
+# explanation, predictor of the blocks that differ). Each is explained by one finding's
+# adapter_deviation field (python/tests/test_findings.py).
+KNOWN_DEVIATIONS = [
+    (lambda claims: claims["scheme"] in _ELEMENTS, "to_mx halves every element of a block whose scale is 2^-127",
+     _subnormal_scale_blocks),
+]

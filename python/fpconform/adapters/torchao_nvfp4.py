@@ -160,3 +160,44 @@ def compute(cases):
             raise ValueError(f"tensor_amax {amax} is not a float32 value (torchao takes a float32 tensor)")
     x = torch.from_numpy(cases.values.copy())  # (blocks, 16): each row one NVFP4 block
     return _quantize(x, mode)
+
+
+def _min_normal_scale_blocks(values, claims):
+    """With a given tensor amax, torchao clamps every block scale to E4M3's smallest normal 2^-6
+    (findings/torchao-nvfp4-block-scale-min-normal.md). Predicted: every finite block whose
+    reference scale is below 2^-6 (E4M3 code < 0x08: zero or subnormal)."""
+    from . import _reference_block
+
+    return [bool(np.all(np.isfinite(v))) and _reference_block(v, claims)[1] < 0x08 for v in values]
+
+
+def _all_zero_blocks(values, claims):
+    """Dynamic per-tensor scale: an all-zero tensor gives P = 0 and the scale 0 / 0 = NaN
+    (findings/torchao-nvfp4-dynamic-all-zero-nan.md). Predicted: every all-zero block."""
+    return [bool(np.all(v == 0)) for v in values]
+
+
+def _tiny_amax_blocks(values, claims):
+    """Dynamic per-tensor scale: 1 / P overflows float32 when P = amax / 2688 is below 2^-128,
+    saturating every nonzero element (findings/torchao-nvfp4-dynamic-tiny-amax-overflow.md).
+    Predicted: every finite block with nonzero amax whose float32 1 / (amax / 2688) is inf."""
+    out = []
+    with np.errstate(over="ignore", divide="ignore"):
+        for v in values:
+            amax = np.float32(np.max(np.abs(v))) if np.all(np.isfinite(v)) else np.float32(0)
+            out.append(bool(amax > 0 and np.isinf(np.float32(1) / (amax / np.float32(2688)))))
+    return out
+
+
+def _dynamic(claims):
+    return "tensor_amax" not in claims
+
+
+# Block-level known deviations (fpconform.adapters.check_block_plan), each explained by one
+# finding's adapter_deviation field (python/tests/test_findings.py).
+KNOWN_DEVIATIONS = [
+    (lambda claims: not _dynamic(claims), "NVFP4 block scales never go below 2^-6", _min_normal_scale_blocks),
+    (_dynamic, "NVFP4 with a dynamic per-tensor scale turns an all-zero tensor into NaN", _all_zero_blocks),
+    (_dynamic, "NVFP4 with a dynamic per-tensor scale saturates every element when the tensor amax is tiny",
+     _tiny_amax_blocks),
+]
