@@ -386,8 +386,8 @@ uint64_t DotPlan::Impl::run(std::span<const uint64_t> a_in, std::span<const uint
       throw InputError("K = " + std::to_string(K) + " needs " + std::to_string(count) + " scales of a and of b (one per " +
                        std::to_string(block) + "), not " + std::to_string(scales->a.size()) + " and " +
                        std::to_string(scales->b.size()));
-    if (model.exact_group > 0 &&
-        ((gemm.promotion_interval % scales->block) != 0 || (K / static_cast<size_t>(gemm.split_k)) % block != 0))
+    if (model.exact_group > 0 && ((gemm.promotion_interval % scales->block) != 0 ||
+                                  (gemm.split_k > 1 && (K / static_cast<size_t>(gemm.split_k)) % block != 0)))
       throw InputError("promotion and split-K slices must be whole scale blocks of " + std::to_string(block));
     // UE4M3 scales are E4M3 codes read without their sign (MMA-Sim takes abs()).
     const Format& sf = *scales->format;
@@ -432,14 +432,20 @@ uint64_t DotPlan::Impl::run(std::span<const uint64_t> a_in, std::span<const uint
     }
     return acc;
   };
-  if (gemm.split_k == 1) return run_slice(0, K, c);
-  const size_t width = K / static_cast<size_t>(gemm.split_k);
   uint64_t d = c;
-  for (int i = 0; i < gemm.split_k; ++i) {
-    const uint64_t part = run_slice(static_cast<size_t>(i) * width, static_cast<size_t>(i + 1) * width, zero_out);
-    d = add_rne(d, part);
-    if (trace) trace->lines.push_back("split-K slice " + std::to_string(i) + " reduced: " + hex(d));
+  if (gemm.split_k == 1) {
+    d = run_slice(0, K, c);
+  } else {
+    const size_t width = K / static_cast<size_t>(gemm.split_k);
+    for (int i = 0; i < gemm.split_k; ++i) {
+      const uint64_t part = run_slice(static_cast<size_t>(i) * width, static_cast<size_t>(i + 1) * width, zero_out);
+      d = add_rne(d, part);
+      if (trace) trace->lines.push_back("split-K slice " + std::to_string(i) + " reduced: " + hex(d));
+    }
   }
+  // A NaN born on the way (inf - inf between promoted partials or split-K slices): the GPU's
+  // canonical NaN for a tensor-core row (its CUDA cores give the same all-ones NaN).
+  if (model.kind == DotKind::Fused && fast::decode(out_rne.g, d, false).cls == fast::Cls::NaN) return tc_nan;
   return d;
 }
 
@@ -573,6 +579,7 @@ Term DotPlan::Impl::group_term(const Ctx& x, size_t from, size_t to) const {
 // terms), rounded once into the step format, re-encoded (exactly) in the output format.
 uint64_t DotPlan::Impl::fuse(std::span<const Term> terms, const char* what, DotTrace* trace) const {
   const DotModel& model = m();
+  if (terms.empty()) return out_rne.zero_res[0];  // no products and C after the step: +0
   int E = std::numeric_limits<int>::min();
   for (const Term& t : terms) E = std::max(E, t.align);
   const int scale = E - model.F;
