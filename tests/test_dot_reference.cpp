@@ -104,6 +104,21 @@ TEST(DotReference, BatchEqualsOneByOne) {
 }
 
 
+// The IEEE chains meet infinities in order: max + max overflows to +inf, then + (-inf) is NaN in
+// the FMA loop (IEEE 754 7.2), which resolving the operands up front (+inf, -inf: "-inf") missed.
+TEST(DotReference, IeeeChainsMeetInfinitiesInOrder) {
+  const Format& f32 = format_by_name("float32");
+  const std::vector<uint64_t> a{0x7f7fffff, 0x7f7fffff, 0xff800000}, b{0x3f800000, 0x3f800000, 0x3f800000};
+  for (const char* name : {"sequential_fp32", "pairwise"}) {
+    const DotModel& m = dot_model(name, "float32", "float32");
+    const uint64_t d = dot(m, f32, a, b, 0).code;
+    EXPECT_EQ(decode(f32, d).cls, CodeClass::NaN) << name;
+    EXPECT_EQ(d, testing::reference_dot(m, f32, a, b, 0)) << name;
+  }
+  // The exact sum has no order: the one infinite operand, -inf.
+  EXPECT_EQ(dot(dot_model("exact", "float32", "float32"), f32, a, b, 0).code, 0xff800000u);
+}
+
 // Block-scaled rows on cases worked by hand from MMA-Sim's definition (docs/mma.md, "Block-scaled
 // B200 rows"); the expected codes are the hand computation's, not the evaluator's.
 uint64_t scaled(const char* model, const char* in, std::vector<uint64_t> a, std::vector<uint64_t> b, uint64_t c,

@@ -412,7 +412,11 @@ uint64_t DotPlan::Impl::run(std::span<const uint64_t> a_in, std::span<const uint
   const Operand co = out_read(c);
   seen |= 1u << static_cast<unsigned>(co.cls);
   constexpr unsigned kSpecial = (1u << static_cast<unsigned>(fast::Cls::Inf)) | (1u << static_cast<unsigned>(fast::Cls::NaN));
-  if (seen & kSpecial) switch (special_class(std::span<const Operand>(s.a.data(), K), std::span<const Operand>(s.b.data(), K), x.sa, x.sb,
+  // The exact and fused rows resolve NaN/inf up front (order plays no part in them); the IEEE
+  // chains (sequential, pairwise) meet them in their order, as the loop they model does: an
+  // overflowed partial sum meeting an infinity of the other sign is NaN there.
+  const bool ieee_chain = model.kind == DotKind::Sequential || model.kind == DotKind::Pairwise;
+  if ((seen & kSpecial) && !ieee_chain) switch (special_class(std::span<const Operand>(s.a.data(), K), std::span<const Operand>(s.b.data(), K), x.sa, x.sb,
                         x.block, co)) {
     // Tensor cores return their canonical NaN (all mantissa bits set); the IEEE rows the format's.
     case 1: return model.kind == DotKind::Fused ? tc_nan : ieee_nan;
@@ -445,7 +449,7 @@ uint64_t DotPlan::Impl::run(std::span<const uint64_t> a_in, std::span<const uint
   }
   // A NaN born on the way (inf - inf between promoted partials or split-K slices): the GPU's
   // canonical NaN for a tensor-core row (its CUDA cores give the same all-ones NaN).
-  if (model.kind == DotKind::Fused && fast::decode(out_rne.g, d, false).cls == fast::Cls::NaN) return tc_nan;
+  if (fast::decode(out_rne.g, d, false).cls == fast::Cls::NaN) return model.kind == DotKind::Fused ? tc_nan : ieee_nan;
   return d;
 }
 

@@ -205,8 +205,10 @@ class Reference {
       if (any_nan || (any_inf && any_zero)) nan = true;
       else if (any_inf) (neg ? ninf : pinf) = true;
     }
-    if (nan || (pinf && ninf)) return m_.kind == DotKind::Fused ? out_.code_mask() >> 1 : out_.nan_code();
-    if (pinf || ninf) return encode(out_, Num{Kind::Inf, ninf, 0, 0});
+    // The IEEE chains meet NaN and infinities in their own order (sequential(), pairwise()).
+    const bool chain = m_.kind == DotKind::Sequential || m_.kind == DotKind::Pairwise;
+    if (!chain && (nan || (pinf && ninf))) return m_.kind == DotKind::Fused ? out_.code_mask() >> 1 : out_.nan_code();
+    if (!chain && (pinf || ninf)) return encode(out_, Num{Kind::Inf, ninf, 0, 0});
     const Num zero;
     const size_t K = a_.size();
     auto run_slice = [&](size_t from, size_t to, Num addend) {
@@ -272,10 +274,34 @@ class Reference {
     return round_mag(s < 0 ? Q(-s) : s, s < 0, target(out_), m_.step_rounding, false);
   }
 
+  // The IEEE product a_k * b_k, exact (or NaN / inf).
+  Num ieee_product(size_t k) const {
+    const Num &x = a_[k], &y = b_[k];
+    Num p;
+    p.neg = x.neg != y.neg;
+    if (x.kind == Kind::NaN || y.kind == Kind::NaN || (x.kind == Kind::Inf && y.zero()) ||
+        (y.kind == Kind::Inf && x.zero()))
+      p.kind = Kind::NaN;
+    else if (x.kind == Kind::Inf || y.kind == Kind::Inf)
+      p.kind = Kind::Inf;
+    else
+      p.mag = x.mag * y.mag;
+    return p;
+  }
+
   // d = fma(a_k, b_k, d), round to nearest even, in k order.
   Num sequential(size_t from, size_t to, Num d) const {
     for (size_t k = from; k < to; ++k) {
-      if (d.kind != Kind::Finite) continue;  // an overflow stays infinite (products are finite)
+      const Num pn = ieee_product(k);
+      if (pn.kind != Kind::Finite || d.kind != Kind::Finite) {
+        Num r;
+        if (pn.kind == Kind::NaN || d.kind == Kind::NaN || (pn.kind == Kind::Inf && d.kind == Kind::Inf && pn.neg != d.neg))
+          r.kind = Kind::NaN;
+        else
+          r = pn.kind == Kind::Inf ? pn : d;
+        d = r;
+        continue;
+      }
       const Q p = product(k), s = p + d.value();
       if (s == 0) {  // x + y = 0 exactly: -0 only for -0 + -0 (round to nearest)
         const bool neg = p == 0 && (a_[k].neg != b_[k].neg) && d.neg;
@@ -291,9 +317,8 @@ class Reference {
   Num pairwise(size_t from, size_t to, const Num& c) const {
     std::vector<Num> level;
     for (size_t k = from; k < to; ++k) {
-      const Q p = product(k);
-      Num r = round_mag(p < 0 ? Q(-p) : p, a_[k].neg != b_[k].neg, target(out_), Rounding::NearestEven, false);
-      level.push_back(r);
+      const Num p = ieee_product(k);
+      level.push_back(p.kind == Kind::Finite ? round_mag(p.mag, p.neg, target(out_), Rounding::NearestEven, false) : p);
     }
     while (level.size() > 1) {
       std::vector<Num> next;
