@@ -9,6 +9,7 @@
 #include "check/element/cases.hpp"
 #include "cli/cli.hpp"
 #include "fpconform/block_subject.hpp"
+#include "fpconform/dot.hpp"
 #include "fpconform/subject.hpp"
 #include "protocol/file_protocol.hpp"
 #include "fuzz_input.hpp"
@@ -400,6 +401,27 @@ void block_file_protocol_seeds(const fs::path& scratch) {
   }
 }
 
+// dot_models: one seed per model row (fuzz/target_dot_models.cpp's layout), K = one step of the
+// row (32 where it fuses all of K), codes spread over the input format, C = 1.
+void dot_models_seeds() {
+  const auto rows = dot_models();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const DotModel& m = rows[i];
+    const Format& in = format_by_name(m.inputs.front());
+    const Format& out = format_by_name(m.output);
+    const size_t K = m.L > 0 ? static_cast<size_t>(m.L) : 32;
+    Bytes b{static_cast<uint8_t>(i), 0, 0, static_cast<uint8_t>(K)};
+    for (size_t k = 0; k < 2 * K; ++k)
+      fuzz::append_raw_code(b, ((k * 0x9e3779b97f4a7c15ull) >> 17) & in.code_mask());
+    fuzz::append_raw_code(b, static_cast<uint64_t>(out.bias) << out.man_bits);  // C = 1
+    if (!m.block_scales.empty()) {
+      b.push_back(0);
+      for (size_t j = 0; j < 2 * K; ++j) b.push_back(static_cast<uint8_t>(0x70 + j % 16));
+    }
+    write("dot_models", std::to_string(i) + "-" + m.name + "-" + in.name + "-" + out.name, b);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -421,6 +443,7 @@ int main(int argc, char** argv) {
     file_protocol_seeds(scratch);
     block_differential_seeds();
     block_file_protocol_seeds(scratch);
+    dot_models_seeds();
   } catch (const std::exception& e) {
     std::cerr << "fpc_fuzz_seeds: " << e.what() << "\n";
     fs::remove_all(scratch);

@@ -50,6 +50,9 @@ int list_models(bool json, std::ostream& out) {
         r["group_width"] = m.group_width;
         r["addend"] = m.addend == AddendRule::InStep ? "in_step" : "after_rne";
         if (m.tf32 != Tf32Input::None) r["tf32_input"] = tf32_name(m.tf32);
+        if (m.exact_group > 0) r["exact_group"] = m.exact_group;
+        for (const BlockScaleRule& b : m.block_scales)
+          r["block_scales"].push_back({{"format", b.format}, {"block", b.block}});
       }
       rows.push_back(r);
     }
@@ -63,8 +66,8 @@ int list_models(bool json, std::ostream& out) {
     if (m.kind != DotKind::Fused) ins = "any";
     std::string line = m.name;
     line.resize(18, ' ');
-    std::string col = ins;
-    col.resize(28, ' ');
+    std::string col = ins + ' ';
+    if (col.size() < 28) col.resize(28, ' ');  // a long input list pushes the columns right
     std::string o = m.output;
     o.resize(10, ' ');
     out << line << col << o << describe_parameters(m);
@@ -179,11 +182,12 @@ int diagnose(const DotSetup& s, std::istream& in, std::ostream& out) {
 // The filter: one result code per line, written in 64 KiB batches.
 int filter(const DotSetup& s, std::istream& in, std::ostream& out) {
   std::string buffer;
+  const DotPlan plan(s.model, *s.in, s.gemm);  // the row resolved once for every line
   for_each_line(
       in,
       [&](const std::string& line) {
         DotRecord rec = parse_line(s, line, false);
-        buffer += code_hex(*s.out, dot(s.model, *s.in, rec.a, rec.b, rec.c, s.gemm).code);
+        buffer += code_hex(*s.out, plan.run(rec.a, rec.b, rec.c));
         buffer += '\n';
         if (buffer.size() > (1u << 16)) {
           out << buffer;

@@ -1,5 +1,13 @@
 // The dot-product evaluator: exact products, the fused tensor-core step, the IEEE reference
 // chains and the GEMM-level loop (promotion, split-K). The parameters live in dot_models.cpp.
+//
+// Speed: a DotPlan resolves a row once (formats, rounding engines, a decode table per input
+// format) and run() works on decoded operands in per-thread scratch vectors, so a dot allocates
+// nothing once its thread has warmed up. Exactness: every value is an integer significand times a
+// power of two (fast::Val, the oracle's integer engine proven equal to round_to_format by
+// tests/test_fast_reference.cpp); sums are exact in __int128 with the bounds argued where they
+// are formed, and the only roundings are round_wide/round_val/add_vals/fma_vals calls in the
+// modes the row names.
 #include "fpconform/dot.hpp"
 
 #include "fast_bits.hpp"
@@ -9,27 +17,46 @@
 #include <cstdlib>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <unordered_map>
 
 namespace fpc {
 
 namespace {
 
-// A finite value as sig * 2^exp with its alignment exponent: the exponent of its binade, or the
-// format's emin for a subnormal (so sig * 2^exp / 2^align lies in [0, 2) for an operand and in
-// [0, 4) for a product of two).
-struct Term {
-  bool negative = false;
-  uint64_t sig = 0;  // 0 for a zero
-  int exp = 0;
-  int align = 0;
+__extension__ typedef __int128 i128;
+using fast::u128;
+
+// A decoded operand: v is (-1)^neg * sig * 2^exp for Finite; align is the exponent of its binade,
+// or the format's emin for a subnormal, so sig * 2^exp / 2^align lies in [1, 2) for a normal and
+// in (0, 1) for a subnormal.
+struct Operand {
+  uint64_t sig = 0;
+  int32_t exp = 0;
+  int16_t align = 0;
+  fast::Cls cls = fast::Cls::Zero;
+  bool neg = false;
+  fast::Val val() const {
+    fast::Val v;
+    v.cls = cls;
+    v.neg = neg;
+    v.sig = sig;
+    v.exp = exp;
+    return v;
+  }
 };
 
-struct Operand {
-  CodeClass cls = CodeClass::Zero;
-  bool negative = false;
-  Term term;
-};
+Operand make_operand(const fast::Geom& g, uint64_t code) {
+  const fast::Val v = fast::decode(g, code, false);
+  Operand o;
+  o.sig = v.sig;
+  o.exp = v.exp;
+  o.cls = v.cls;
+  o.neg = v.neg;
+  // Formats of at most 32 bits: |exponents| < 2^15.
+  if (v.cls == fast::Cls::Finite) o.align = static_cast<int16_t>(std::max(fast::msb64(v.sig) + v.exp, g.emin));
+  return o;
+}
 
 // Formats by name, looked up once per thread (user specs such as e8m13 are parsed otherwise).
 const Format& fmt(const std::string& name) {
@@ -41,113 +68,81 @@ const Format& fmt(const std::string& name) {
   return f;
 }
 
-// The oracle's integer rounding engine (fast_bits.hpp, proven equal to round_to_format by
-// tests/test_fast_reference.cpp), one per (format, mode), built once per thread.
+// The oracle's integer rounding engine (fast_bits.hpp), one per (format, mode), built once per
+// thread; plans copy what they need.
 const fast::OutSpec& out_spec(const Format& f, Rounding r) {
-  thread_local std::map<std::pair<const Format*, int>, fast::OutSpec> cache;
-  auto key = std::make_pair(&f, static_cast<int>(r));
+  thread_local std::map<std::pair<std::string, int>, fast::OutSpec> cache;
+  auto key = std::make_pair(f.name, static_cast<int>(r));
   auto it = cache.find(key);
   if (it == cache.end()) it = cache.emplace(key, fast::OutSpec(f, r, Policy{})).first;
   return it->second;
 }
 
-// Rounds the non-zero S * 2^exp into the spec's format (IEEE semantics, overflow per mode).
-uint64_t round_wide(const fast::OutSpec& o, bool neg, fast::u128 S, int exp) {
+// Every code of a format of at most 16 bits, decoded once per process (shared, immutable).
+using DecodeTable = std::vector<Operand>;
+std::shared_ptr<const DecodeTable> decode_table(const Format& f) {
+  if (f.bits() > 16) return nullptr;
+  thread_local std::unordered_map<std::string, std::shared_ptr<const DecodeTable>> local;
+  if (auto it = local.find(f.name); it != local.end()) return it->second;
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const DecodeTable>> shared;
+  std::shared_ptr<const DecodeTable> table;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& slot = shared[f.name];
+    if (!slot) {
+      const fast::Geom g(f);
+      auto t = std::make_shared<DecodeTable>(f.code_count());
+      for (uint64_t code = 0; code < f.code_count(); ++code) (*t)[code] = make_operand(g, code);
+      slot = std::move(t);
+    }
+    table = slot;
+  }
+  local.emplace(f.name, table);
+  return table;
+}
+
+// A format's operands: from its table, or decoded on the fly (float32 inputs of the IEEE rows).
+struct OperandReader {
+  fast::Geom g;
+  std::shared_ptr<const DecodeTable> table;
+  OperandReader() = default;
+  explicit OperandReader(const Format& f) : g(f), table(decode_table(f)) {}
+  Operand operator()(uint64_t code) const { return table ? (*table)[code] : make_operand(g, code); }
+};
+
+template <Rounding R>
+uint64_t round_wide_r(const fast::OutSpec& o, bool neg, u128 S, int exp) {
+  return fast::round_wide<R>(o, neg, S, exp, false);
+}
+
+// Rounds the non-zero S * 2^exp into the spec's format in its mode (IEEE semantics).
+uint64_t round_wide(const fast::OutSpec& o, bool neg, u128 S, int exp) {
   switch (o.mode) {
-    case Rounding::NearestEven: return fast::round_wide<Rounding::NearestEven>(o, neg, S, exp, false);
-    case Rounding::NearestAway: return fast::round_wide<Rounding::NearestAway>(o, neg, S, exp, false);
-    case Rounding::TowardZero: return fast::round_wide<Rounding::TowardZero>(o, neg, S, exp, false);
-    case Rounding::TowardPositive: return fast::round_wide<Rounding::TowardPositive>(o, neg, S, exp, false);
-    case Rounding::TowardNegative: return fast::round_wide<Rounding::TowardNegative>(o, neg, S, exp, false);
-    case Rounding::ToOdd: return fast::round_wide<Rounding::ToOdd>(o, neg, S, exp, false);
+    case Rounding::NearestEven: return round_wide_r<Rounding::NearestEven>(o, neg, S, exp);
+    case Rounding::NearestAway: return round_wide_r<Rounding::NearestAway>(o, neg, S, exp);
+    case Rounding::TowardZero: return round_wide_r<Rounding::TowardZero>(o, neg, S, exp);
+    case Rounding::TowardPositive: return round_wide_r<Rounding::TowardPositive>(o, neg, S, exp);
+    case Rounding::TowardNegative: return round_wide_r<Rounding::TowardNegative>(o, neg, S, exp);
+    case Rounding::ToOdd: return round_wide_r<Rounding::ToOdd>(o, neg, S, exp);
     case Rounding::Stochastic: break;
   }
   throw InputError("stochastic rounding is not a dot-product rounding");
 }
 
-Operand read_operand(const fast::Geom& g, uint64_t code) {
-  const fast::Val v = fast::decode(g, code, false);
-  Operand o;
-  o.negative = v.neg;
-  o.term.negative = v.neg;
-  switch (v.cls) {
-    case fast::Cls::Zero: o.cls = CodeClass::Zero; return o;
-    case fast::Cls::Inf: o.cls = CodeClass::Infinity; return o;
-    case fast::Cls::NaN: o.cls = CodeClass::NaN; return o;
-    case fast::Cls::Finite: break;
-  }
-  o.cls = CodeClass::Normal;
-  o.term.sig = v.sig;
-  o.term.exp = v.exp;
-  // The binade's exponent, or emin for a subnormal.
-  o.term.align = std::max(fast::msb64(v.sig) + v.exp, g.emin);
-  return o;
-}
-
-Operand read_operand(const Format& f, uint64_t code) { return read_operand(out_spec(f, Rounding::NearestEven).g, code); }
-
-const Format& float32_format() { return fmt("float32"); }
-
 // FP32 -> TF32 by the row's rule; the result is a float32 code whose low 13 bits are zero.
+// NearestAway: adding half of the dropped quantum (2^12) to the magnitude bits and clearing them
+// rounds to nearest, ties away, for normals and subnormals alike (a carry moves into the
+// exponent field; past the largest TF32 value it reaches the infinity code 0x7f800000).
 uint64_t to_tf32(uint64_t code, Tf32Input rule) {
-  if (rule == Tf32Input::NearestAway) {
-    RoundResult r = convert(code, float32_format(), fmt("tf32"), Rounding::NearestAway);
-    return convert(r.code, fmt("tf32"), float32_format(), Rounding::NearestEven).code;
+  code &= 0xffffffffu;
+  const bool nan = (code & 0x7f800000u) == 0x7f800000u && (code & 0x7fffffu) != 0;
+  if (nan) return code | (uint64_t{1} << 22);  // keep it a NaN (its payload may live in the low bits)
+  if (rule == Tf32Input::NearestAway && (code & 0x7f800000u) != 0x7f800000u) {
+    const uint64_t sign = code & 0x80000000u;
+    return sign | (((code & 0x7fffffffu) + 0x1000u) & ~uint64_t{0x1fff});
   }
-  Decoded d = decode(float32_format(), code);
-  if (d.cls == CodeClass::NaN) return code | (uint64_t{1} << 22);  // keep it a NaN
   return code & ~uint64_t{0x1fff};
-}
-
-// Exact value of a term.
-ExactValue term_value(const Term& t) {
-  if (t.sig == 0) return ExactValue::zero(t.negative);
-  return ExactValue::dyadic(t.negative, BigInt(t.sig), t.exp);
-}
-
-// NaN/inf resolution of a . b + c as IEEE arithmetic would: NaN if any operand is NaN, any
-// product is inf * 0, or infinities of both signs meet; else the infinity if there is one.
-std::optional<ExactValue> special_result(std::span<const Operand> a, std::span<const Operand> b, const Operand& c) {
-  bool nan = c.cls == CodeClass::NaN, pos_inf = false, neg_inf = false;
-  if (c.cls == CodeClass::Infinity) (c.negative ? neg_inf : pos_inf) = true;
-  for (size_t k = 0; k < a.size(); ++k) {
-    const Operand &x = a[k], &y = b[k];
-    if (x.cls == CodeClass::NaN || y.cls == CodeClass::NaN) nan = true;
-    const bool xi = x.cls == CodeClass::Infinity, yi = y.cls == CodeClass::Infinity;
-    if (xi || yi) {
-      if (x.cls == CodeClass::Zero || y.cls == CodeClass::Zero) nan = true;
-      (x.negative != y.negative ? neg_inf : pos_inf) = true;
-    }
-  }
-  if (nan || (pos_inf && neg_inf)) return ExactValue::nan();
-  if (pos_inf || neg_inf) return ExactValue::infinity(neg_inf);
-  return std::nullopt;
-}
-
-Term product(const Term& x, const Term& y) {
-  Term t;
-  t.negative = x.negative != y.negative;
-  t.sig = x.sig * y.sig;  // operands have at most 24-bit significands: fits
-  t.exp = x.exp + y.exp;
-  t.align = x.align + y.align;
-  return t;
-}
-
-// Rounds an exact value into `f` for a tensor-core step: overflow past the binade above the
-// largest finite gives +-inf whatever the mode (MMA-Sim, Khattak & Mikaitis), else IEEE rounding.
-uint64_t round_step(bool neg, uint64_t mag, int scale, bool zero_negative, const Format& f, Rounding mode) {
-  const fast::OutSpec& o = out_spec(f, mode);
-  if (mag == 0) return o.zero_res[zero_negative];
-  if (fast::msb64(mag) + scale > f.emax()) return f.inf_code(neg);
-  return round_wide(o, neg, mag, scale);
-}
-
-// The format a step rounds into may be narrower than the output (e8m13 inside float32): the
-// code is re-encoded in the output format, exactly.
-uint64_t reencode(uint64_t code, const Format& from, const Format& to) {
-  if (&from == &to) return code;
-  const fast::Val v = fast::decode(out_spec(from, Rounding::NearestEven).g, code, false);
-  return fast::round_val<Rounding::NearestEven>(out_spec(to, Rounding::NearestEven), v);
 }
 
 std::string hex(uint64_t v) {
@@ -160,199 +155,31 @@ std::string hex(uint64_t v) {
   return "0x" + s;
 }
 
-struct StepContext {
-  const DotModel& model;
-  const Format& out;
-  const Format& step_format;
-  DotTrace* trace;
+// One term of a fused step: (-1)^neg * sig * 2^exp, aligned at exponent `align` (for a zero
+// term, the exponent the row gives it: e_zero for a zero product or C, the scales' for a group).
+// |value| < 2^(align + 2) for a product, < 2^(align + 14) for an exact group (bounded when the
+// plan is built), < 2^(align + 1) for C.
+struct Term {
+  bool neg = false;
+  uint64_t sig = 0;
+  int exp = 0;
+  int align = 0;
 };
 
-// Sums terms truncated to 2^(E - F); returns the exact sum as (int64 S, scale E - F) and E.
-struct FusedSum {
-  int64_t sum = 0;
-  int scale = 0;
-  int max_align = 0;
-  bool all_negative = true;
+ExactValue term_value(const Term& t) {
+  if (t.sig == 0) return ExactValue::zero(t.neg);
+  return ExactValue::dyadic(t.neg, BigInt(t.sig), t.exp);
+}
+
+// Per-thread working storage: run() resizes these and never frees them.
+struct Scratch {
+  std::vector<Operand> a, b, sa, sb;
+  std::vector<uint64_t> ca, cb, level;
+  std::vector<Term> terms, group;
 };
-
-FusedSum fused_sum(std::span<const Term> terms, int F, int e_zero, DotTrace* trace) {
-  FusedSum r;
-  r.max_align = std::numeric_limits<int>::min();
-  for (const Term& t : terms) r.max_align = std::max(r.max_align, t.sig == 0 ? e_zero : t.align);
-  r.scale = r.max_align - F;
-  for (const Term& t : terms) {
-    r.all_negative = r.all_negative && t.negative;
-    if (t.sig == 0) continue;
-    const int shift = t.exp - r.scale;
-    uint64_t mag = 0;
-    if (shift >= 0)
-      mag = t.sig << shift;  // t.sig < 2^(align - exp + 2), so mag < 2^(F + 2)
-    else if (-shift < 64)
-      mag = t.sig >> -shift;  // truncation toward zero
-    const int64_t s = static_cast<int64_t>(mag);
-    r.sum += t.negative ? -s : s;
-    if (trace && (shift < 0 && (mag << -shift) != t.sig))
-      trace->lines.push_back("    term " + std::string(t.negative ? "-" : "+") + to_exact_string(term_value(t).abs()) +
-                             " cut to " + to_exact_string(ExactValue::dyadic(false, BigInt(mag), r.scale)));
-  }
-  return r;
-}
-
-ExactValue fused_value(const FusedSum& s) {
-  if (s.sum == 0) return ExactValue::zero(s.all_negative);
-  const bool neg = s.sum < 0;
-  const uint64_t mag = neg ? uint64_t(0) - static_cast<uint64_t>(s.sum) : static_cast<uint64_t>(s.sum);
-  return ExactValue::dyadic(neg, BigInt(mag), s.scale);
-}
-
-// One fused step: products (already exact terms) plus the addend c (a code of `out`).
-uint64_t fused_step(const StepContext& ctx, std::span<const Term> products, uint64_t c) {
-  const DotModel& m = ctx.model;
-  Operand co = read_operand(ctx.out, c);
-  std::vector<Term> terms(products.begin(), products.end());
-  auto finish = [&](std::span<const Term> ts, const char* what) {
-    FusedSum s = fused_sum(ts, m.F, m.e_zero, ctx.trace);
-    const bool neg = s.sum < 0;
-    const uint64_t mag = neg ? uint64_t(0) - static_cast<uint64_t>(s.sum) : static_cast<uint64_t>(s.sum);
-    uint64_t code = reencode(round_step(neg, mag, s.scale, s.all_negative, ctx.step_format, m.step_rounding),
-                             ctx.step_format, ctx.out);
-    if (ctx.trace) {
-      ExactValue v = fused_value(s);
-      ctx.trace->lines.push_back("  " + std::string(what) + ": " + std::to_string(ts.size()) + " terms, E = " +
-                                 std::to_string(s.max_align) + ", kept to 2^" + std::to_string(s.scale) +
-                                 ", sum " + to_exact_string(v) + " -> " + hex(code) + " (" +
-                                 std::string(short_name(m.step_rounding)) + " into " + m.step_format + ")");
-    }
-    return code;
-  };
-  if (m.addend == AddendRule::InStep && m.groups == 1) {
-    terms.push_back(co.term);
-    return finish(terms, "step");
-  }
-  // Grouped and/or addend-after: the products first (group by group, each group's result
-  // chained into the next as one more term), then C.
-  uint64_t acc = 0;
-  bool have_acc = false;
-  for (int g = 0; g < m.groups; ++g) {
-    std::vector<Term> group;
-    for (size_t k = 0; k < terms.size(); ++k)
-      if (static_cast<int>(k / static_cast<size_t>(m.group_width)) % m.groups == g) group.push_back(terms[k]);
-    if (have_acc) group.push_back(read_operand(ctx.out, acc).term);
-    if (g == 0 && m.addend == AddendRule::InStep) group.push_back(co.term);
-    acc = finish(group, "group");
-    have_acc = true;
-  }
-  if (m.addend == AddendRule::InStep) return acc;
-  ExactValue sum = exact_op(Op::Add, std::vector<ExactValue>{decode(ctx.out, acc).value, decode(ctx.out, c).value},
-                            Rounding::NearestEven).value;
-  uint64_t code = round_to_format(sum, ctx.out, Rounding::NearestEven).code;
-  if (ctx.trace) ctx.trace->lines.push_back("  + C (rne): " + hex(code));
-  return code;
-}
-
-// IEEE op in the output format, rounded to nearest even.
-uint64_t ieee(Op op, std::vector<uint64_t> codes, const Format& out) {
-  return eval(op, codes, out, out, Rounding::NearestEven).code;
-}
-
-// The exact sum of the products and c rounded once: in a 128-bit fixed point when the terms'
-// span fits (every FP8/FP16/BF16 dot with an FP32 C of moderate exponent), else by `slow`.
-template <class Slow>
-uint64_t exact_rounded(std::span<const Operand> a, std::span<const Operand> b, const Operand& c, const Format& out,
-                       Rounding mode, Slow slow) {
-  __extension__ typedef __int128 i128;
-  int low = std::numeric_limits<int>::max(), high = std::numeric_limits<int>::min();
-  bool all_negative = c.negative;
-  auto note = [&](const Term& t) {
-    if (t.sig == 0) return;
-    low = std::min(low, t.exp);
-    high = std::max(high, fast::msb64(t.sig) + t.exp);
-  };
-  note(c.term);
-  for (size_t k = 0; k < a.size(); ++k) {
-    Term t = product(a[k].term, b[k].term);
-    all_negative = all_negative && t.negative;
-    note(t);
-  }
-  if (low == std::numeric_limits<int>::max()) return out_spec(out, mode).zero_res[all_negative];
-  if (high - low + std::bit_width(a.size() + 1) > 124) return slow();
-  i128 sum = 0;
-  auto add = [&](const Term& t) {
-    if (t.sig == 0) return;
-    const i128 mag = static_cast<i128>(static_cast<fast::u128>(t.sig) << (t.exp - low));
-    sum += t.negative ? -mag : mag;
-  };
-  add(c.term);
-  for (size_t k = 0; k < a.size(); ++k) add(product(a[k].term, b[k].term));
-  if (sum == 0) {
-    // An exact zero sum of non-zero terms is +0, except toward negative (IEEE 6.3).
-    return out_spec(out, mode).zero_res[mode == Rounding::TowardNegative];
-  }
-  const bool neg = sum < 0;
-  return round_wide(out_spec(out, mode), neg, static_cast<fast::u128>(neg ? -sum : sum), low);
-}
-
-struct Chain {
-  const DotModel& model;
-  const Format& in;
-  const Format& out;
-  DotTrace* trace;
-};
-
-// Products of a slice, chained through fused steps of L starting from addend c.
-uint64_t fused_chain(const Chain& ch, std::span<const Operand> a, std::span<const Operand> b, uint64_t c) {
-  const DotModel& m = ch.model;
-  const Format& step_format = fmt(m.step_format);
-  StepContext ctx{m, ch.out, step_format, ch.trace};
-  const size_t K = a.size(), L = m.L > 0 ? static_cast<size_t>(m.L) : std::max<size_t>(K, 1);
-  std::vector<Term> products;
-  size_t k = 0;
-  do {
-    products.clear();
-    for (size_t j = k; j < std::min(K, k + L); ++j) products.push_back(product(a[j].term, b[j].term));
-    if (ch.trace) ch.trace->lines.push_back("step k=" + std::to_string(k) + ".." + std::to_string(std::min(K, k + L) - 1) +
-                                            ", C = " + hex(c));
-    c = fused_step(ctx, products, c);
-    k += L;
-  } while (k < K);
-  return c;
-}
-
-uint64_t evaluate_slice(const Chain& ch, std::span<const uint64_t> a_codes, std::span<const uint64_t> b_codes,
-                        std::span<const Operand> a, std::span<const Operand> b, uint64_t c) {
-  const DotModel& m = ch.model;
-  const Format& out = ch.out;
-  switch (m.kind) {
-    case DotKind::Exact: return exact_rounded(a, b, read_operand(out, c), out, m.step_rounding, [&] {
-        return round_to_format(exact_dot_value(ch.in, a_codes, b_codes, out, c), out, m.step_rounding).code;
-      });
-    case DotKind::Sequential: {
-      uint64_t d = c;
-      for (size_t k = 0; k < a.size(); ++k) {
-        ExactValue x = decode(ch.in, a_codes[k]).value, y = decode(ch.in, b_codes[k]).value;
-        ExactValue r = exact_op(Op::Fma, std::vector<ExactValue>{x, y, decode(out, d).value}, Rounding::NearestEven).value;
-        d = round_to_format(r, out, Rounding::NearestEven).code;
-      }
-      return d;
-    }
-    case DotKind::Pairwise: {
-      std::vector<uint64_t> level;
-      for (size_t k = 0; k < a.size(); ++k) {
-        ExactValue x = decode(ch.in, a_codes[k]).value, y = decode(ch.in, b_codes[k]).value;
-        ExactValue r = exact_op(Op::Mul, std::vector<ExactValue>{x, y}, Rounding::NearestEven).value;
-        level.push_back(round_to_format(r, out, Rounding::NearestEven).code);
-      }
-      while (level.size() > 1) {
-        std::vector<uint64_t> next;
-        for (size_t i = 0; i + 1 < level.size(); i += 2) next.push_back(ieee(Op::Add, {level[i], level[i + 1]}, out));
-        if (level.size() % 2) next.push_back(level.back());
-        level = std::move(next);
-      }
-      return level.empty() ? c : ieee(Op::Add, {level[0], c}, out);
-    }
-    case DotKind::Fused: return fused_chain(ch, a, b, c);
-  }
-  return c;
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
 }
 
 bool accepts(const DotModel& m, const Format& f) {
@@ -361,34 +188,532 @@ bool accepts(const DotModel& m, const Format& f) {
 
 }  // namespace
 
+struct DotPlan::Impl {
+  const DotModel* model_ptr = nullptr;  // the caller keeps the row alive (dot.hpp)
+  const DotModel& m() const { return *model_ptr; }
+  const Format* in = nullptr;    // the caller's input format (float32 for a converted TF32 row)
+  const Format* out = nullptr;
+  const Format* step = nullptr;  // what a fused step rounds into
+  bool convert_tf32 = false;
+  OperandReader in_read, out_read, step_read;
+  fast::OutSpec out_rne, step_spec, exact_spec;
+  uint64_t step_inf[2]{};
+  uint64_t tc_nan = 0, ieee_nan = 0, zero_out = 0;
+  GemmOptions gemm;
+
+  uint64_t run(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c, DotTrace* trace,
+               const DotScales* scales) const;
+
+  // Evaluation of the slice [from, to) of the decoded operands from addend c.
+  struct Ctx {
+    std::span<const uint64_t> a_codes, b_codes;  // after TF32 conversion
+    const Operand *a, *b, *sa, *sb;              // sa/sb: nullptr without scales
+    int block = 1;
+    DotTrace* trace;
+  };
+  uint64_t slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
+  uint64_t exact_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
+  uint64_t sequential_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
+  uint64_t pairwise_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
+  uint64_t fused_chain(const Ctx& x, size_t from, size_t to, uint64_t c) const;
+  uint64_t fused_step(const Ctx& x, size_t from, size_t to, uint64_t c) const;
+  uint64_t fuse(std::span<const Term> terms, const char* what, DotTrace* trace) const;
+  Term product_term(const Ctx& x, size_t k) const;
+  Term group_term(const Ctx& x, size_t from, size_t to) const;
+  int scale_align(const Operand& s) const { return s.cls == fast::Cls::Zero ? m().e_zero : s.align; }
+  uint64_t add_rne(uint64_t x, uint64_t y) const {
+    return fast::add_vals<Rounding::NearestEven>(out_rne, fast::decode(out_rne.g, x, false),
+                                                 fast::decode(out_rne.g, y, false));
+  }
+};
+
+namespace {
+
+// The bits an exact group sum of `group` products of `in` can span, times two scales of
+// `scale`: the group term's significand must fit a uint64 (checked when a plan is built).
+int exact_group_bits(const Format& in, int group, const Format* scale) {
+  const int m = in.man_bits, emin = in.emin(), emax = in.emax();
+  int bits = (2 * emax - 2 * m) + 2 * (m + 1) - 2 * (emin - m) + std::bit_width(static_cast<unsigned>(group)) + 1;
+  if (scale) bits += 2 * (scale->man_bits + 1);
+  return bits;
+}
+
+}  // namespace
+
+DotPlan::DotPlan(const DotModel& model, const Format& in_format, const GemmOptions& gemm)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& p = *impl_;
+  p.model_ptr = &model;
+  p.gemm = gemm;
+  const Format& out = fmt(model.output);
+  p.out = &out;
+  p.in = &in_format;
+  if (in_format.kind != FormatKind::Float || out.kind != FormatKind::Float || out.bits() > 32 || in_format.bits() > 32)
+    throw InputError("dot products take binary float inputs and a float output of at most 32 bits");
+  if (!accepts(model, in_format)) {
+    if (in_format.name == "float32" && model.tf32 != Tf32Input::None) {
+      p.convert_tf32 = true;
+    } else {
+      std::string list;
+      for (const auto& f : model.inputs) list += (list.empty() ? "" : ", ") + f;
+      throw InputError("model " + model.name + " takes " + list + " inputs, not " + in_format.name);
+    }
+  }
+  if (gemm.split_k < 1 || gemm.promotion_interval < 0) throw InputError("split-K must be >= 1 and promotion >= 0");
+  if (model.kind == DotKind::Fused && (model.F < 0 || model.F > 100 || model.L < 0 || model.groups < 1 || model.group_width < 1))
+    throw InputError("fused rows need 0 <= F <= 100, L >= 0 and groups, group width >= 1");
+  if (model.exact_group > 0) {
+    for (const BlockScaleRule& r : model.block_scales)
+      if (r.block % model.exact_group != 0 || (model.L > 0 && model.L % r.block != 0))
+        throw InputError("model " + model.name + ": exact groups of " + std::to_string(model.exact_group) +
+                         " need L a multiple of the scale block and the block a multiple of the group");
+    for (const BlockScaleRule& r : model.block_scales)
+      if (exact_group_bits(in_format, model.exact_group, &fmt(r.format)) > 62)
+        throw InputError("model " + model.name + ": exact groups of " + in_format.name + " products are too wide");
+    if (model.block_scales.empty()) throw InputError("model " + model.name + ": exact groups need block scales");
+  }
+  p.step = &fmt(model.step_format.empty() ? model.output : model.step_format);
+  p.in_read = OperandReader(in_format);
+  p.out_read = OperandReader(out);
+  p.step_read = OperandReader(*p.step);
+  p.out_rne = out_spec(out, Rounding::NearestEven);
+  p.step_spec = out_spec(*p.step, model.kind == DotKind::Fused ? model.step_rounding : Rounding::NearestEven);
+  p.exact_spec = model.kind == DotKind::Exact ? out_spec(out, model.step_rounding) : p.out_rne;
+  if (p.step->has_inf()) p.step_inf[0] = p.step->inf_code(false), p.step_inf[1] = p.step->inf_code(true);
+  p.tc_nan = out.code_mask() >> 1;
+  p.ieee_nan = out.nan_code();
+  p.zero_out = out.zero_code(false);
+}
+
+DotPlan::~DotPlan() = default;
+DotPlan::DotPlan(DotPlan&&) noexcept = default;
+DotPlan& DotPlan::operator=(DotPlan&&) noexcept = default;
+const DotModel& DotPlan::model() const { return impl_->m(); }
+
+uint64_t DotPlan::run(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c, DotTrace* trace,
+                      const DotScales* scales) const {
+  return impl_->run(a, b, c, trace, scales);
+}
+
+namespace {
+
+// NaN/inf of a . b + c (times the scales) as IEEE arithmetic resolves them: NaN if any factor
+// is NaN, a product has an infinite and a zero factor, or infinities of both signs meet; else the
+// infinity if there is one. 0: finite; 1: NaN; 2: +inf; 3: -inf.
+int special_class(std::span<const Operand> a, std::span<const Operand> b, const Operand* sa, const Operand* sb,
+                  int block, const Operand& c) {
+  using fast::Cls;
+  bool nan = c.cls == Cls::NaN, pos_inf = false, neg_inf = false;
+  if (c.cls == Cls::Inf) (c.neg ? neg_inf : pos_inf) = true;
+  for (size_t k = 0; k < a.size(); ++k) {
+    const Operand* f[4] = {&a[k], &b[k], sa ? &sa[k / static_cast<size_t>(block)] : nullptr,
+                           sb ? &sb[k / static_cast<size_t>(block)] : nullptr};
+    bool any_nan = false, any_inf = false, any_zero = false, neg = false;
+    for (const Operand* o : f) {
+      if (!o) continue;
+      any_nan |= o->cls == Cls::NaN;
+      any_inf |= o->cls == Cls::Inf;
+      any_zero |= o->cls == Cls::Zero;
+      neg ^= o->neg;
+    }
+    if (any_nan || (any_inf && any_zero)) nan = true;
+    else if (any_inf) (neg ? neg_inf : pos_inf) = true;
+  }
+  if (nan || (pos_inf && neg_inf)) return 1;
+  if (pos_inf || neg_inf) return neg_inf ? 3 : 2;
+  return 0;
+}
+
+}  // namespace
+
+uint64_t DotPlan::Impl::run(std::span<const uint64_t> a_in, std::span<const uint64_t> b_in, uint64_t c,
+                            DotTrace* trace, const DotScales* scales) const {
+  const DotModel& model = m();
+  if (a_in.size() != b_in.size())
+    throw InputError("a has " + std::to_string(a_in.size()) + " elements but b has " + std::to_string(b_in.size()));
+  if (c >= out->code_count()) throw InputError("c code " + hex(c) + " is not a " + out->name + " code");
+  const size_t K = a_in.size();
+  if (gemm.split_k > 1 && K % static_cast<size_t>(gemm.split_k) != 0)
+    throw InputError("K = " + std::to_string(K) + " is not a multiple of split-K " + std::to_string(gemm.split_k));
+  Scratch& s = scratch();
+  s.a.resize(K);
+  s.b.resize(K);
+  std::span<const uint64_t> a_codes = a_in, b_codes = b_in;
+  if (convert_tf32) {
+    s.ca.assign(a_in.begin(), a_in.end());
+    s.cb.assign(b_in.begin(), b_in.end());
+    for (auto& x : s.ca) x = to_tf32(x, model.tf32);
+    for (auto& x : s.cb) x = to_tf32(x, model.tf32);
+    a_codes = s.ca;
+    b_codes = s.cb;
+  }
+  const uint64_t limit = in->code_count();
+  unsigned seen = 0;  // bit i: some operand has class i (NaN and inf are rare: resolved below)
+  for (size_t k = 0; k < K; ++k)
+    if (a_codes[k] >= limit || b_codes[k] >= limit)
+      throw InputError("code " + hex(std::max(a_codes[k], b_codes[k])) + " is not a " + in->name + " code");
+  Operand *pa = s.a.data(), *pb = s.b.data();
+  if (in_read.table) {
+    const Operand* table = in_read.table->data();
+    for (size_t k = 0; k < K; ++k) {
+      pa[k] = table[a_codes[k]];
+      pb[k] = table[b_codes[k]];
+      seen |= (1u << static_cast<unsigned>(pa[k].cls)) | (1u << static_cast<unsigned>(pb[k].cls));
+    }
+  } else {
+    for (size_t k = 0; k < K; ++k) {
+      pa[k] = make_operand(in_read.g, a_codes[k]);
+      pb[k] = make_operand(in_read.g, b_codes[k]);
+      seen |= (1u << static_cast<unsigned>(pa[k].cls)) | (1u << static_cast<unsigned>(pb[k].cls));
+    }
+  }
+  // Block scales: exactly for a block-scaled row, never for another.
+  Ctx x{a_codes, b_codes, s.a.data(), s.b.data(), nullptr, nullptr, 1, trace};
+  if (!model.block_scales.empty()) {
+    if (!scales || !scales->format)
+      throw InputError("model " + model.name + " is block-scaled: give the scales of a and b");
+    bool known = false;
+    std::string rules;
+    for (const BlockScaleRule& r : model.block_scales) {
+      known |= r.format == scales->format->name && r.block == scales->block;
+      rules += (rules.empty() ? "" : ", ") + r.format + "/" + std::to_string(r.block);
+    }
+    if (!known)
+      throw InputError("model " + model.name + " takes scales " + rules + ", not " + scales->format->name + "/" +
+                       std::to_string(scales->block));
+    const size_t block = static_cast<size_t>(scales->block), count = (K + block - 1) / block;
+    if (scales->a.size() != count || scales->b.size() != count)
+      throw InputError("K = " + std::to_string(K) + " needs " + std::to_string(count) + " scales of a and of b (one per " +
+                       std::to_string(block) + "), not " + std::to_string(scales->a.size()) + " and " +
+                       std::to_string(scales->b.size()));
+    if (model.exact_group > 0 && ((gemm.promotion_interval % scales->block) != 0 ||
+                                  (gemm.split_k > 1 && (K / static_cast<size_t>(gemm.split_k)) % block != 0)))
+      throw InputError("promotion and split-K slices must be whole scale blocks of " + std::to_string(block));
+    // UE4M3 scales are E4M3 codes read without their sign (MMA-Sim takes abs()).
+    const Format& sf = *scales->format;
+    const bool unsigned_e4m3 = sf.name == "float8_e4m3fn";
+    const OperandReader sread(sf);
+    s.sa.resize(count);
+    s.sb.resize(count);
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t ca = scales->a[i] & (unsigned_e4m3 ? 0x7fu : 0xffu), cb = scales->b[i] & (unsigned_e4m3 ? 0x7fu : 0xffu);
+      if (scales->a[i] >= sf.code_count() || scales->b[i] >= sf.code_count())
+        throw InputError("scale " + hex(std::max(scales->a[i], scales->b[i])) + " is not a " + sf.name + " code");
+      s.sa[i] = sread(ca);
+      s.sb[i] = sread(cb);
+      seen |= (1u << static_cast<unsigned>(s.sa[i].cls)) | (1u << static_cast<unsigned>(s.sb[i].cls));
+    }
+    x.sa = s.sa.data();
+    x.sb = s.sb.data();
+    x.block = scales->block;
+  } else if (scales && scales->format) {
+    throw InputError("model " + model.name + " takes no block scales");
+  }
+  const Operand co = out_read(c);
+  seen |= 1u << static_cast<unsigned>(co.cls);
+  constexpr unsigned kSpecial = (1u << static_cast<unsigned>(fast::Cls::Inf)) | (1u << static_cast<unsigned>(fast::Cls::NaN));
+  // The exact and fused rows resolve NaN/inf up front (order plays no part in them); the IEEE
+  // chains (sequential, pairwise) meet them in their order, as the loop they model does: an
+  // overflowed partial sum meeting an infinity of the other sign is NaN there.
+  const bool ieee_chain = model.kind == DotKind::Sequential || model.kind == DotKind::Pairwise;
+  if ((seen & kSpecial) && !ieee_chain) switch (special_class(std::span<const Operand>(s.a.data(), K), std::span<const Operand>(s.b.data(), K), x.sa, x.sb,
+                        x.block, co)) {
+    // Tensor cores return their canonical NaN (all mantissa bits set); the IEEE rows the format's.
+    case 1: return model.kind == DotKind::Fused ? tc_nan : ieee_nan;
+    case 2: return out->inf_code(false);
+    case 3: return out->inf_code(true);
+    default: break;
+  }
+  // Within one split-K slice: promotion (tensor-core partials from zero, added on the CUDA
+  // cores with IEEE RNE adds) or the tensor core accumulating into the addend itself.
+  auto run_slice = [&](size_t from, size_t to, uint64_t addend) {
+    if (gemm.promotion_interval == 0) return slice(x, from, to, addend);
+    uint64_t acc = addend;
+    for (size_t k = from; k < to; k += static_cast<size_t>(gemm.promotion_interval)) {
+      const uint64_t part = slice(x, k, std::min(to, k + static_cast<size_t>(gemm.promotion_interval)), zero_out);
+      acc = add_rne(acc, part);
+      if (trace) trace->lines.push_back("promotion after k=" + std::to_string(k) + ": " + hex(acc));
+    }
+    return acc;
+  };
+  uint64_t d = c;
+  if (gemm.split_k == 1) {
+    d = run_slice(0, K, c);
+  } else {
+    const size_t width = K / static_cast<size_t>(gemm.split_k);
+    for (int i = 0; i < gemm.split_k; ++i) {
+      const uint64_t part = run_slice(static_cast<size_t>(i) * width, static_cast<size_t>(i + 1) * width, zero_out);
+      d = add_rne(d, part);
+      if (trace) trace->lines.push_back("split-K slice " + std::to_string(i) + " reduced: " + hex(d));
+    }
+  }
+  // A NaN born on the way (inf - inf between promoted partials or split-K slices): the GPU's
+  // canonical NaN for a tensor-core row (its CUDA cores give the same all-ones NaN).
+  if (fast::decode(out_rne.g, d, false).cls == fast::Cls::NaN) return model.kind == DotKind::Fused ? tc_nan : ieee_nan;
+  return d;
+}
+
+uint64_t DotPlan::Impl::slice(const Ctx& x, size_t from, size_t to, uint64_t c) const {
+  switch (m().kind) {
+    case DotKind::Exact: return exact_slice(x, from, to, c);
+    case DotKind::Sequential: return sequential_slice(x, from, to, c);
+    case DotKind::Pairwise: return pairwise_slice(x, from, to, c);
+    case DotKind::Fused: return fused_chain(x, from, to, c);
+  }
+  return c;
+}
+
+// The exact sum of the products and c rounded once. Fast path: every term is an integer
+// multiple of 2^low below 2^high, so with high - low + log2(K + 1) <= 124 the sum is exact in an
+// i128 (every FP8/FP16/BF16 dot with an FP32 C of moderate exponent); else the BigInt sum.
+uint64_t DotPlan::Impl::exact_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const {
+  const Operand co = out_read(c);
+  int low = std::numeric_limits<int>::max(), high = std::numeric_limits<int>::min();
+  bool all_negative = co.neg;
+  auto note = [&](uint64_t sig, int exp) {
+    if (sig == 0) return;
+    low = std::min(low, exp);
+    high = std::max(high, fast::msb64(sig) + exp);
+  };
+  if (co.cls == fast::Cls::Finite) note(co.sig, co.exp);
+  for (size_t k = from; k < to; ++k) {
+    const Operand &p = x.a[k], &q = x.b[k];
+    all_negative = all_negative && (p.neg != q.neg);
+    if (p.cls == fast::Cls::Finite && q.cls == fast::Cls::Finite) note(p.sig * q.sig, p.exp + q.exp);
+  }
+  if (low == std::numeric_limits<int>::max()) return exact_spec.zero_res[all_negative];
+  if (high - low + std::bit_width(to - from + 1) > 124)
+    return round_to_format(exact_dot_value(*in, x.a_codes.subspan(from, to - from), x.b_codes.subspan(from, to - from),
+                                           *out, c),
+                           *out, exact_spec.mode)
+        .code;
+  i128 sum = 0;
+  auto add = [&](bool neg, uint64_t sig, int exp) {
+    const i128 mag = static_cast<i128>(static_cast<u128>(sig) << (exp - low));
+    sum += neg ? -mag : mag;
+  };
+  if (co.cls == fast::Cls::Finite) add(co.neg, co.sig, co.exp);
+  for (size_t k = from; k < to; ++k) {
+    const Operand &p = x.a[k], &q = x.b[k];
+    if (p.cls == fast::Cls::Finite && q.cls == fast::Cls::Finite) add(p.neg != q.neg, p.sig * q.sig, p.exp + q.exp);
+  }
+  // An exact zero sum of non-zero terms is +0, except toward negative (IEEE 6.3).
+  if (sum == 0) return exact_spec.zero_res[exact_spec.mode == Rounding::TowardNegative];
+  const bool neg = sum < 0;
+  return round_wide(exact_spec, neg, static_cast<u128>(neg ? -sum : sum), low);
+}
+
+// d = fma(a_k, b_k, d) in k order in the output format, RNE (the CUDA-core loop).
+uint64_t DotPlan::Impl::sequential_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const {
+  uint64_t d = c;
+  for (size_t k = from; k < to; ++k)
+    d = fast::fma_vals<Rounding::NearestEven>(out_rne, x.a[k].val(), x.b[k].val(), fast::decode(out_rne.g, d, false));
+  return d;
+}
+
+// Products rounded to the output format, a balanced tree of RNE adds, then + c.
+uint64_t DotPlan::Impl::pairwise_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const {
+  std::vector<uint64_t>& level = scratch().level;
+  level.clear();
+  for (size_t k = from; k < to; ++k) level.push_back(fast::mul_vals<Rounding::NearestEven>(out_rne, x.a[k].val(), x.b[k].val()));
+  while (level.size() > 1) {
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < level.size(); i += 2) level[n++] = add_rne(level[i], level[i + 1]);
+    if (level.size() % 2) level[n++] = level.back();
+    level.resize(n);
+  }
+  return level.empty() ? c : add_rne(level[0], c);
+}
+
+// Product k as a term, with its block's scales: the factors' significands multiply (E8M0 scales
+// have significand 1; UE4M3 at most 4 bits, so at most 11+11+4+4 bits) and their alignment
+// exponents add; a zero product is aligned at e_zero plus its scales' exponents.
+Term DotPlan::Impl::product_term(const Ctx& x, size_t k) const {
+  const Operand &p = x.a[k], &q = x.b[k];
+  Term t;
+  t.neg = p.neg != q.neg;
+  const bool zero = p.cls != fast::Cls::Finite || q.cls != fast::Cls::Finite;
+  t.sig = zero ? 0 : p.sig * q.sig;
+  t.exp = p.exp + q.exp;
+  t.align = zero ? m().e_zero : p.align + q.align;
+  if (x.sa) {
+    const Operand &u = x.sa[k / static_cast<size_t>(x.block)], &w = x.sb[k / static_cast<size_t>(x.block)];
+    t.align += scale_align(u) + scale_align(w);
+    if (u.cls != fast::Cls::Finite || w.cls != fast::Cls::Finite) t.sig = 0;
+    else {
+      t.sig *= u.sig * w.sig;
+      t.exp += u.exp + w.exp;
+    }
+  }
+  return t;
+}
+
+// The products [from, to) (one block of one scale each, checked by run()) summed exactly, times
+// their scales: one term aligned at the scales' exponents whatever the sum's own magnitude
+// (MMA-Sim `nv_fused_dot_add_with_block_scale`). The plan checked that the sum and the scale
+// significands fit 62 bits (exact_group_bits), so nothing here is rounded.
+Term DotPlan::Impl::group_term(const Ctx& x, size_t from, size_t to) const {
+  int low = std::numeric_limits<int>::max();
+  bool all_negative = true;
+  for (size_t k = from; k < to; ++k) {
+    const Operand &p = x.a[k], &q = x.b[k];
+    all_negative = all_negative && (p.neg != q.neg);
+    if (p.cls == fast::Cls::Finite && q.cls == fast::Cls::Finite) low = std::min(low, p.exp + q.exp);
+  }
+  i128 sum = 0;
+  for (size_t k = from; k < to; ++k) {
+    const Operand &p = x.a[k], &q = x.b[k];
+    if (p.cls != fast::Cls::Finite || q.cls != fast::Cls::Finite) continue;
+    const i128 mag = static_cast<i128>(static_cast<u128>(p.sig * q.sig) << (p.exp + q.exp - low));
+    sum += p.neg != q.neg ? -mag : mag;
+  }
+  const Operand &u = x.sa[from / static_cast<size_t>(x.block)], &w = x.sb[from / static_cast<size_t>(x.block)];
+  Term t;
+  t.align = scale_align(u) + scale_align(w);
+  t.neg = sum == 0 ? all_negative : sum < 0;
+  if (sum == 0 || u.cls != fast::Cls::Finite || w.cls != fast::Cls::Finite) return t;
+  t.sig = static_cast<uint64_t>(sum < 0 ? -sum : sum) * u.sig * w.sig;
+  t.exp = low + u.exp + w.exp;
+  return t;
+}
+
+// One fused sum of terms (steps 2-5 of dot.hpp): E = the largest alignment exponent, every term
+// truncated toward zero to a multiple of 2^(E - F), the exact sum (an i128: a term below
+// 2^(align + 14) <= 2^(E + 14) is below 2^(F + 14) units of 2^(E - F), F <= 100, fewer than 2^20
+// terms), rounded once into the step format, re-encoded (exactly) in the output format.
+uint64_t DotPlan::Impl::fuse(std::span<const Term> terms, const char* what, DotTrace* trace) const {
+  const DotModel& model = m();
+  if (terms.empty()) return out_rne.zero_res[0];  // no products and C after the step: +0
+  int E = std::numeric_limits<int>::min();
+  for (const Term& t : terms) E = std::max(E, t.align);
+  const int scale = E - model.F;
+  i128 sum = 0;
+  bool all_negative = true;
+  for (const Term& t : terms) {
+    all_negative = all_negative && t.neg;
+    if (t.sig == 0) continue;
+    const int shift = t.exp - scale;
+    u128 mag = 0;
+    if (shift >= 0) mag = static_cast<u128>(t.sig) << shift;
+    else if (-shift < 64) mag = t.sig >> -shift;  // truncation toward zero
+    sum += t.neg ? -static_cast<i128>(mag) : static_cast<i128>(mag);
+    if (trace && shift < 0 && (-shift >= 64 || (static_cast<u128>(mag) << -shift) != t.sig))
+      trace->lines.push_back("    term " + std::string(t.neg ? "-" : "+") + to_exact_string(term_value(t).abs()) +
+                             " cut to " + to_exact_string(ExactValue::dyadic(false, BigInt(static_cast<uint64_t>(mag)), scale)));
+  }
+  const bool neg = sum < 0;
+  const u128 mag = static_cast<u128>(neg ? -sum : sum);
+  uint64_t code;
+  if (mag == 0) code = step_spec.zero_res[all_negative];
+  else if (fast::msb128(mag) + scale > step->emax()) code = step_inf[neg];  // past the top binade: inf in every mode
+  else code = round_wide(step_spec, neg, mag, scale);
+  if (step != out) code = fast::round_val<Rounding::NearestEven>(out_rne, fast::decode(step_spec.g, code, false));
+  if (trace) {
+    const BigInt big = (BigInt(static_cast<uint64_t>(mag >> 64)) << 64u) + BigInt(static_cast<uint64_t>(mag));
+    const ExactValue v = mag == 0 ? ExactValue::zero(all_negative) : ExactValue::dyadic(neg, big, scale);
+    trace->lines.push_back("  " + std::string(what) + ": " + std::to_string(terms.size()) + " terms, E = " +
+                           std::to_string(E) + ", kept to 2^" + std::to_string(scale) + ", sum " + to_exact_string(v) +
+                           " -> " + hex(code) + " (" + std::string(short_name(model.step_rounding)) + " into " +
+                           model.step_format + ")");
+  }
+  return code;
+}
+
+// One step: the products [from, to) and the addend c.
+uint64_t DotPlan::Impl::fused_step(const Ctx& x, size_t from, size_t to, uint64_t c) const {
+  const DotModel& model = m();
+  Scratch& s = scratch();
+  std::vector<Term>& terms = s.terms;
+  terms.clear();
+  if (model.exact_group > 0) {
+    for (size_t k = from; k < to; k += static_cast<size_t>(model.exact_group))
+      terms.push_back(group_term(x, k, std::min(to, k + static_cast<size_t>(model.exact_group))));
+  } else {
+    for (size_t k = from; k < to; ++k) terms.push_back(product_term(x, k));
+  }
+  const Operand co = out_read(c);
+  // C is infinite only after an earlier step overflowed (run() resolved given infinities):
+  // inf plus finite terms stays inf.
+  if (co.cls == fast::Cls::Inf) return c;
+  const Term c_term{co.neg, co.cls == fast::Cls::Finite ? co.sig : 0, co.exp,
+                    co.cls == fast::Cls::Finite ? co.align : model.e_zero};
+  if (model.addend == AddendRule::InStep && model.groups == 1) {
+    terms.push_back(c_term);
+    return fuse(terms, "step", x.trace);
+  }
+  // Grouped and/or addend-after: the products first (group by group, each group's result
+  // chained into the next as one more term), then C.
+  uint64_t acc = 0;
+  std::vector<Term>& group = s.group;
+  for (int g = 0; g < model.groups; ++g) {
+    group.clear();
+    for (size_t k = 0; k < terms.size(); ++k)
+      if (static_cast<int>(k / static_cast<size_t>(model.group_width)) % model.groups == g) group.push_back(terms[k]);
+    if (g > 0) {
+      const Operand ao = out_read(acc);
+      if (ao.cls == fast::Cls::Inf) break;  // an earlier group overflowed: stays inf
+      group.push_back(Term{ao.neg, ao.cls == fast::Cls::Finite ? ao.sig : 0, ao.exp,
+                           ao.cls == fast::Cls::Finite ? ao.align : model.e_zero});
+    }
+    if (g == 0 && model.addend == AddendRule::InStep) group.push_back(c_term);
+    acc = fuse(group, "group", x.trace);
+  }
+  if (model.addend == AddendRule::InStep) return acc;
+  const uint64_t code = add_rne(acc, c);
+  if (x.trace) x.trace->lines.push_back("  + C (rne): " + hex(code));
+  return code;
+}
+
+// The products of [from, to) chained through fused steps of L, starting from addend c.
+uint64_t DotPlan::Impl::fused_chain(const Ctx& x, size_t from, size_t to, uint64_t c) const {
+  const size_t K = to - from, L = m().L > 0 ? static_cast<size_t>(m().L) : std::max<size_t>(K, 1);
+  size_t k = 0;
+  do {
+    const size_t end = std::min(K, k + L);
+    if (x.trace)
+      x.trace->lines.push_back("step k=" + std::to_string(k) + ".." + std::to_string(end - 1) + ", C = " + hex(c));
+    c = fused_step(x, from + k, from + end, c);
+    k += L;
+  } while (k < K);
+  return c;
+}
+
+
 ExactValue exact_dot_value(const Format& in_format, std::span<const uint64_t> a, std::span<const uint64_t> b,
                            const Format& c_format, uint64_t c) {
   if (a.size() != b.size()) throw InputError("a and b have different lengths");
+  const fast::Geom gi(in_format), gc(c_format);
   std::vector<Operand> ao, bo;
   for (size_t k = 0; k < a.size(); ++k) {
-    ao.push_back(read_operand(in_format, a[k]));
-    bo.push_back(read_operand(in_format, b[k]));
+    ao.push_back(make_operand(gi, a[k]));
+    bo.push_back(make_operand(gi, b[k]));
   }
-  Operand co = read_operand(c_format, c);
-  if (auto s = special_result(ao, bo, co)) return *s;
-  // Exact sum on a common exponent.
-  int low = co.term.sig ? co.term.exp : 0;
-  std::vector<Term> terms;
-  for (size_t k = 0; k < a.size(); ++k) terms.push_back(product(ao[k].term, bo[k].term));
-  terms.push_back(co.term);
-  bool first = true, all_negative = true;
-  for (const Term& t : terms) {
-    all_negative = all_negative && t.negative;
-    if (t.sig == 0) continue;
-    low = first ? t.exp : std::min(low, t.exp);
-    first = false;
+  const Operand co = make_operand(gc, c);
+  switch (special_class(ao, bo, nullptr, nullptr, 1, co)) {
+    case 1: return ExactValue::nan();
+    case 2: return ExactValue::infinity(false);
+    case 3: return ExactValue::infinity(true);
+    default: break;
   }
+  // The exact sum on a common exponent.
   BigInt sum = 0;
-  for (const Term& t : terms) {
-    if (t.sig == 0) continue;
-    BigInt mag = BigInt(t.sig) << static_cast<unsigned>(t.exp - low);
-    sum += t.negative ? BigInt(-mag) : mag;
-  }
+  int low = 0;
+  bool first = true, all_negative = co.neg;
+  auto terms = [&](auto&& f) {
+    if (co.cls == fast::Cls::Finite) f(co.neg, BigInt(co.sig), co.exp);
+    for (size_t k = 0; k < a.size(); ++k)
+      if (ao[k].cls == fast::Cls::Finite && bo[k].cls == fast::Cls::Finite)
+        f(ao[k].neg != bo[k].neg, BigInt(ao[k].sig) * BigInt(bo[k].sig), ao[k].exp + bo[k].exp);
+  };
+  for (size_t k = 0; k < a.size(); ++k) all_negative = all_negative && (ao[k].neg != bo[k].neg);
+  terms([&](bool, const BigInt&, int exp) {
+    low = first ? exp : std::min(low, exp);
+    first = false;
+  });
+  terms([&](bool neg, const BigInt& sig, int exp) {
+    BigInt mag = sig << static_cast<unsigned>(exp - low);
+    sum += neg ? BigInt(-mag) : mag;
+  });
   if (sum == 0) return ExactValue::zero(all_negative);
   const bool neg = sum < 0;
   return ExactValue::dyadic(neg, neg ? BigInt(-sum) : sum, low);
@@ -399,75 +724,26 @@ RoundResult exact_dot(const Format& in_format, std::span<const uint64_t> a, std:
   return round_to_format(exact_dot_value(in_format, a, b, c_format, c), out, mode);
 }
 
-DotResult dot(const DotModel& model, const Format& in_format, std::span<const uint64_t> a_in,
-              std::span<const uint64_t> b_in, uint64_t c, const GemmOptions& gemm, DotTrace* trace) {
-  if (a_in.size() != b_in.size())
-    throw InputError("a has " + std::to_string(a_in.size()) + " elements but b has " + std::to_string(b_in.size()));
-  const Format& out = fmt(model.output);
-  if (in_format.kind != FormatKind::Float || out.kind != FormatKind::Float || out.bits() > 32)
-    throw InputError("dot products take binary float inputs and a float output of at most 32 bits");
-  if (c >= out.code_count()) throw InputError("c code " + hex(c) + " is not a " + out.name + " code");
-  // Inputs: the row's own formats, or float32 converted by the row's TF32 rule.
-  std::vector<uint64_t> a(a_in.begin(), a_in.end()), b(b_in.begin(), b_in.end());
-  const Format* in = &in_format;
-  if (!accepts(model, in_format)) {
-    if (in_format.name == "float32" && model.tf32 != Tf32Input::None) {
-      for (auto& x : a) x = to_tf32(x & 0xffffffffu, model.tf32);
-      for (auto& x : b) x = to_tf32(x & 0xffffffffu, model.tf32);
-    } else {
-      std::string list;
-      for (const auto& f : model.inputs) list += (list.empty() ? "" : ", ") + f;
-      throw InputError("model " + model.name + " takes " + list + " inputs, not " + in_format.name);
-    }
-  }
-  for (size_t k = 0; k < a.size(); ++k)
-    if (a[k] >= in->code_count() || b[k] >= in->code_count())
-      throw InputError("code " + hex(std::max(a[k], b[k])) + " is not a " + in->name + " code");
-  if (gemm.split_k < 1 || gemm.promotion_interval < 0) throw InputError("split-K must be >= 1 and promotion >= 0");
-  if (gemm.split_k > 1 && a.size() % static_cast<size_t>(gemm.split_k) != 0)
-    throw InputError("K = " + std::to_string(a.size()) + " is not a multiple of split-K " + std::to_string(gemm.split_k));
+DotResult dot(const DotModel& model, const Format& in_format, std::span<const uint64_t> a,
+              std::span<const uint64_t> b, uint64_t c, const GemmOptions& gemm, DotTrace* trace) {
+  return DotResult{DotPlan(model, in_format, gemm).run(a, b, c, trace)};
+}
 
-  std::vector<Operand> ao(a.size()), bo(b.size());
-  const fast::Geom& geom = out_spec(*in, Rounding::NearestEven).g;
-  for (size_t k = 0; k < a.size(); ++k) {
-    ao[k] = read_operand(geom, a[k]);
-    bo[k] = read_operand(geom, b[k]);
-  }
-  auto finish = [&](uint64_t code) { return DotResult{code}; };
-  if (auto s = special_result(ao, bo, read_operand(out, c))) {
-    // Tensor cores return their canonical NaN (all mantissa bits set); the IEEE rows the format's.
-    if (s->is_nan()) return finish(model.kind == DotKind::Fused ? out.code_mask() >> 1 : out.nan_code());
-    return finish(out.inf_code(s->negative));
-  }
-  Chain ch{model, *in, out, trace};
-  auto slice = [&](size_t from, size_t to, uint64_t addend) {
-    return evaluate_slice(ch, std::span(a).subspan(from, to - from), std::span(b).subspan(from, to - from),
-                          std::span<const Operand>(ao).subspan(from, to - from),
-                          std::span<const Operand>(bo).subspan(from, to - from), addend);
-  };
-  const uint64_t zero = out.zero_code(false);
-  const size_t K = a.size();
-  // Within one split-K slice: promotion (tensor-core partials from zero, added on the CUDA
-  // cores with IEEE RNE adds) or the tensor core accumulating into the addend itself.
-  auto run_slice = [&](size_t from, size_t to, uint64_t addend) {
-    if (gemm.promotion_interval == 0) return slice(from, to, addend);
-    uint64_t acc = addend;
-    for (size_t k = from; k < to; k += static_cast<size_t>(gemm.promotion_interval)) {
-      uint64_t part = slice(k, std::min(to, k + static_cast<size_t>(gemm.promotion_interval)), zero);
-      acc = ieee(Op::Add, {acc, part}, out);
-      if (trace) trace->lines.push_back("promotion after k=" + std::to_string(k) + ": " + hex(acc));
-    }
-    return acc;
-  };
-  if (gemm.split_k == 1) return finish(run_slice(0, K, c));
-  const size_t width = K / static_cast<size_t>(gemm.split_k);
-  uint64_t d = c;
-  for (int s = 0; s < gemm.split_k; ++s) {
-    uint64_t part = run_slice(static_cast<size_t>(s) * width, static_cast<size_t>(s + 1) * width, zero);
-    d = ieee(Op::Add, {d, part}, out);
-    if (trace) trace->lines.push_back("split-K slice " + std::to_string(s) + " reduced: " + hex(d));
-  }
-  return finish(d);
+DotResult dot(const DotModel& model, const Format& in_format, std::span<const uint64_t> a,
+              std::span<const uint64_t> b, uint64_t c, const DotScales& scales, const GemmOptions& gemm,
+              DotTrace* trace) {
+  return DotResult{DotPlan(model, in_format, gemm).run(a, b, c, trace, &scales)};
+}
+
+void dot_batch(const DotModel& model, const Format& in_format, size_t K, std::span<const uint64_t> a,
+               std::span<const uint64_t> b, std::span<const uint64_t> c, std::span<uint64_t> d,
+               const GemmOptions& gemm) {
+  const size_t n = c.size();
+  if (d.size() != n || a.size() != n * K || b.size() != n * K)
+    throw InputError("dot_batch: " + std::to_string(n) + " rows of K = " + std::to_string(K) + " need " +
+                     std::to_string(n * K) + " codes of a and of b and " + std::to_string(n) + " outputs");
+  const DotPlan plan(model, in_format, gemm);
+  for (size_t i = 0; i < n; ++i) d[i] = plan.run(a.subspan(i * K, K), b.subspan(i * K, K), c[i]);
 }
 
 }  // namespace fpc

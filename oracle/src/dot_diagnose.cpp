@@ -13,18 +13,18 @@ bool same_result(const Format& out, uint64_t got, uint64_t want) {
 
 bool reproduces(const DotModel& m, const GemmOptions& g, const Format& in, const Format& out,
                 std::span<const DotRecord> records) {
-  for (const DotRecord& r : records) {
-    try {
-      if (!same_result(out, dot(m, in, r.a, r.b, r.c, g).code, r.d)) return false;
-    } catch (const InputError&) {
-      return false;  // e.g. K not a multiple of split-K: this candidate does not apply
-    }
+  try {
+    const DotPlan plan(m, in, g);  // one plan for every record
+    for (const DotRecord& r : records)
+      if (!same_result(out, plan.run(r.a, r.b, r.c), r.d)) return false;
+  } catch (const InputError&) {
+    return false;  // e.g. K not a multiple of split-K: this candidate does not apply
   }
   return true;
 }
 
 bool takes(const DotModel& m, const Format& in, const Format& out) {
-  if (m.output != out.name) return false;
+  if (m.output != out.name || !m.block_scales.empty()) return false;  // records carry no scales
   for (const auto& f : m.inputs)
     if (f == in.name) return true;
   return in.name == "float32" && m.tf32 != Tf32Input::None;

@@ -20,6 +20,9 @@ const std::vector<std::string> kHalf = {"float16"};
 const std::vector<std::string> kBf16 = {"bfloat16"};
 const std::vector<std::string> kTf32 = {"tf32"};
 const std::vector<std::string> kFp8 = {"float8_e4m3fn", "float8_e5m2"};
+const std::vector<std::string> kF8F6F4 = {"float8_e4m3fn", "float8_e5m2", "float6_e2m3fn", "float6_e3m2fn",
+                                          "float4_e2m1fn"};
+const std::vector<std::string> kFp4 = {"float4_e2m1fn"};
 const std::vector<std::string> kIeeeInputs = {"float32", "float16", "bfloat16", "tf32", "float8_e4m3fn",
                                               "float8_e5m2", "float6_e2m3fn", "float6_e3m2fn", "float4_e2m1fn"};
 
@@ -43,7 +46,6 @@ struct RowSpec {
   int groups = 1;
   int group_width = 1;
   int fp8_step_man = 0;  // Ada mma / Hopper wgmma FP8 with FP32 out: steps truncate to 13 bits
-  const char* block_scale = "";
 };
 
 DotModel fused_row(const RowSpec& s, const std::string& output) {
@@ -61,7 +63,6 @@ DotModel fused_row(const RowSpec& s, const std::string& output) {
   m.addend = s.addend;
   m.groups = s.groups;
   m.group_width = s.group_width;
-  m.block_scale = s.block_scale;
   m.measured = (s.measured & (output == "float16" ? kOut16 : kOut32)) != 0;
   m.source = s.source;
   // FP32 out: each step normalises toward zero (to 13 fraction bits for the FP8 rows that
@@ -139,6 +140,29 @@ std::vector<DotModel> build() {
       if (std::string(out) == "float16" && !fp16_out_exists) continue;
       rows.push_back(fused_row(s, out));
     }
+  // B200 tcgen05.mma (sm_100a), MMA-Sim's tcgen05mma / tcgen05mma_block_scale: not measured here
+  // (../shared/mma-hardware has no tcgen05 or block-scaled data); docs/mma.md has hand-worked cases.
+  // kind::f8f6f4: one fused step of the K = 32 products and C, F = 25.
+  const RowSpec f8f6f4{"b200-f8f6f4", "NVIDIA B200", "tcgen05.mma kind::f8f6f4 (sm_100a)", &kF8F6F4, 32, 25,
+                       Tf32Input::None, 0, kMS};
+  rows.push_back(fused_row(f8f6f4, "float32"));
+  rows.push_back(fused_row(f8f6f4, "float16"));
+  // kind::mxf8f6f4: the same step with each product's two E8M0 scales (one per 32 elements)
+  // added to its exponent; FP32 out.
+  DotModel mx = fused_row({"b200-mxf8f6f4", "NVIDIA B200", "tcgen05.mma kind::mxf8f6f4 block_scale (sm_100a)",
+                           &kF8F6F4, 32, 25, Tf32Input::None, 0, kMS},
+                          "float32");
+  mx.block_scales = {{"float8_e8m0fnu", 32}};
+  rows.push_back(mx);
+  // kind::mxf4nvf4 (K = 64 E2M1): MXFP4 (E8M0 per 32 or 16) or NVFP4 (UE4M3 per 16); every 16
+  // products are summed exactly and enter the step as one term scaled by their block's scales,
+  // aligned at the scales' exponents; F = 35; FP32 out.
+  DotModel nv = fused_row({"b200-mxf4nvf4", "NVIDIA B200", "tcgen05.mma kind::mxf4nvf4 block_scale (sm_100a)", &kFp4,
+                           64, 35, Tf32Input::None, 0, kMS},
+                          "float32");
+  nv.block_scales = {{"float8_e8m0fnu", 32}, {"float8_e8m0fnu", 16}, {"float8_e4m3fn", 16}};
+  nv.exact_group = 16;
+  rows.push_back(nv);
   return rows;
 }
 
@@ -201,6 +225,11 @@ std::string describe_parameters(const DotModel& m) {
   if (m.groups > 1)
     s += ", " + std::to_string(m.groups) + " groups interleaved by " + std::to_string(m.group_width);
   if (m.addend == AddendRule::AfterRne) s += ", C added after (rne)";
+  if (m.exact_group > 0) s += ", groups of " + std::to_string(m.exact_group) + " summed exactly";
+  for (size_t i = 0; i < m.block_scales.size(); ++i)
+    s += (i ? " or " : ", scales ") +
+         std::string(m.block_scales[i].format == "float8_e4m3fn" ? "ue4m3" : m.block_scales[i].format) + "/" +
+         std::to_string(m.block_scales[i].block);
   s += ", step " + std::string(short_name(m.step_rounding)) + " into " + m.step_format;
   return s;
 }

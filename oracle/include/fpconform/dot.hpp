@@ -22,6 +22,7 @@
 #include "fpconform/round.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,6 +52,13 @@ enum class AddendRule {
   AfterRne,      // the products are fused first; C is added to that result with one RNE
 };
 
+// A block-scale rule of a row: scales of `format` (float8_e8m0fnu; float8_e4m3fn read with its sign
+// bit ignored, i.e. UE4M3), one per `block` consecutive elements of a and of b.
+struct BlockScaleRule {
+  std::string format;
+  int block = 0;
+};
+
 // One row of the model table: (architecture, instruction family, input types, output type).
 struct DotModel {
   std::string name;         // lower case, by GPU: "v100", "a100", "h100-wgmma-fp8", ...
@@ -69,7 +77,14 @@ struct DotModel {
   int groups = 1;       // >1: a step's products are split into this many interleaved groups,
   int group_width = 1;  //     product k going to group (k / group_width) mod groups; group g is
                         //     fused with group g-1's rounded result as one more term
-  std::string block_scale;  // "" or "ue8m0/32", "ue4m3/16": scale format / elements per scale
+  // Block-scaled rows (B200 kind::mxf8f6f4, kind::mxf4nvf4): the scale formats and block sizes
+  // the row takes; empty for a row without scales. A scale multiplies every product of its block
+  // (its exponent is added to the product's alignment exponent, MMA-Sim).
+  std::vector<BlockScaleRule> block_scales;
+  // >0: a step's products are first summed exactly in consecutive groups of this many (NVFP4/MXFP4
+  // on B200, MMA-Sim `nv_fused_dot_add_with_block_scale`); a group is then one term whose value
+  // is its exact sum times its scales and whose alignment exponent is its scales' exponents.
+  int exact_group = 0;
   bool measured = false;    // reproduced against measured GPU outputs (docs/mma.md has counts)
   std::string source;       // where the parameters come from
 };
@@ -105,12 +120,53 @@ struct DotResult {
   uint64_t code = 0;  // D in the row's output format (decode() gives its exact value)
 };
 
+// The scales of one block-scaled dot: a_scales[k / block] scales a_k, b_scales[k / block] b_k.
+// format and block must be one of the row's block_scales.
+struct DotScales {
+  const Format* format = nullptr;
+  int block = 0;
+  std::span<const uint64_t> a, b;
+};
+
+// A model resolved once for many dots of one input format: formats, rounding engines, the
+// operand decode tables (code -> sign, class, integer significand, exponent, alignment exponent)
+// and the GEMM options are looked up at construction; run() then allocates nothing (per thread,
+// after its first dot) and is what dot() and dot_batch() call. Thread-safe for concurrent run().
+// The plan refers to `model`: keep the row alive while the plan is used.
+class DotPlan {
+ public:
+  // Throws InputError as dot() does for a model/format mismatch or bad GEMM options.
+  DotPlan(const DotModel& model, const Format& in_format, const GemmOptions& gemm = {});
+  ~DotPlan();
+  DotPlan(DotPlan&&) noexcept;
+  DotPlan& operator=(DotPlan&&) noexcept;
+
+  // D = a . b + c (see dot()); scales must be given exactly for a block-scaled row.
+  uint64_t run(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c, DotTrace* trace = nullptr,
+               const DotScales* scales = nullptr) const;
+  const DotModel& model() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// n dots of length K: a and b hold n rows of K codes each (row i at [i*K, (i+1)*K)), c and d one
+// code per row. One plan for the whole batch; what dot() does row by row, bit for bit.
+void dot_batch(const DotModel& model, const Format& in_format, size_t K, std::span<const uint64_t> a,
+               std::span<const uint64_t> b, std::span<const uint64_t> c, std::span<uint64_t> d,
+               const GemmOptions& gemm = {});
+
 // D = a . b + c under the model. a and b hold codes of in_format (one of the row's inputs, or
 // float32 for a TF32 row, converted by its Tf32Input rule); c is a code of the row's output
 // format. Throws InputError on mismatched lengths, unknown formats or K not a multiple where
 // the row needs it. trace, when given, receives one line per step.
 DotResult dot(const DotModel& model, const Format& in_format, std::span<const uint64_t> a,
               std::span<const uint64_t> b, uint64_t c, const GemmOptions& gemm = {}, DotTrace* trace = nullptr);
+// The same for a block-scaled row, with its scales.
+DotResult dot(const DotModel& model, const Format& in_format, std::span<const uint64_t> a,
+              std::span<const uint64_t> b, uint64_t c, const DotScales& scales, const GemmOptions& gemm = {},
+              DotTrace* trace = nullptr);
 
 // The exact value of a . b + c (no rounding at all), with NaN/inf resolved as IEEE would.
 ExactValue exact_dot_value(const Format& in_format, std::span<const uint64_t> a, std::span<const uint64_t> b,
