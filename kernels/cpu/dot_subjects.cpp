@@ -57,7 +57,7 @@ void fp32_loop(const Format& in, const DotBatch& batch) {
 
 void register_cpu_dot_subjects(std::vector<DotSubject>& subjects) {
   DotSubject s{"cpu_dot_loop", "the plain C loop in FP32: d = fmaf(a[k], b[k], d), k = 0..K-1, d from c", true, "", false, {}};
-  for (const char* in : {"float32", "float16", "bfloat16", "float8_e4m3fn", "float8_e5m2"}) {
+  for (const char* in : {"float32", "float16", "bfloat16", "float8_e4m3fn", "float8_e5m2", "float4_e2m1fn"}) {
     const Format& f = format_by_name(in);
     s.ops.push_back({std::string(in) + "_to_float32", "for (k...) d = fmaf(a[k], b[k], d)",
                      {"sequential_fp32", in, "float32", {}}, {2, 16, 64},
