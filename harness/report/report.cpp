@@ -1,4 +1,5 @@
 #include "report/report.hpp"
+#include "report/dot_report.hpp"
 
 #include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
@@ -286,7 +287,8 @@ BlockCheckRecord block_check_from_json(const json& j) {
 
 bool Report::passed() const {
   auto failing = [](const CheckCommon& c) { return failing_status(c.status); };
-  return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing);
+  return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing) &&
+         std::none_of(dot_checks.begin(), dot_checks.end(), failing);
 }
 
 BlockCheckRecord block_check_record(const std::string& subject, const std::string& entry, const QuantOptions& claims,
@@ -412,6 +414,7 @@ json to_json(const Report& r) {
   // Written only where they occur, so that reports of complete runs without plugins keep their shape.
   if (!r.plugins.empty()) j["plugins"] = r.plugins;
   if (const uint64_t interrupted = elements.interrupted + block_counts.interrupted) j["summary"]["interrupted"] = interrupted;
+  dot_checks_to_json(r, j);
   return j;
 }
 
@@ -440,6 +443,7 @@ Report report_from_json(const json& j) {
     for (const json& c : j.at("checks")) r.checks.push_back(check_from_json(c));
     if (j.contains("block_checks"))  // reports written before block checks have none
       for (const json& c : j["block_checks"]) r.block_checks.push_back(block_check_from_json(c));
+    dot_checks_from_json(j, r);
     return r;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed report: ") + e.what());
@@ -526,6 +530,7 @@ Report merge_reports(const std::vector<Report>& shards) {
   Report merged = shards.front();
   merged.checks.clear();
   merged.block_checks.clear();
+  merged.dot_checks.clear();
   merged.shard_index = 0;
   merged.shard_count = 1;
   std::vector<std::string> order;
@@ -574,6 +579,7 @@ Report merge_reports(const std::vector<Report>& shards) {
     merged.checks.push_back(std::move(c));
   }
   merged.block_checks = merge_block_checks(shards);
+  merged.dot_checks = merge_dot_checks(shards);
   return merged;
 }
 

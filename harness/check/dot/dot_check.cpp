@@ -427,8 +427,11 @@ std::string dot_status_line(const DotCheckRecord& r) {
   if (r.status == "skipped") tail = r.skipped_reason;
   else if (r.status == "interrupted") tail = "not run: interrupted (fpconform run --resume REPORT runs it)";
   else {
+    std::vector<uint64_t> Ks;  // the K values of the cases (exhaustive: 2 only)
+    for (const DotKindRange& k : r.kinds)
+      if (std::find(Ks.begin(), Ks.end(), k.K) == Ks.end()) Ks.push_back(k.K);
     std::string ks;
-    for (size_t K : r.ks) ks += (ks.empty() ? "" : ",") + std::to_string(K);
+    for (uint64_t K : Ks) ks += (ks.empty() ? "" : ",") + std::to_string(K);
     tail = std::to_string(r.checked) + " dots (K=" + ks + "), " + std::to_string(r.failed) + " differ from " + r.claim.model +
            " (" + r.parameters + ")";
     if (!r.error.empty()) tail += "; " + r.error;
@@ -436,7 +439,8 @@ std::string dot_status_line(const DotCheckRecord& r) {
       if (r.diagnosis.empty()) tail += "; matches no model (no row, no neighbour of one, reproduces every dot)";
       else {
         tail += "; behaves exactly as: ";
-        for (size_t i = 0; i < r.diagnosis.size(); ++i) tail += (i ? "; " : "") + r.diagnosis[i];
+        for (size_t i = 0; i < r.diagnosis.size(); ++i)  // "as h100 with F=20 (...)" reads "behaves exactly as: h100 with F=20"
+          tail += (i ? "; " : "") + (r.diagnosis[i].rfind("as ", 0) == 0 ? r.diagnosis[i].substr(3) : r.diagnosis[i]);
       }
     }
   }
