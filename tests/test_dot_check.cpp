@@ -7,7 +7,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <bit>
+#include <filesystem>
+#include <fstream>
 #include <cstring>
 #include <set>
 
@@ -161,6 +167,140 @@ TEST(DotCheck, JsonRoundTrip) {
   nlohmann::json bad = j;
   bad["claim"]["model"] = "h1000";
   EXPECT_THROW(dot_check_from_json(bad), InputError);
+}
+
+}  // namespace
+}  // namespace fpc
+
+// ---- fpconform run, check and report with dot checks (the CLI, as a user runs it) ----
+namespace fpc {
+namespace {
+
+struct Ran {
+  int status = -1;
+  std::string out;
+};
+
+Ran sh(const std::string& args) {
+  Ran r;
+  FILE* p = popen((std::string(FPC_CLI_PATH) + " " + args + " 2>&1").c_str(), "r");
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+  const int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string tmp(const std::string& name) {
+  const std::string dir = testing::TempDir() + "fpc_dot_" + std::to_string(getpid()) + "_" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+nlohmann::json load(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+TEST(DotRun, SuiteDotPassesTheCpuLoopAndFailsThePlantedOne) {
+  const std::string r = tmp("pass.json"), p = tmp("planted.json");
+  Ran ok = sh("run --suite dot --threads 1 --report " + r);
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_NE(ok.out.find("PASS  cpu_dot_loop/float16_to_float32/boundary"), std::string::npos) << ok.out;
+  EXPECT_EQ(ok.out.find("planted"), std::string::npos) << "test-only subjects enter only by name";
+  const nlohmann::json j = load(r);
+  EXPECT_EQ(j["summary"]["dot_checks"]["checks"], j["dot_checks"].size());
+  EXPECT_EQ(j["summary"]["dot_checks"]["passed"], j["dot_checks"].size());
+  EXPECT_EQ(sh("report validate " + r).status, 0);
+
+  Ran bad = sh("run --suite dot --subject planted_dot_h100_f20 --threads 1 --report " + p);
+  EXPECT_EQ(bad.status, 1) << bad.out;
+  EXPECT_NE(bad.out.find("FAIL  planted_dot_h100_f20/float16_to_float32/boundary"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("behaves exactly as: h100 with F=20 (L=16, F=20"), std::string::npos) << bad.out;
+  Ran valid = sh("report validate " + p);
+  EXPECT_EQ(valid.status, 0) << valid.out;
+  EXPECT_EQ(load(p)["verdict"], "fail");
+  Ran summary = sh("report summary " + p);
+  EXPECT_NE(summary.out.find("planted_dot_h100_f20/float16_to_float32/boundary"), std::string::npos) << summary.out;
+}
+
+TEST(DotRun, ShardsMergeIntoTheUnshardedReport) {
+  const std::string whole = tmp("whole.json"), s0 = tmp("s0.json"), s1 = tmp("s1.json"), merged = tmp("merged.json");
+  const std::string run = "run --suite dot --subject planted_dot_h100_f20 --threads 1 --seed 3 ";
+  EXPECT_EQ(sh(run + "--report " + whole).status, 1);
+  EXPECT_EQ(sh(run + "--shard 0/2 --report " + s0).status, 1);
+  EXPECT_EQ(sh(run + "--shard 1/2 --report " + s1).status, 1);
+  Ran m = sh("report merge -o " + merged + " " + s1 + " " + s0);
+  ASSERT_EQ(m.status, 0) << m.out;
+  nlohmann::json a = load(whole), b = load(merged);
+  ASSERT_EQ(a["dot_checks"].size(), b["dot_checks"].size());
+  for (size_t i = 0; i < a["dot_checks"].size(); ++i) {
+    a["dot_checks"][i].erase("timing");
+    b["dot_checks"][i].erase("timing");
+    EXPECT_EQ(a["dot_checks"][i], b["dot_checks"][i]);
+  }
+  EXPECT_EQ(a["summary"], b["summary"]);
+}
+
+TEST(DotRun, SuiteFileSyntax) {
+  const std::string suite = tmp("suite.json"), r = tmp("suite_report.json");
+  std::ofstream(suite) << R"({"name": "d", "checks": [{"dot_subject": "cpu_dot_loop", "op": "float8_e4m3fn_to_float32", "cases": "random:8", "seed": 5},
+                                                  {"dot_subject": "planted_dot_h100_f20", "cases": "boundary"}]})";
+  Ran ran = sh("run --suite " + suite + " --threads 1 --report " + r);
+  EXPECT_EQ(ran.status, 1) << ran.out;
+  EXPECT_NE(ran.out.find("PASS  cpu_dot_loop/float8_e4m3fn_to_float32/random:8"), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("FAIL  planted_dot_h100_f20/float16_to_float32/boundary"), std::string::npos) << ran.out;
+  std::ofstream(suite) << R"({"checks": [{"dot_subject": "cpu_dot_loop", "op": "nope"}]})";
+  Ran bad = sh("run --suite " + suite + " --report " + r);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.out, "fpconform: error: suite file '" + suite + "': dot subject cpu_dot_loop has no op nope\n");
+}
+
+// The file protocol: cases written, answered by an implementation that is not the oracle (the CPU
+// loop), checked; one wrong bit fails at that dot; broken directories are one error line.
+TEST(DotFiles, RoundTrip) {
+  const std::string dir = tmp("files");
+  Ran w = sh("cases --dot sequential_fp32 --in float16 --out float32 --k 16 --cases boundary -o " + dir);
+  ASSERT_EQ(w.status, 0) << w.out;
+  const nlohmann::json side = load(dir + "/cases.json");
+  EXPECT_EQ(side["kind"], "dot");
+  const uint64_t n = side["cases"]["count"], K = side["K"];
+  auto read = [&](const char* name, int width) {
+    std::ifstream in(dir + "/" + name, std::ios::binary);
+    std::vector<uint64_t> v;
+    for (uint64_t x = 0; in.read(reinterpret_cast<char*>(&x), width); x = 0) v.push_back(x);
+    return v;
+  };
+  const std::vector<uint64_t> a = read("a.bin", 2), b = read("b.bin", 2), c = read("c.bin", 4);
+  ASSERT_EQ(a.size(), n * K);
+  std::vector<uint64_t> d(n);
+  op_of("cpu_dot_loop", "float16_to_float32").run(DotBatch{K, n, a, b, c, d});
+  auto write_d = [&](const std::vector<uint64_t>& codes, size_t count) {
+    std::ofstream out(dir + "/d.bin", std::ios::binary);
+    for (size_t i = 0; i < count; ++i) out.write(reinterpret_cast<const char*>(&codes[i]), 4);
+  };
+  write_d(d, n);
+  Ran ok = sh("check " + dir + " --subject-name loop");
+  EXPECT_EQ(ok.status, 0) << ok.out;
+  EXPECT_NE(ok.out.find("PASS  loop/float16_to_float32_k16/boundary"), std::string::npos) << ok.out;
+  d[7] ^= 1;
+  write_d(d, n);
+  Ran bad = sh("check " + dir + " --subject-name loop");
+  EXPECT_EQ(bad.status, 1) << bad.out;
+  const nlohmann::json rep = load(dir + "/report.json");
+  EXPECT_EQ(rep["dot_checks"][0]["counts"]["failed"], 1);
+  EXPECT_EQ(rep["dot_checks"][0]["mismatches"][0]["index"], 7);
+  write_d(d, n - 1);
+  Ran truncated = sh("check " + dir);
+  EXPECT_EQ(truncated.status, 2) << truncated.out;
+  EXPECT_EQ(truncated.out.rfind("fpconform: error: ", 0), 0u) << truncated.out;
+  EXPECT_EQ(std::count(truncated.out.begin(), truncated.out.end(), '\n'), 1) << truncated.out;
+  nlohmann::json edited = side;
+  edited["claim"]["model"] = "h1000";
+  std::ofstream(dir + "/cases.json") << edited.dump();
+  Ran unknown = sh("check " + dir);
+  EXPECT_EQ(unknown.status, 2) << unknown.out;
+  EXPECT_NE(unknown.out.find("unknown dot model 'h1000'"), std::string::npos) << unknown.out;
 }
 
 }  // namespace
