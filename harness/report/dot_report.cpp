@@ -1,6 +1,9 @@
 #include "report/dot_report.hpp"
 
+#include "cli/describe.hpp"
 #include "fpconform/exact.hpp"
+
+#include <cstdio>
 
 #include <map>
 
@@ -45,6 +48,85 @@ std::vector<DotCheckRecord> merge_dot_checks(const std::vector<Report>& shards) 
   std::vector<DotCheckRecord> merged;
   for (const std::string& id : order) merged.push_back(merge_dot_check(parts[id], max_examples));
   return merged;
+}
+
+std::string dot_finding(const DotCheckRecord& c) {
+  if (c.status == "skipped") return c.skipped_reason;
+  if (c.status == "interrupted") return "not run: interrupted";
+  std::string f = std::to_string(c.failed) + " of " + std::to_string(c.checked) + " dots differ from " + c.claim.model + " (" +
+                  c.parameters + ")";
+  if (!c.error.empty()) f += "; error: " + c.error;
+  if (c.diagnosed) f += "; " + dot_diagnosis_text(c);
+  return f;
+}
+
+std::string dot_mismatches_text(const DotCheckRecord& c) {
+  const DotSetup s = dot_setup(c.claim);
+  std::string t;
+  for (const DotMismatch& m : c.examples) {
+    auto code = [&](uint64_t v) {
+      if (v & ~s.out->code_mask()) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "0x%llx (not a code)", static_cast<unsigned long long>(v));
+        return std::string(buf);
+      }
+      return cli::code_hex(*s.out, v) + " (" + to_exact_string(decode(*s.out, v).value) + ")";
+    };
+    t += "#" + std::to_string(m.index) + " " + m.kind + " K=" + std::to_string(m.a.size()) + ": expected " + code(m.expected) +
+         ", got " + code(m.actual) + "\n  a:";
+    for (uint64_t x : m.a) t += " " + cli::code_hex(*s.in, x);
+    t += "\n  b:";
+    for (uint64_t x : m.b) t += " " + cli::code_hex(*s.in, x);
+    t += "\n  c: " + code(m.c) + "\n";
+  }
+  return t;
+}
+
+std::string dot_checks_markdown(const Report& r, const TextEscape& cell, const std::function<std::string(const std::string&)>& status) {
+  if (r.dot_checks.empty()) return "";
+  std::string md = "\n### Dot checks\n\n| status | check | claim | dots | differ | diagnosis | seconds |\n|:--|:--|:--|--:|--:|:--|--:|\n";
+  for (const DotCheckRecord& c : r.dot_checks) {
+    std::string diagnosis = c.status == "skipped" ? c.skipped_reason : !c.error.empty() ? c.error : "";
+    if (c.diagnosed) diagnosis = dot_diagnosis_text(c);
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.2f", c.seconds);
+    md += "| " + status(c.status) + " | `" + cell(c.id(), true) + "` | " + cell(c.claim.model + " (" + c.parameters + "), " +
+          c.claim.input + " -> " + c.claim.output, false) + " | " + std::to_string(c.checked) + " | " + std::to_string(c.failed) +
+          " | " + cell(diagnosis, false) + " | " + seconds + " |\n";
+  }
+  for (const DotCheckRecord& c : r.dot_checks) {
+    if (!failing_status(c.status)) continue;
+    std::string kinds;
+    for (const DotKindRange& k : c.kinds) kinds += (kinds.empty() ? "" : ", ") + std::to_string(k.count) + " " + k.kind + " (K=" + std::to_string(k.K) + ")";
+    md += "\n### " + status(c.status) + " dot check `" + cell(c.id(), true) + "`\n\nsubject `" + cell(c.entry, true) + "` · " +
+          cell(c.case_label, false) + " dots " + std::to_string(c.range_begin) + ".." + std::to_string(c.range_end) + " of " +
+          std::to_string(c.case_count) + " (seed " + std::to_string(c.seed) + "): " + cell(kinds, false) + "\n\n" +
+          cell(dot_finding(c), false) + "\n\n";
+    if (!c.examples.empty()) md += "```text\n" + dot_mismatches_text(c) + "```\n";
+  }
+  return md;
+}
+
+std::string dot_checks_junit(const Report& r, const std::string& subject, const TextEscape& xml) {
+  std::string x;
+  for (const DotCheckRecord& c : r.dot_checks) {
+    if (c.subject != subject) continue;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", c.seconds);
+    x += "    <testcase classname=\"fpconform." + xml(c.subject, true) + "\" name=\"" + xml("dot " + c.op_name + "/" + c.case_label, true) +
+         "\" time=\"" + seconds + "\"";
+    if (c.status == "pass") {
+      x += "/>\n";
+      continue;
+    }
+    x += ">\n";
+    if (c.status == "skipped") x += "      <skipped message=\"" + xml(c.skipped_reason, true) + "\"/>\n";
+    else if (c.status == "error") x += "      <error message=\"" + xml(dot_finding(c), true) + "\" type=\"error\"/>\n";
+    else
+      x += "      <failure message=\"" + xml(dot_finding(c), true) + "\" type=\"dot\">" + xml(dot_mismatches_text(c), false) + "</failure>\n";
+    x += "    </testcase>\n";
+  }
+  return x;
 }
 
 uint64_t dot_check_consistency(const json& j, std::vector<std::string>& errors, uint64_t& interrupted) {

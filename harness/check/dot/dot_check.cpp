@@ -422,6 +422,15 @@ void finalize(DotCheckRecord& r) {
   r.status = check_status({false, !r.error.empty(), r.failed > 0, false});
 }
 
+std::string dot_diagnosis_text(const DotCheckRecord& r) {
+  if (!r.diagnosed) return "";
+  if (r.diagnosis.empty()) return "matches no model (no row, no neighbour of one, reproduces every dot)";
+  std::string t = "behaves exactly as: ";
+  for (size_t i = 0; i < r.diagnosis.size(); ++i)  // "as h100 with F=20 (...)" reads "behaves exactly as: h100 with F=20"
+    t += (i ? "; " : "") + (r.diagnosis[i].rfind("as ", 0) == 0 ? r.diagnosis[i].substr(3) : r.diagnosis[i]);
+  return t;
+}
+
 std::string dot_status_line(const DotCheckRecord& r) {
   std::string tail;
   if (r.status == "skipped") tail = r.skipped_reason;
@@ -435,14 +444,7 @@ std::string dot_status_line(const DotCheckRecord& r) {
     tail = std::to_string(r.checked) + " dots (K=" + ks + "), " + std::to_string(r.failed) + " differ from " + r.claim.model +
            " (" + r.parameters + ")";
     if (!r.error.empty()) tail += "; " + r.error;
-    if (r.diagnosed) {
-      if (r.diagnosis.empty()) tail += "; matches no model (no row, no neighbour of one, reproduces every dot)";
-      else {
-        tail += "; behaves exactly as: ";
-        for (size_t i = 0; i < r.diagnosis.size(); ++i)  // "as h100 with F=20 (...)" reads "behaves exactly as: h100 with F=20"
-          tail += (i ? "; " : "") + (r.diagnosis[i].rfind("as ", 0) == 0 ? r.diagnosis[i].substr(3) : r.diagnosis[i]);
-      }
-    }
+    if (r.diagnosed) tail += "; " + dot_diagnosis_text(r);
   }
   return check_line(r.status, r.id(), tail);
 }

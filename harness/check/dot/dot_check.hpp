@@ -103,6 +103,9 @@ DotAnswers op_answers(const DotOp& op, const std::vector<DotCase>& cases);
 
 // Sets status from the findings (skipped and interrupted records stay as they are).
 void finalize(DotCheckRecord& r);
+// The diagnosis as text: "matches no model" or "behaves exactly as: h100 with F=20 (...); ..."
+// ("" when it did not run).
+std::string dot_diagnosis_text(const DotCheckRecord& r);
 // "PASS  subject/op/label  N dots (K=2,16,64), M differ; claimed sequential_fp32 (fma chain (rne)); behaves exactly as: ..."
 std::string dot_status_line(const DotCheckRecord& r);
 
