@@ -4,9 +4,13 @@
 //   {"name": "mine", "checks": [{"subject": "cuda_host", "op": "float32_to_bfloat16_rn",
 //                                "cases": "boundary" | "exhaustive" | "random:N", "seed": 7},
 //                               {"block_subject": "cpu_mxfp4", "cases": "all" | "all:N" | "adversarial" |
-//                                "random:N", "seed": 7}]}
+//                                "random:N", "seed": 7},
+//                               {"dot_subject": "cpu_dot_loop", "op": "float16_to_float32" (optional: every op),
+//                                "cases": "boundary" | "exhaustive" | "random:N", "seed": 7}]}
 // Both built-in suites also make one block check ("all": the adversarial blocks and 64 random
-// ones) per block subject (fpconform/block_subject.hpp) that is not test-only.
+// ones) per block subject (fpconform/block_subject.hpp) that is not test-only. The built-in suite
+// "dot" checks every op of every dot subject (fpconform/dot_subject.hpp) that is not test-only
+// with dot_suite_case_kinds (harness/check/dot/dot_check.hpp).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +25,7 @@ struct CheckSpec {
   std::string subject, op, cases;
   uint64_t seed = 0;
   bool block = false;
+  bool dot = false;  // a dot check: a dot subject's op, cases a DotCaseSet label
 };
 inline constexpr const char* kSuiteBlockCases = "all";
 
@@ -34,7 +39,7 @@ struct OpSemantics;
 std::vector<std::string> suite_case_kinds(const OpSemantics& s, bool full);
 
 // Expands a suite name or file into checks. `subjects` restricts the run to those subjects,
-// element or block subjects (and is the only way test-only subjects enter a built-in suite).
+// element, block or dot subjects (and is the only way test-only subjects enter a built-in suite).
 // InputError for unknown names.
 std::vector<CheckSpec> suite_checks(const std::string& suite, const std::vector<std::string>& subjects, uint64_t seed);
 

@@ -6,6 +6,7 @@
 #include "fpconform/arith.hpp"
 #include "fpconform/quantize.hpp"
 #include "protocol/block_files.hpp"
+#include "protocol/dot_files.hpp"
 #include "protocol/file_protocol.hpp"
 
 #include <algorithm>
@@ -39,6 +40,33 @@ int block_cases(const std::vector<std::string>& rest, std::ostream& out) {
   return 0;
 }
 
+// fpconform cases --dot MODEL --in FMT --out FMT --k K --cases boundary|random:N|exhaustive
+//                 [--promotion N] [--split-k N] [--seed S] -o DIR [--json]
+int dot_cases_command(const std::vector<std::string>& rest, std::ostream& out) {
+  Args a(rest, {"dot", "in", "out", "k", "cases", "seed", "output", "promotion", "split-k"}, {"json"});
+  if (!a.positional().empty()) throw InputError("cases takes no positional arguments (the directory goes after -o)");
+  DotClaim claim{a.required("dot"), a.required("in"), a.required("out"), {}};
+  claim.input = format_by_name(claim.input).name;
+  claim.output = format_by_name(claim.output).name;
+  if (auto p = a.value("promotion")) claim.gemm.promotion_interval = static_cast<int>(Args::parse_unsigned("promotion", *p, 1 << 20));
+  if (auto k = a.value("split-k")) claim.gemm.split_k = static_cast<int>(Args::parse_unsigned("split-k", *k, 1 << 20));
+  if (claim.gemm.split_k == 0) throw InputError("--split-k must be at least 1");
+  const DotCaseSet set = DotCaseSet::parse(a.required("cases"));
+  const size_t K = set.kind == "exhaustive" ? 2 : static_cast<size_t>(Args::parse_unsigned("k", a.required("k"), 4096));
+  const uint64_t seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
+  const std::string dir = a.required("output");
+  const json sidecar = write_dot_cases(dir, claim, K, set, seed);
+  if (a.flag("json")) {
+    out << sidecar.dump(2) << "\n";
+    return 0;
+  }
+  out << dir << ": " << sidecar["cases"]["count"] << " dots of K=" << K << " (" << set.label() << ") claiming " << claim.model
+      << " (a.bin, b.bin: " << sidecar["a"]["width"] << "-byte " << claim.input << " codes, count x K; c.bin: "
+      << sidecar["c"]["width"] << "-byte " << claim.output << " codes; write d.bin as " << sidecar["d"]["width"] << "-byte "
+      << claim.output << " codes)\n";
+  return 0;
+}
+
 }  // namespace
 
 int cmd_cases(std::vector<std::string> rest, std::ostream& out) {
@@ -48,6 +76,9 @@ int cmd_cases(std::vector<std::string> rest, std::ostream& out) {
     return block_cases(rest, out);  // the block file protocol (block_files.hpp)
   }
   std::replace(rest.begin(), rest.end(), std::string("-o"), std::string("--output"));
+  if (std::find(rest.begin(), rest.end(), std::string("--dot")) != rest.end() ||
+      std::any_of(rest.begin(), rest.end(), [](const std::string& r) { return r.rfind("--dot=", 0) == 0; }))
+    return dot_cases_command(rest, out);  // the dot file protocol (dot_files.hpp)
   Args a(rest, with(kPolicyValued, {"op", "from", "to", "cases", "seed", "output"}), kPolicyFlags);
   if (!a.positional().empty()) throw InputError("cases takes no positional arguments (the directory goes after -o)");
   const Semantics sem = parse_semantics(a, true);

@@ -6,6 +6,7 @@
 #include "check/worker.hpp"
 #include "protocol/program_bisect.hpp"
 #include "protocol/block_files.hpp"
+#include "protocol/dot_files.hpp"
 #include "protocol/file_protocol.hpp"
 #include "report/report.hpp"
 
@@ -107,6 +108,24 @@ int check_block_dir(const std::string& dir, const std::string& subject, const st
   return write_and_judge(report, line, report_path, out);
 }
 
+// The dot part of 'fpconform check DIR': checks d.bin against the claimed model, diagnoses a
+// differing one by every model, writes a report with one dot check.
+int check_dot_dir(const std::string& dir, const std::string& subject, const std::optional<std::string>& entry,
+                  const std::string& report_path, size_t max_examples, std::ostream& out) {
+  const DotCasesDirectory d(dir);
+  Report report;
+  report.suite = "file";
+  report.seed = d.seed();
+  report.max_examples = max_examples;
+  report.environment = describe_environment(1);
+  const DotOp op = d.op(entry.value_or(d.d_path()));
+  DotCheckRecord rec = dot_check_record(subject, op, d.set().label(), d.seed(), d.cases(), 0, 1);
+  run_dot_check(rec, d.cases(), d.answers(), max_examples);
+  const std::string line = dot_status_line(rec);
+  report.dot_checks.push_back(std::move(rec));
+  return write_and_judge(report, line, report_path, out);
+}
+
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostream& err) {
@@ -135,14 +154,16 @@ int cmd_check(const std::vector<std::string>& rest, std::ostream& out, std::ostr
     if (timeout > 0) step_timeout = std::min(step_timeout, timeout);
     std::error_code ec;
     fs::remove(fs::path(dir) / "out.bin", ec);  // never check a stale output
+    if (is_dot_cases_dir(dir)) fs::remove(fs::path(dir) / "d.bin", ec);
     if (auto cause = run_program({"/bin/sh", "-c", *command, "sh", dir}, timeout)) {
-      if (is_block_cases_dir(dir)) throw InputError("the program " + one_line(*command) + " failed: " + *cause);
+      if (is_block_cases_dir(dir) || is_dot_cases_dir(dir)) throw InputError("the program " + one_line(*command) + " failed: " + *cause);
       const ProgramBisection bisection = bisect_program(dir, *command, step_timeout);
       return report_program_failure(dir, subject, *command, "the program " + *cause, bisection, report_path, threads, out);
     }
   } else if (a.value("check-timeout") || a.value("case-timeout")) {
     throw InputError("--check-timeout and --case-timeout are for --exec");
   }
+  if (is_dot_cases_dir(dir)) return check_dot_dir(dir, subject, a.value("entry"), report_path, report.max_examples, out);
   if (is_block_cases_dir(dir)) return check_block_dir(dir, subject, a.value("entry"), report_path, a.flag("strict-blocks"), out);
 
   const CasesDirectory cases_dir(dir, InputCheck::DuringCheck);

@@ -7,6 +7,7 @@
 #include "check/worker.hpp"
 #include "check/block/block_check.hpp"
 #include "check/block_worker.hpp"
+#include "check/dot/dot_check.hpp"
 #include "../kernels/plugin_loader.hpp"
 #include "report/report.hpp"
 #include "check/suite.hpp"
@@ -136,6 +137,33 @@ void run_block_check(BlockCheckRecord& rec, IsolationLimits limits, bool in_proc
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rec.status.clear();
   finalize(rec);
+}
+
+const DotOp& find_dot_op(const DotSubject& s, const std::string& name) {
+  for (const DotOp& op : s.ops)
+    if (op.name == name) return op;
+  throw InputError("dot subject " + s.name + " has no op " + name);
+}
+
+// A dot check of a run before it runs (status "interrupted" until it does).
+DotCheckRecord plan_dot_check(const CheckSpec& spec, const Shard& shard) {
+  const DotSubject& subject = dot_subject_by_name(spec.subject);
+  const DotOp& op = find_dot_op(subject, spec.op);
+  return dot_check_record(subject.name, op, spec.cases, spec.seed,
+                          dot_cases(op.claim, op.ks, DotCaseSet::parse(spec.cases), spec.seed), shard.index, shard.count);
+}
+
+// Runs a planned dot check over the shard's range, or skips it where the subject cannot run.
+void run_dot_check_record(DotCheckRecord& rec, size_t max_examples) {
+  const DotSubject& subject = dot_subject_by_name(rec.subject);
+  if (!subject.available) {
+    rec.status = "skipped";
+    rec.skipped_reason = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
+    return;
+  }
+  const DotOp& op = find_dot_op(subject, rec.op_name);
+  const std::vector<DotCase> cases = dot_cases(op.claim, op.ks, DotCaseSet::parse(rec.case_label), rec.seed);
+  run_dot_check(rec, cases, op_answers(op, cases), max_examples);
 }
 
 // The subjects of a run: built-in ones and plugins, and the supervised workers of those that run
@@ -365,7 +393,8 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     if (specs.empty()) throw InputError("the suite selects no checks");
     // Every check is in the report from the start, "interrupted" until it has run.
     for (const CheckSpec& spec : specs) {
-      if (spec.block) report.block_checks.push_back(plan_block_check(spec, shard, a.flag("strict-blocks")));
+      if (spec.dot) report.dot_checks.push_back(plan_dot_check(spec, shard));
+      else if (spec.block) report.block_checks.push_back(plan_block_check(spec, shard, a.flag("strict-blocks")));
       else report.checks.push_back(plan_check(spec, subjects, shard, report));
     }
   }
@@ -378,18 +407,26 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     ~Restore() { restore_interrupt_handlers(); }
   } restore;
   Progress progress(err, isatty(STDERR_FILENO) != 0);
-  // In the order the suite lists them: element and block checks interleave as the specs do.
-  std::vector<std::pair<bool, size_t>> order;
+  // In the order the suite lists them: element, block and dot checks interleave as the specs do.
+  enum Kind { kElement, kBlock, kDot };
+  std::vector<std::pair<Kind, size_t>> order;
   if (!resume) {
-    size_t element = 0, block = 0;
-    for (const CheckSpec& spec : specs) order.push_back({spec.block, spec.block ? block++ : element++});
+    size_t element = 0, block = 0, dot = 0;
+    for (const CheckSpec& spec : specs)
+      order.push_back(spec.dot ? std::pair{kDot, dot++} : spec.block ? std::pair{kBlock, block++} : std::pair{kElement, element++});
   } else {
-    for (size_t i = 0; i < report.checks.size(); ++i) order.push_back({false, i});
-    for (size_t i = 0; i < report.block_checks.size(); ++i) order.push_back({true, i});
+    for (size_t i = 0; i < report.checks.size(); ++i) order.push_back({kElement, i});
+    for (size_t i = 0; i < report.block_checks.size(); ++i) order.push_back({kBlock, i});
+    for (size_t i = 0; i < report.dot_checks.size(); ++i) order.push_back({kDot, i});
   }
-  for (auto [block, index] : order) {
+  for (auto [kind, index] : order) {
     if (interrupt_signal()) break;
-    if (block) {
+    if (kind == kDot) {
+      DotCheckRecord& rec = report.dot_checks[index];
+      if (rec.status != "interrupted") continue;
+      run_dot_check_record(rec, report.max_examples);
+      out << dot_status_line(rec) << std::endl;
+    } else if (kind == kBlock) {
       BlockCheckRecord& rec = report.block_checks[index];
       if (rec.status != "interrupted") continue;
       try {
@@ -425,6 +462,11 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
   if (blocks["checks"] != 0)
     out << "; " << blocks["checks"] << " block checks: " << blocks["passed"] << " passed, " << blocks["failed"] << " failed, "
         << blocks["skipped"] << " skipped, " << blocks["errors"] << " errors, " << blocks["unjudged"] << " blocks unjudged";
+  if (summary.contains("dot_checks")) {
+    const nlohmann::json& dots = summary["dot_checks"];
+    out << "; " << dots["checks"] << " dot checks: " << dots["passed"] << " passed, " << dots["failed"] << " failed, "
+        << dots["skipped"] << " skipped, " << dots["errors"] << " errors";
+  }
   out << "; report " << report_path << "\n";
   return report.passed() ? 0 : 1;
 }

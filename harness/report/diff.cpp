@@ -1,6 +1,7 @@
 // `fpconform report diff`: what changed between two reports, check by check (or op by op between
 // two releases of one subject), and whether anything regressed.
 #include "report/diff.hpp"
+#include "report/dot_report.hpp"
 
 #include "report/render.hpp"
 #include "report/text.hpp"
@@ -63,6 +64,11 @@ std::vector<DiffItem> diff_items(const Report& r, const std::string& family = ""
                          std::to_string(c.range_end) + "/" + claimed.reference,
                      claimed.blocks_differing});
   }
+  for (const DotCheckRecord& c : r.dot_checks)
+    items.push_back({"dot " + c.id(), c.status, dot_finding(c), c.skipped_reason, std::to_string(c.failed) + " dots differ",
+                     std::to_string(c.case_count) + "/" + std::to_string(c.seed) + "/" + std::to_string(c.range_begin) + "/" +
+                         std::to_string(c.range_end) + "/" + c.claim.model,
+                     c.failed});
   return items;
 }
 
@@ -119,6 +125,8 @@ size_t write_report_diff(const LoadedReport& old_r, const LoadedReport& new_r, s
   if (across_releases) out << "comparing two releases op by op: " << old_subject << " -> " << new_subject << "\n";
   if (!old_r.report.block_checks.empty() || !new_r.report.block_checks.empty())
     out << "block checks: " << old_r.report.block_checks.size() << " -> " << new_r.report.block_checks.size() << "\n";
+  if (!old_r.report.dot_checks.empty() || !new_r.report.dot_checks.empty())
+    out << "dot checks: " << old_r.report.dot_checks.size() << " -> " << new_r.report.dot_checks.size() << "\n";
   if (old_r.report.suite != new_r.report.suite || old_r.report.seed != new_r.report.seed)
     out << "note: the reports come from different suites or seeds (" << one_line(old_r.report.suite) << ", seed "
         << old_r.report.seed << " -> " << one_line(new_r.report.suite) << ", seed " << new_r.report.seed << ")\n";

@@ -1,5 +1,6 @@
 // The report as JSON and back (reports/schema/report.schema.json).
 #include "report/json.hpp"
+#include "report/dot_report.hpp"
 
 #include "cli/describe.hpp"
 #include "fpconform/arith.hpp"
@@ -313,6 +314,7 @@ json to_json(const Report& r) {
   // Written only where they occur, so that reports of complete runs without plugins keep their shape.
   if (!r.plugins.empty()) j["plugins"] = r.plugins;
   if (const uint64_t interrupted = elements.interrupted + block_counts.interrupted) j["summary"]["interrupted"] = interrupted;
+  dot_checks_to_json(r, j);
   return j;
 }
 
@@ -341,6 +343,7 @@ Report report_from_json(const json& j) {
     for (const json& c : j.at("checks")) r.checks.push_back(check_from_json(c));
     if (j.contains("block_checks"))  // reports written before block checks have none
       for (const json& c : j["block_checks"]) r.block_checks.push_back(block_check_from_json(c));
+    dot_checks_from_json(j, r);
     return r;
   } catch (const json::exception& e) {
     throw InputError(std::string("malformed report: ") + e.what());

@@ -1,5 +1,6 @@
 // Merging the reports of a sharded run.
 #include "report/merge.hpp"
+#include "report/dot_report.hpp"
 
 #include <algorithm>
 #include <map>
@@ -68,6 +69,7 @@ Report merge_reports(const std::vector<Report>& shards) {
   Report merged = shards.front();
   merged.checks.clear();
   merged.block_checks.clear();
+  merged.dot_checks.clear();
   merged.shard_index = 0;
   merged.shard_count = 1;
   std::vector<std::string> order;
@@ -116,6 +118,7 @@ Report merge_reports(const std::vector<Report>& shards) {
     merged.checks.push_back(std::move(c));
   }
   merged.block_checks = merge_block_checks(shards);
+  merged.dot_checks = merge_dot_checks(shards);
   return merged;
 }
 

@@ -23,7 +23,8 @@ using nlohmann::json;
 
 bool Report::passed() const {
   auto failing = [](const CheckCommon& c) { return failing_status(c.status); };
-  return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing);
+  return std::none_of(checks.begin(), checks.end(), failing) && std::none_of(block_checks.begin(), block_checks.end(), failing) &&
+         std::none_of(dot_checks.begin(), dot_checks.end(), failing);
 }
 
 BlockCheckRecord block_check_record(const std::string& subject, const std::string& entry, const QuantOptions& claims,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "check/block/block_check.hpp"
+#include "check/dot/dot_check.hpp"
 #include "check/check_record.hpp"
 #include "check/element/checker.hpp"
 #include "check/worker.hpp"
@@ -81,8 +82,9 @@ struct Report {
   std::vector<std::string> plugins;  // the --plugin paths, for --resume ("plugins", absent when none)
   std::vector<CheckRecord> checks;
   std::vector<BlockCheckRecord> block_checks;
+  std::vector<DotCheckRecord> dot_checks;  // "dot_checks", absent when none (harness/report/dot_report.cpp)
 
-  bool passed() const;  // no check (element or block) failed, errored or is interrupted (known deviations do not fail a run)
+  bool passed() const;  // no check (element, block or dot) failed, errored or is interrupted (known deviations do not fail a run)
 };
 
 

@@ -1,6 +1,7 @@
 // The renderings of a report: the Markdown summary, JUnit XML, and the one-line findings and
 // TestFloat-style counterexamples they and 'report diff' show.
 #include "report/render.hpp"
+#include "report/dot_report.hpp"
 
 #include "cli/describe.hpp"
 #include "report/text.hpp"
@@ -249,7 +250,7 @@ std::string markdown_summary(const LoadedReport& loaded) {
     md += "**Shard " + std::to_string(r.shard_index) + " of " + std::to_string(r.shard_count) +
           " (0-based): a part of a run. Merge the shards' reports (`fpconform report merge`) for the whole.**\n\n";
   // A report of block checks alone (fpconform check on block files) shows no empty element table.
-  const bool element_table = !r.checks.empty() || r.block_checks.empty();
+  const bool element_table = !r.checks.empty() || (r.block_checks.empty() && r.dot_checks.empty());
   if (element_table)
     md += std::to_string(sum["checks"].get<uint64_t>()) + " checks: " + std::to_string(sum["passed"].get<uint64_t>()) + " passed, " +
           std::to_string(sum["failed"].get<uint64_t>()) + " failed, " +
@@ -288,7 +289,8 @@ std::string markdown_summary(const LoadedReport& loaded) {
     md += md_cell(finding(c)) + "\n\n";
     if (c.outcome.failed) md += "```text\n" + counterexample_block(c, r.max_examples) + "```\n";
   }
-  if (r.block_checks.empty()) return md;
+  const std::string dots = dot_checks_markdown(r, md_cell, md_status);
+  if (r.block_checks.empty()) return md + dots;
   md += "\n### Block checks\n\n";
   md += "| status | check | claims | blocks | distance to the claimed reference | other references | seconds |\n";
   md += "|:--|:--|:--|--:|:--|:--|--:|\n";
@@ -311,7 +313,7 @@ std::string markdown_summary(const LoadedReport& loaded) {
     if (!c.result.error.empty()) md += "error: " + md_cell(c.result.error) + "\n\n";
     md += "```text\n" + block_distances_text(c) + "```\n";
   }
-  return md;
+  return md + dots;
 }
 
 std::string check_failure_text(const CheckRecord& c, size_t max_examples) {
@@ -329,6 +331,7 @@ std::string junit_xml(const LoadedReport& loaded) {
     std::vector<const BlockCheckRecord*> block_checks;
     int failures = 0, errors = 0, skipped = 0;
     double seconds = 0;
+    size_t dot_checks = 0;
   };
   std::vector<Suite> suites;
   for (const CheckRecord& c : r.checks) {
@@ -349,6 +352,15 @@ std::string junit_xml(const LoadedReport& loaded) {
     it->skipped += c.status == "skipped";
     it->seconds += c.seconds;
   }
+  for (const DotCheckRecord& c : r.dot_checks) {  // written by dot_checks_junit; counted here
+    auto it = std::find_if(suites.begin(), suites.end(), [&](const Suite& s) { return s.name == c.subject; });
+    if (it == suites.end()) it = suites.insert(suites.end(), Suite{c.subject, {}, {}, 0, 0, 0, 0});
+    ++it->dot_checks;
+    it->failures += c.status == "fail";
+    it->errors += c.status == "error";
+    it->skipped += c.status == "skipped";
+    it->seconds += c.seconds;
+  }
   int failures = 0, errors = 0, skipped = 0;
   double seconds = 0;
   for (const Suite& s : suites) {
@@ -359,11 +371,11 @@ std::string junit_xml(const LoadedReport& loaded) {
   }
   auto a = [](const std::string& s) { return xml(s, true); };
   std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  x += "<testsuites name=\"fpconform " + a(r.suite) + "\" tests=\"" + std::to_string(r.checks.size() + r.block_checks.size()) + "\" failures=\"" +
+  x += "<testsuites name=\"fpconform " + a(r.suite) + "\" tests=\"" + std::to_string(r.checks.size() + r.block_checks.size() + r.dot_checks.size()) + "\" failures=\"" +
        std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\" skipped=\"" + std::to_string(skipped) +
        "\" time=\"" + fixed(seconds, 3) + "\">\n";
   for (const Suite& s : suites) {
-    x += "  <testsuite name=\"" + a(s.name) + "\" tests=\"" + std::to_string(s.checks.size() + s.block_checks.size()) + "\" failures=\"" +
+    x += "  <testsuite name=\"" + a(s.name) + "\" tests=\"" + std::to_string(s.checks.size() + s.block_checks.size() + s.dot_checks) + "\" failures=\"" +
          std::to_string(s.failures) + "\" errors=\"" + std::to_string(s.errors) + "\" skipped=\"" + std::to_string(s.skipped) +
          "\" time=\"" + fixed(s.seconds, 3) + "\">\n";
     x += "    <properties>\n";
@@ -417,6 +429,7 @@ std::string junit_xml(const LoadedReport& loaded) {
              xml(claims_text(*c) + "; subject " + c->entry + "\n" + block_distances_text(*c), false) + "</failure>\n";
       x += "    </testcase>\n";
     }
+    x += dot_checks_junit(r, s.name, xml);
     x += "  </testsuite>\n";
   }
   x += "</testsuites>\n";

@@ -2,6 +2,7 @@
 // validates it, the facts the schema cannot express, and reading a report file for the report
 // commands.
 #include "report/schema.hpp"
+#include "report/dot_report.hpp"
 
 #include "report/text.hpp"
 #include "report_schema_text.hpp"  // generated from reports/schema/report.schema.json
@@ -326,13 +327,14 @@ std::vector<std::string> report_consistency_errors(const json& j) {
     cases += n_cases;
   }
   for (const json& c : j.value("block_checks", json::array())) interrupted += c["status"] == "interrupted";
+  const uint64_t dot_failures = dot_check_consistency(j, errors, interrupted);
   const json& s = j.at("summary");
   expect(s["checks"] == checks.size() && s["passed"] == passed && s["failed"] == failed && s["skipped"] == skipped &&
              s["errors"] == errored && s["cases"] == cases && s.value("known_deviations", uint64_t{0}) == known &&
              s.value("interrupted", uint64_t{0}) == interrupted,
          "/summary", "does not agree with the checks");
   const uint64_t block_failures = block_check_consistency(j, expect);
-  expect(j["verdict"] == (failed + errored + interrupted + block_failures == 0 ? "pass" : "fail"), "/verdict",
+  expect(j["verdict"] == (failed + errored + interrupted + block_failures + dot_failures == 0 ? "pass" : "fail"), "/verdict",
          "does not agree with the checks");
   expect(j["shard"]["index"].get<uint64_t>() < j["shard"]["count"].get<uint64_t>(), "/shard", "index is not below count");
   return errors;
