@@ -635,10 +635,10 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
   const auto entries = rc::gen::resize(static_cast<int>(most_chosen), rc::gen::container<std::vector<Entry>>(entry));
   return rc::gen::map(
       rc::gen::tuple(around(0, -24, 24), uniform(0, 5), negative(), uniform(0, 4), uniform(0, ~uint64_t{0} - 1),
-                     uniform(0, 2 * space->n), entries),
-      [space](const std::tuple<int64_t, uint64_t, bool, uint64_t, uint64_t, uint64_t, std::vector<Entry>>& t) {
+                     uniform(0, 2 * space->n), entries, negative()),
+      [space](const std::tuple<int64_t, uint64_t, bool, uint64_t, uint64_t, uint64_t, std::vector<Entry>, bool>& t) {
         const BlockSpace& sp = *space;
-        const auto& [k, amax_kind, amax_negative, background_kind, seed, extent_pick, chosen_values] = t;
+        const auto& [k, amax_kind, amax_negative, background_kind, seed, extent_pick, chosen_values, mirrored] = t;
         // The background fills the last `extent` slots: the whole block half the time, and fewer
         // as it shrinks, down to the one background value a failure needs.
         const size_t extent = static_cast<size_t>(std::min<uint64_t>(extent_pick, sp.n));
@@ -663,9 +663,10 @@ rc::Gen<std::vector<uint32_t>> quant_block(const QuantOptions& claims) {
         // The unit amax twice as often as each of the others: the grid's ties are ties under it.
         const uint32_t amaxes[] = {top, top, power, power - 1, power + 1};
         if (amax_kind < 5) block[0] = amaxes[amax_kind] | (amax_negative ? kSign : 0);
-        // The unit amax's negation in the last slot, where the grid is symmetric: a symmetric
-        // GPTQ group then has scale 2^k too (chosen values below may still take the slot).
-        if (amax_kind < 2 && sp.with_negative_amax && sp.n > 2) block[sp.n - 1] = block[0] ^ kSign;
+        // Half the time, the unit amax's negation in the last slot where the grid is symmetric: a
+        // symmetric GPTQ group then has scale 2^k too (it shrinks away where a failure does not
+        // need it; chosen values below may still take the slot).
+        if (mirrored && amax_kind < 2 && sp.with_negative_amax && sp.n > 2) block[sp.n - 1] = block[0] ^ kSign;
 
         for (size_t i = 0; i < chosen_values.size() && sp.n > 1; ++i) {
           const auto& [place, kind_index, pick, ulps, binades, neg] = chosen_values[i];
