@@ -214,7 +214,14 @@ class Classifier {
     if (dn == up) return false;
     const ExactValue x = exact_result(s_, operands);
     if (!x.is_finite_nonzero()) return false;
-    return round_to_format(x, *s_.out, Rounding::NearestEven, without_saturation(s_).policy).tie;
+    Policy p = without_saturation(s_).policy;
+    if (!round_to_format(x, *s_.out, Rounding::NearestEven, p).tie) return false;
+    if (!p.ftz) return true;
+    // Under flush to zero a subnormal neighbour of the tie becomes zero: dn and up are then not
+    // the two codes the tie lies between, and picking one of them is not a tie broken.
+    p.ftz = false;
+    return round_to_format(x, *s_.out, Rounding::TowardNegative, p).code == dn &&
+           round_to_format(x, *s_.out, Rounding::TowardPositive, p).code == up;
   }
 
   static OpSemantics without_saturation(OpSemantics s) {
