@@ -11,7 +11,7 @@ to float32, nearest even) and zero_points.bin through ``write_block_cases_answer
 planted off by one with its codes and scale unchanged, and the check must fail with exactly one
 zero point differing. Exit 0 when both come out so, 1 otherwise, 77 without numpy (CTest: skipped).
 
-    python3 examples/python/block_files_int4.py --fpconform build/default/harness/fpconform --work /tmp/b
+    python3 examples/python/block_files_int4.py --fpconform build/default/harness/fpconform --work b
 """
 
 import argparse

@@ -8,7 +8,7 @@ scale), writes codes.bin and scales.bin and has ``fpconform check`` compare them
 they must pass. Then one code is planted wrong and the check must fail with exactly that value as
 the difference. Exit 0 when both come out so, 1 otherwise, 77 without numpy (CTest: skipped).
 
-    python3 examples/python/block_files_int8.py --fpconform build/default/harness/fpconform --work /tmp/b
+    python3 examples/python/block_files_int8.py --fpconform build/default/harness/fpconform --work b
 """
 
 import argparse

@@ -14,7 +14,7 @@
 
 Exit 0 when 1 and 2 come out so, 1 otherwise, 77 without numpy (CTest: skipped).
 
-    python3 examples/python/dot_files_numpy.py --fpconform build/ci/harness/fpconform --work /tmp/dots
+    python3 examples/python/dot_files_numpy.py --fpconform build/ci/harness/fpconform --work dots
 """
 
 import argparse
