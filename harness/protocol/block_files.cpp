@@ -141,16 +141,7 @@ BlockCasesDirectory::BlockCasesDirectory(const std::string& dir) {
 
   std::set<std::string> names;
   auto data_file = [&](const char* key, const std::string& format, int width) {
-    const json& e = sc.member(j, "", key);
-    const std::string where = std::string(key) + ".";
-    sc.only(e, where, {"file", "format", "width"});
-    const std::string name = sc.string(e, where, "file");
-    if (!plain_file_name(name)) sc.fail(where + "file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
-    if (!names.insert(name).second) sc.fail(where + "file '" + name + "' names a file twice");
-    if (sc.string(e, where, "format") != format) sc.fail(where + "format must be " + format + " (the scheme's)");
-    if (sc.unsigned_number(e, where, "width") != static_cast<uint64_t>(width))
-      sc.fail(where + "width must be " + std::to_string(width) + " (" + format + " codes)");
-    return (fs::path(dir) / name).string();
+    return sc.data_file(j, key, format, width, dir, names, "the scheme's");
   };
   auto format_file = [&](const char* key, const Format& f) { return data_file(key, f.name, code_width(f.bits())); };
   const std::string values_path = format_file("values", format_by_name("float32"));

@@ -117,16 +117,7 @@ DotCasesDirectory::DotCasesDirectory(const std::string& dir) {
 
   std::set<std::string> names;
   auto data_file = [&](const char* key, const Format& f) {
-    const json& e = sc.object(j, "", key);
-    const std::string where = std::string(key) + ".";
-    sc.only(e, where, {"file", "format", "width"});
-    const std::string name = sc.string(e, where, "file");
-    if (!plain_file_name(name)) sc.fail(where + "file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
-    if (!names.insert(name).second) sc.fail(where + "file '" + name + "' names a file twice");
-    if (sc.string(e, where, "format") != f.name) sc.fail(where + "format must be " + f.name + " (the claim's)");
-    if (sc.unsigned_number(e, where, "width") != static_cast<uint64_t>(code_width(f.bits())))
-      sc.fail(where + "width must be " + std::to_string(code_width(f.bits())) + " (" + f.name + " codes)");
-    return (fs::path(dir) / name).string();
+    return sc.data_file(j, key, f.name, code_width(f.bits()), dir, names, "the claim's");
   };
   const std::string a_path = data_file("a", *s.in), b_path = data_file("b", *s.in), c_path = data_file("c", *s.out);
   d_path_ = data_file("d", *s.out);

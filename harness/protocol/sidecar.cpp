@@ -55,6 +55,20 @@ void SidecarReader::only(const json& obj, const std::string& where, const std::s
     if (!known.count(it.key())) fail("unknown field " + where + one_line(it.key().substr(0, 40)));
 }
 
+std::string SidecarReader::data_file(const json& obj, const char* key, const std::string& format, int width,
+                                     const std::string& dir, std::set<std::string>& names, const char* whose) const {
+  const json& e = object(obj, "", key);
+  const std::string where = std::string(key) + ".";
+  only(e, where, {"file", "format", "width"});
+  const std::string name = string(e, where, "file");
+  if (!plain_file_name(name)) fail(where + "file '" + one_line(name.substr(0, 40)) + "' must be a plain file name in " + dir);
+  if (!names.insert(name).second) fail(where + "file '" + name + "' names a file twice");
+  if (string(e, where, "format") != format) fail(where + "format must be " + format + " (" + whose + ")");
+  if (unsigned_number(e, where, "width") != static_cast<uint64_t>(width))
+    fail(where + "width must be " + std::to_string(width) + " (" + format + " codes)");
+  return (fs::path(dir) / name).string();
+}
+
 json load_sidecar(const std::string& dir, const SidecarReader& sc) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) throw InputError(dir + ": no such directory");

@@ -31,6 +31,11 @@ class SidecarReader {
   void boolean(const nlohmann::json& obj, const std::string& where, const char* key) const;
   // Fields not in `known` are an error: a misspelt field must not be silently ignored.
   void only(const nlohmann::json& obj, const std::string& where, const std::set<std::string>& known) const;
+  // A data file entry {"file", "format", "width"} under `key`: a plain file name in `dir`, named
+  // once among `names`, of exactly `format` (`whose`: "the scheme's", "the claim's") and `width`.
+  // Returns its path.
+  std::string data_file(const nlohmann::json& obj, const char* key, const std::string& format, int width,
+                        const std::string& dir, std::set<std::string>& names, const char* whose) const;
 
  private:
   std::string path_;
