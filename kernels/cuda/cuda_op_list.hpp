@@ -73,16 +73,19 @@
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundPosInf, ru, kRup)                              \
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundMinInf, rd, kRdn)
 
+// --- conversions of |x|: KIND (e8m0, ue5m3) names the rows and the wrappers KIND, KINDx2 ---
+#define FPC_CUDA_ABS_ROWS(X, KIND, FMT, SRC, SNAME, API, API2, R, RNAME, RND, S, SNAME2, SATB)                  \
+  X(#SNAME "_to_" #KIND "_" #RNAME "_" #SNAME2, API "(x, __NV_" #S ", " #R ")", "abs", #SNAME, FMT, RND, SATB,    \
+    kNanUnpinned, Host, (KIND<SRC, __NV_##S, R>))                                                                \
+  X(#SNAME "x2_to_" #KIND "x2_" #RNAME "_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", " #R ") & 0xFF",      \
+    "abs", #SNAME, FMT, RND, SATB, kNanUnpinned, Host, (lane_lo<KIND##x2<SRC, __NV_##S, R>, SRC::bits, 8>))       \
+  X(#SNAME "x2_to_" #KIND "x2_" #RNAME "_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", " #R ") >> 8",        \
+    "abs", #SNAME, FMT, RND, SATB, kNanUnpinned, Host, (lane_hi<KIND##x2<SRC, __NV_##S, R>, SRC::bits, 8>))
+
 // --- cuda_fp8.h: {double, float, bfloat16raw} -> e8m0 ---
 // CUDA rounds |x| ("Input number's absolute value is rounded to the closest power of two"), so the
 // op is abs; only cudaRoundZero and cudaRoundPosInf are accepted.
-#define FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, R, RNAME, RND, S, SNAME2, SATB)                               \
-  X(#SNAME "_to_e8m0_" #RNAME "_" #SNAME2, API "(x, __NV_" #S ", " #R ")", "abs", #SNAME, "float8_e8m0fnu", RND,   \
-    SATB, kNanUnpinned, Host, (e8m0<SRC, __NV_##S, R>))                                                           \
-  X(#SNAME "x2_to_e8m0x2_" #RNAME "_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", " #R ") & 0xFF", "abs",    \
-    #SNAME, "float8_e8m0fnu", RND, SATB, kNanUnpinned, Host, (lane_lo<e8m0x2<SRC, __NV_##S, R>, SRC::bits, 8>))    \
-  X(#SNAME "x2_to_e8m0x2_" #RNAME "_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", " #R ") >> 8", "abs",      \
-    #SNAME, "float8_e8m0fnu", RND, SATB, kNanUnpinned, Host, (lane_hi<e8m0x2<SRC, __NV_##S, R>, SRC::bits, 8>))
+#define FPC_CUDA_E8M0_ROWS(X, ...) FPC_CUDA_ABS_ROWS(X, e8m0, "float8_e8m0fnu", __VA_ARGS__)
 #define FPC_CUDA_E8M0_FROM(X, SRC, SNAME, API, API2)                                                      \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, SATFINITE, satfinite, true)      \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, NOSAT, nosat, false)             \
@@ -98,13 +101,7 @@
 // the absolute value is converted": the op is abs. Round to nearest, toward zero, up; toward minus
 // infinity is accepted and on |x| is toward zero. __NV_NOSAT: out of range is NaN (no inf) except
 // toward zero, which gives MAXNORM; __NV_SATFINITE also sends inf to MAXNORM.
-#define FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, R, RNAME, RND, S, SNAME2, SATB)                              \
-  X(#SNAME "_to_ue5m3_" #RNAME "_" #SNAME2, API "(x, __NV_" #S ", " #R ")", "abs", #SNAME, "float8_e5m3fnu", RND, \
-    SATB, kNanUnpinned, Host, (ue5m3<SRC, __NV_##S, R>))                                                         \
-  X(#SNAME "x2_to_ue5m3x2_" #RNAME "_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", " #R ") & 0xFF", "abs",   \
-    #SNAME, "float8_e5m3fnu", RND, SATB, kNanUnpinned, Host, (lane_lo<ue5m3x2<SRC, __NV_##S, R>, SRC::bits, 8>))  \
-  X(#SNAME "x2_to_ue5m3x2_" #RNAME "_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", " #R ") >> 8", "abs",     \
-    #SNAME, "float8_e5m3fnu", RND, SATB, kNanUnpinned, Host, (lane_hi<ue5m3x2<SRC, __NV_##S, R>, SRC::bits, 8>))
+#define FPC_CUDA_UE5M3_ROWS(X, ...) FPC_CUDA_ABS_ROWS(X, ue5m3, "float8_e5m3fnu", __VA_ARGS__)
 #define FPC_CUDA_UE5M3_MODES(X, SRC, SNAME, API, API2, S, SNAME2, SATB)                                   \
   FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, S, SNAME2, SATB)             \
   FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, S, SNAME2, SATB)                \
