@@ -84,6 +84,11 @@ TEST(CudaVersions, ReleasesOfferWhatTheirHeadersHave) {
   EXPECT_TRUE(has("12.8.57", "fp8_e8m0_from_float32"));
   EXPECT_FALSE(has("12.9", "fp8_e4m3x4_from_float64x4"));
   EXPECT_TRUE(has("13.0", "fp8_e4m3x4_from_float64x4"));
+  EXPECT_FALSE(has("13.3", "float32_to_ue5m3_rn_nosat"));
+  EXPECT_FALSE(has("13.0", "ue5m3_to_float16"));
+  EXPECT_TRUE(has("13.4", "float32_to_ue5m3_rn_nosat"));
+  EXPECT_TRUE(has("13.4", "bfloat16x2_to_ue5m3x2_rd_satfinite_hi"));
+  EXPECT_TRUE(has("13.4", "ue5m3_to_bfloat16_x2_lo"));
   EXPECT_FALSE(has("13.4", "float32_to_e2m1_ru"));
   EXPECT_TRUE(has("13.5", "float32_to_e2m1_ru"));
   EXPECT_TRUE(has("13.5", "float32_to_e8m0_rn_satfinite"));
@@ -194,7 +199,8 @@ std::string write_suite(const TempDir& dir, const std::vector<std::string>& vers
   const std::vector<std::string> ops = {"bfloat16_max_nan", "bfloat16_min_nan", "bfloat16x2_max_nan", "bfloat16x2_min_nan",
                                         "fp8_e8m0_from_float32", "fp8_e8m0_from_float64", "float32_to_e4m3_satfinite",
                                         "float32_to_e2m1_ru", "float32_to_e8m0_rn_satfinite", "float16x2_to_float32x2",
-                                        "float16x2_div", "bfloat16x2_div", "float16x2_max_nan", "float16x2_min_nan"};
+                                        "float16x2_div", "bfloat16x2_div", "float16x2_max_nan", "float16x2_min_nan",
+                                        "float32_to_ue5m3_rn_nosat"};
   json checks = json::array();
   for (const std::string& v : versions) {
     const fpc::Subject* s = available_release(v);
@@ -314,13 +320,17 @@ TEST(CudaVersions, ReportDiffShowsWhatChangedBetweenReleases) {
   Outcome d1 = cli({"report", "diff", ga, u1});
   EXPECT_EQ(d1.status, 0) << d1.out;
   EXPECT_NE(d1.out.find("comparing two releases op by op: cuda_host@12.8.57 -> cuda_host@12.8.90"), std::string::npos) << d1.out;
-  // The smallest counterexample: 1 - 2^-24 (0x3f7fffff) rounds to 2^-1 (0x7e), documented 2^0 (0x7f).
+  // The first counterexample: 1.5 * 2^-126 (0x00c00000), between 2^-126 (0x01) and 2^-125 (0x02),
+  // rounds down to 0x01; the documented cudaRoundPosInf gives 0x02.
   EXPECT_NE(d1.out.find("cuda_host/fp8_e8m0_from_float32/boundary  known_deviation -> pass"), std::string::npos) << d1.out;
-  EXPECT_NE(d1.out.find("e.g. (0x3f7fffff) -> 0x7e, expected 0x7f [rounding_direction]"), std::string::npos) << d1.out;
+  EXPECT_NE(d1.out.find("e.g. (0xc00000) -> 0x1, expected 0x2 [tie_breaking]"), std::string::npos) << d1.out;
 
   Outcome d2 = cli({"report", "diff", r133, r134});
   EXPECT_NE(d2.out.find("cuda_host/bfloat16_max_nan/boundary  known_deviation -> pass"), std::string::npos) << d2.out;
   EXPECT_NE(d2.out.find("(0x8000, 0x0) -> 0x8000, expected 0x0 [signed_zero]"), std::string::npos) << d2.out;
+  // 13.4 adds the UE5M3 conversions: new checks, passing
+  EXPECT_NE(d2.out.find("new checks"), std::string::npos) << d2.out;
+  EXPECT_NE(d2.out.find("pass  cuda_host/float32_to_ue5m3_rn_nosat/boundary"), std::string::npos) << d2.out;
 
   Outcome d3 = cli({"report", "diff", r134, r135});
   EXPECT_NE(d3.out.find("new checks"), std::string::npos) << d3.out;

@@ -136,6 +136,10 @@ const std::vector<Golden>& golden_table() {
       // OCP MX E8M0: unsigned exponent, bias 127, 2^-127 .. 2^127, NaN 0xFF, no zero
       {"float8_e8m0fnu", 8, 0xFEu, "0x1p127", 0x00u, "0x1p-127", 0x00u, "0x1p-127", 0x00u, "0x1p-127", false, 0, 0,
        false, 0, 1, {0xFFu}, {0x00u, 0x7Fu, 0x80u, 0xFEu}},
+      // NVIDIA UE5M3 (cuda_fp8.h, CUDA 13.4): unsigned 5|3, bias 15, no inf, NaN 0xFF only;
+      // max 0xFE = 1.110b * 2^16 = 114688, min normal 0x08 = 2^-14, min subnormal 0x01 = 2^-17
+      {"float8_e5m3fnu", 8, 0xFEu, "114688", 0x00u, "0", 0x08u, "0x1p-14", 0x01u, "0x1p-17", false, 0, 0, false, 0, 1,
+       {0xFFu}, {0x00u, 0x07u, 0x08u, 0x7Fu, 0x80u, 0xF8u, 0xFEu}},
       // OCP MX FP6 E2M3: 1|2|3, bias 1, no inf/NaN
       {"float6_e2m3fn", 6, 0x1Fu, "7.5", 0x3Fu, "-7.5", 0x08u, "1", 1, "0.125", false, 0, 0, true, 0x20u, 0, {},
        {0x1Fu, 0x3Fu, 0x18u}},
@@ -235,6 +239,7 @@ TEST(GoldenFormats, CanonicalNaNCodes) {
   EXPECT_EQ(hex(fmt("float8_e5m2fnuz").nan_code()), hex(0x80u));
   EXPECT_EQ(hex(fmt("float8_e4m3b11fnuz").nan_code()), hex(0x80u));
   EXPECT_EQ(hex(fmt("float8_e8m0fnu").nan_code()), hex(0xFFu));
+  EXPECT_EQ(hex(fmt("float8_e5m3fnu").nan_code()), hex(0xFFu));
 }
 
 TEST(GoldenFormats, Fp4E2m1AllValues) {
@@ -290,6 +295,45 @@ TEST(GoldenFormats, E8m0PowersOfTwo) {
   EXPECT_ROUND(rnd("1.9", "float8_e8m0fnu", kRtz), 0x7Fu, kInexact);
   // negative values have no code: NaN and invalid
   EXPECT_NAN_RESULT(rnd("-1", "float8_e8m0fnu", kRne), "float8_e8m0fnu", kInvalid);
+}
+
+// NVIDIA UE5M3 from the cuda_fp8.h 13.4 documentation and encoding: value (1 + m/8) * 2^(e-15)
+// for e = 1..31 (0xFF excepted), m/8 * 2^-14 for e = 0; no sign bit.
+TEST(GoldenFormats, Ue5m3Values) {
+  const Format& f = fmt("float8_e5m3fnu");
+  EXPECT_FALSE(f.has_sign);
+  EXPECT_EQ(&fmt("ue5m3"), &f);  // NVIDIA's name is an alias
+  for (uint64_t k = 1; k < 8; ++k) {
+    EXPECT_EQ(fpc::decode(f, k).cls, CodeClass::Subnormal) << k;
+    EXPECT_IDENTICAL(decoded(f, k), ExactValue::dyadic(false, k, -17));  // k/8 * 2^-14
+  }
+  EXPECT_IDENTICAL(decoded(f, 0x78), val("1"));       // e = 15, m = 0
+  EXPECT_IDENTICAL(decoded(f, 0x7C), val("1.5"));     // e = 15, m = 4
+  EXPECT_IDENTICAL(decoded(f, 0x80), val("2"));       // e = 16
+  EXPECT_IDENTICAL(decoded(f, 0xF8), val("65536"));   // e = 31, m = 0: above float16's max
+  EXPECT_IDENTICAL(decoded(f, 0xFD), val("106496"));  // 1.625 * 2^16
+  EXPECT_EQ(fpc::decode(f, 0xFF).cls, CodeClass::NaN);
+  // round to nearest: 114688 + 4096 (half an ulp of 2^16) ties to the even 0xFE; above it is
+  // out of range, NaN without saturation (no inf), max with it; toward zero stays at max
+  EXPECT_ROUND(rnd("118784", "float8_e5m3fnu", kRne), 0xFEu, kInexact);
+  EXPECT_NAN_RESULT(rnd("118785", "float8_e5m3fnu", kRne), "float8_e5m3fnu", kInexact | kOverflow);
+  Policy sat;
+  sat.saturate = true;
+  EXPECT_ROUND(rnd("118785", "float8_e5m3fnu", kRne, sat), 0xFEu, kInexact | kOverflow);
+  EXPECT_ROUND(rnd("1e6", "float8_e5m3fnu", kRtz), 0xFEu, kInexact | kOverflow);
+  EXPECT_NAN_RESULT(rnd("114689", "float8_e5m3fnu", kRup), "float8_e5m3fnu", kInexact | kOverflow);
+  EXPECT_NAN_RESULT(rnd("inf", "float8_e5m3fnu", kRne), "float8_e5m3fnu", kInvalid);
+  // subnormals: half the smallest (2^-18) ties to even zero; a hair above rounds up
+  EXPECT_ROUND(rnd("0x1p-18", "float8_e5m3fnu", kRne), 0x00u, kInexact | kUnderflow);
+  EXPECT_ROUND(rnd("0x1.0001p-18", "float8_e5m3fnu", kRne), 0x01u, kInexact | kUnderflow);
+  EXPECT_ROUND(rnd("0x1p-30", "float8_e5m3fnu", kRup), 0x01u, kInexact | kUnderflow);
+  EXPECT_ROUND(rnd("0x1.8p-17", "float8_e5m3fnu", kRne), 0x02u, kInexact | kUnderflow);  // 1.5 ulp: even 2
+  // negative values: the format has no sign, so only those rounding to zero have a code (+0);
+  // -0 is +0; the rest are NaN and invalid. (CUDA's conversions drop the sign first; their
+  // rows declare the op abs, kernels/cuda/cuda_op_list.hpp.)
+  EXPECT_ROUND(rnd("-0", "float8_e5m3fnu", kRne), 0x00u, 0);
+  EXPECT_ROUND(rnd("-0x1p-20", "float8_e5m3fnu", kRne), 0x00u, kInexact | kUnderflow);
+  EXPECT_NAN_RESULT(rnd("-1", "float8_e5m3fnu", kRne), "float8_e5m3fnu", kInvalid);
 }
 
 TEST(GoldenFormats, Integers) {

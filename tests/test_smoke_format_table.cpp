@@ -11,5 +11,5 @@ TEST(FormatTable, NamesAreUniqueAndResolve) {
     EXPECT_TRUE(seen.insert(f.name).second) << f.name;
     EXPECT_EQ(&fpc::format_by_name(f.name), &f);
   }
-  EXPECT_EQ(seen.size(), 22u);
+  EXPECT_EQ(seen.size(), 23u);
 }

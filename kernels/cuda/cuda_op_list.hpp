@@ -73,16 +73,19 @@
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundPosInf, ru, kRup)                              \
   FPC_CUDA_FP4_ROWS(X, SRC, SNAME, API4, API4X2, cudaRoundMinInf, rd, kRdn)
 
+// --- conversions of |x|: KIND (e8m0, ue5m3) names the rows and the wrappers KIND, KINDx2 ---
+#define FPC_CUDA_ABS_ROWS(X, KIND, FMT, SRC, SNAME, API, API2, R, RNAME, RND, S, SNAME2, SATB)                  \
+  X(#SNAME "_to_" #KIND "_" #RNAME "_" #SNAME2, API "(x, __NV_" #S ", " #R ")", "abs", #SNAME, FMT, RND, SATB,    \
+    kNanUnpinned, Host, (KIND<SRC, __NV_##S, R>))                                                                \
+  X(#SNAME "x2_to_" #KIND "x2_" #RNAME "_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", " #R ") & 0xFF",      \
+    "abs", #SNAME, FMT, RND, SATB, kNanUnpinned, Host, (lane_lo<KIND##x2<SRC, __NV_##S, R>, SRC::bits, 8>))       \
+  X(#SNAME "x2_to_" #KIND "x2_" #RNAME "_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", " #R ") >> 8",        \
+    "abs", #SNAME, FMT, RND, SATB, kNanUnpinned, Host, (lane_hi<KIND##x2<SRC, __NV_##S, R>, SRC::bits, 8>))
+
 // --- cuda_fp8.h: {double, float, bfloat16raw} -> e8m0 ---
 // CUDA rounds |x| ("Input number's absolute value is rounded to the closest power of two"), so the
 // op is abs; only cudaRoundZero and cudaRoundPosInf are accepted.
-#define FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, R, RNAME, RND, S, SNAME2, SATB)                               \
-  X(#SNAME "_to_e8m0_" #RNAME "_" #SNAME2, API "(x, __NV_" #S ", " #R ")", "abs", #SNAME, "float8_e8m0fnu", RND,   \
-    SATB, kNanUnpinned, Host, (e8m0<SRC, __NV_##S, R>))                                                           \
-  X(#SNAME "x2_to_e8m0x2_" #RNAME "_" #SNAME2 "_lo", API2 "({.x=x, .y=~x}, __NV_" #S ", " #R ") & 0xFF", "abs",    \
-    #SNAME, "float8_e8m0fnu", RND, SATB, kNanUnpinned, Host, (lane_lo<e8m0x2<SRC, __NV_##S, R>, SRC::bits, 8>))    \
-  X(#SNAME "x2_to_e8m0x2_" #RNAME "_" #SNAME2 "_hi", API2 "({.x=~x, .y=x}, __NV_" #S ", " #R ") >> 8", "abs",      \
-    #SNAME, "float8_e8m0fnu", RND, SATB, kNanUnpinned, Host, (lane_hi<e8m0x2<SRC, __NV_##S, R>, SRC::bits, 8>))
+#define FPC_CUDA_E8M0_ROWS(X, ...) FPC_CUDA_ABS_ROWS(X, e8m0, "float8_e8m0fnu", __VA_ARGS__)
 #define FPC_CUDA_E8M0_FROM(X, SRC, SNAME, API, API2)                                                      \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, SATFINITE, satfinite, true)      \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, NOSAT, nosat, false)             \
@@ -92,6 +95,21 @@
 #define FPC_CUDA_E8M0_NEAREST_FROM(X, SRC, SNAME, API, API2)                                              \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, SATFINITE, satfinite, true)   \
   FPC_CUDA_E8M0_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, NOSAT, nosat, false)
+
+// --- cuda_fp8.h (13.4): {double, float, halfraw, bfloat16raw} -> ue5m3 (float8_e5m3fnu) ---
+// "Because ue5m3 does not support the sign in encoding, the input sign is discarded first and then
+// the absolute value is converted": the op is abs. Round to nearest, toward zero, up; toward minus
+// infinity is accepted and on |x| is toward zero. __NV_NOSAT: out of range is NaN (no inf) except
+// toward zero, which gives MAXNORM; __NV_SATFINITE also sends inf to MAXNORM.
+#define FPC_CUDA_UE5M3_ROWS(X, ...) FPC_CUDA_ABS_ROWS(X, ue5m3, "float8_e5m3fnu", __VA_ARGS__)
+#define FPC_CUDA_UE5M3_MODES(X, SRC, SNAME, API, API2, S, SNAME2, SATB)                                   \
+  FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, cudaRoundNearest, rn, kRne, S, SNAME2, SATB)             \
+  FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, cudaRoundZero, rz, kRtz, S, SNAME2, SATB)                \
+  FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, cudaRoundPosInf, ru, kRup, S, SNAME2, SATB)              \
+  FPC_CUDA_UE5M3_ROWS(X, SRC, SNAME, API, API2, cudaRoundMinInf, rd, kRdn, S, SNAME2, SATB)
+#define FPC_CUDA_UE5M3_FROM(X, SRC, SNAME, API, API2)                                 \
+  FPC_CUDA_UE5M3_MODES(X, SRC, SNAME, API, API2, SATFINITE, satfinite, true)         \
+  FPC_CUDA_UE5M3_MODES(X, SRC, SNAME, API, API2, NOSAT, nosat, false)
 
 // --- widening conversions to halfraw / bfloat16raw, scalar and pair (exact) ---
 #define FPC_CUDA_WIDEN_ROWS(X, NAME, API, API2, ARGS, IN, OUT, SCALAR_FN, PAIR_FN, INBITS, SLOT_NAME)               \
@@ -226,11 +244,13 @@
   FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", 8, kNanMax)                   \
   FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", 4, kNanMax)
 
-// X_12_2, X_12_8, X_13_0, X_13_5: X for the rows of what those releases added (host half/bfloat16
-// arithmetic; fp6, fp4, e8m0; the double4_32a constructors; fp6/fp4 RU/RD and e8m0 RN); a version module
-// (kernels/cuda/version_module.cpp) passes an empty macro for what its headers lack.
-#define FPC_CUDA_OPS(X) FPC_CUDA_OPS_SINCE(X, X, X, X, X)
-#define FPC_CUDA_OPS_SINCE(X, X_12_2, X_12_8, X_13_0, X_13_5)                                                                                           \
+// X_12_2, X_12_8, X_13_0, X_13_4, X_13_5: X for the rows of what those releases added (host
+// half/bfloat16 arithmetic; fp6, fp4, e8m0; the double4_32a constructors; ue5m3; fp6/fp4 RU/RD and
+// e8m0 RN); a version module (kernels/cuda/version_module.cpp) passes an empty macro for what its
+// headers lack. FPC_CUDA_OPS is the machine toolkit's list (host_subjects.cpp, device_runner.cu,
+// after fp_wrappers.cuh): its ue5m3 rows only from 13.4 (FPC_CUDA_IF_13_4).
+#define FPC_CUDA_OPS(X) FPC_CUDA_OPS_SINCE(X, X, X, X, FPC_CUDA_IF_13_4(X), X)
+#define FPC_CUDA_OPS_SINCE(X, X_12_2, X_12_8, X_13_0, X_13_4, X_13_5)                                                                                        \
   FPC_CUDA_FP8_FROM(X, F32, float32, "__nv_cvt_float_to_fp8", "__nv_cvt_float2_to_fp8x2")                        \
   FPC_CUDA_FP8_FROM(X, F64, float64, "__nv_cvt_double_to_fp8", "__nv_cvt_double2_to_fp8x2")                      \
   FPC_CUDA_FP8_FROM(X, F16, float16, "__nv_cvt_halfraw_to_fp8", "__nv_cvt_halfraw2_to_fp8x2")                    \
@@ -268,6 +288,14 @@
                       "float16", fp4_to_f16, fp4x2_to_f16x2, 4, "4")                                                                           \
   FPC_CUDA_WIDEN_ROWS(X_12_8, "e8m0_to_bfloat16", "__nv_cvt_e8m0_to_bf16raw", "__nv_cvt_e8m0x2_to_bf162raw", "", "float8_e8m0fnu", "bfloat16",     \
                       e8m0_to_bf16, e8m0x2_to_bf16x2, 8, "8")                                                                                  \
+  FPC_CUDA_UE5M3_FROM(X_13_4, F32, float32, "__nv_cvt_float_to_ue5m3", "__nv_cvt_float2_to_ue5m3x2")                                  \
+  FPC_CUDA_UE5M3_FROM(X_13_4, F64, float64, "__nv_cvt_double_to_ue5m3", "__nv_cvt_double2_to_ue5m3x2")                                \
+  FPC_CUDA_UE5M3_FROM(X_13_4, F16, float16, "__nv_cvt_halfraw_to_ue5m3", "__nv_cvt_half2raw_to_ue5m3x2")                              \
+  FPC_CUDA_UE5M3_FROM(X_13_4, BF16, bfloat16, "__nv_cvt_bfloat16raw_to_ue5m3", "__nv_cvt_bfloat162raw_to_ue5m3x2")                    \
+  FPC_CUDA_WIDEN_ROWS(X_13_4, "ue5m3_to_bfloat16", "__nv_cvt_ue5m3_to_bf16raw", "__nv_cvt_ue5m3x2_to_bf162raw", "", "float8_e5m3fnu",    \
+                      "bfloat16", ue5m3_to_bf16, ue5m3x2_to_bf16x2, 8, "8")                                                             \
+  FPC_CUDA_WIDEN_ROWS(X_13_4, "ue5m3_to_float16", "__nv_cvt_ue5m3_to_halfraw", "__nv_cvt_ue5m3x2_to_halfraw2", "", "float8_e5m3fnu",     \
+                      "float16", ue5m3_to_f16, ue5m3x2_to_f16x2, 8, "8")                                                                \
   X("bfloat16_to_float32", "__bfloat162float(x)", "convert", "bfloat16", "float32", kRne, false, kNanUnpinned, Host, (bf16_to_f32))          \
   X("float16_to_float32", "__half2float(x)", "convert", "float16", "float32", kRne, false, kNanUnpinned, Host, (f16_to_f32))                 \
   FPC_CUDA_H_ROWS(X_12_2, add, "__hadd(a, b)", "add", Host)                                                                                     \

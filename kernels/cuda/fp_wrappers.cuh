@@ -29,6 +29,7 @@
 //   FPC_CUDA_HOST_ARITH  half/bfloat16 arithmetic callable on the host (12.2)
 //   FPC_CUDA_MX          cuda_fp6.h, cuda_fp4.h and e8m0 (12.8)
 //   FPC_CUDA_DOUBLE4_32A the aligned double4 the x4 class constructors take (13.0)
+//   FPC_CUDA_UE5M3       the UE5M3 conversions (13.4)
 //   FPC_CUDA_MODES_13_5  fp6/fp4 round up/down and e8m0 round-to-nearest (13.5)
 #if CUDART_VERSION >= 12020 || defined(__CUDACC__)
 #define FPC_CUDA_HOST_ARITH 1
@@ -37,7 +38,16 @@
 #endif
 #define FPC_CUDA_MX (CUDART_VERSION >= 12080)
 #define FPC_CUDA_DOUBLE4_32A (CUDART_VERSION >= 13000)
+#define FPC_CUDA_UE5M3 (CUDART_VERSION >= 13040)
 #define FPC_CUDA_MODES_13_5 (CUDART_VERSION >= 13050)
+// The rows of a release from 13.4 on, in a list a translation unit of this release expands
+// (FPC_CUDA_OPS in cuda_op_list.hpp): X where the headers have them, nothing before.
+#define FPC_CUDA_ROW_NONE(...)
+#if FPC_CUDA_UE5M3
+#define FPC_CUDA_IF_13_4(X) X
+#else
+#define FPC_CUDA_IF_13_4(X) FPC_CUDA_ROW_NONE
+#endif
 #if FPC_CUDA_MX
 #include <cuda_fp4.h>
 #include <cuda_fp6.h>
@@ -180,6 +190,19 @@ FPC_CUDA_HD unsigned to_e8m0x2(__nv_bfloat162_raw x, Sat s, Round r) {
 }
 #endif  // FPC_CUDA_MX
 
+#if FPC_CUDA_UE5M3
+FPC_CUDA_HD unsigned to_ue5m3(double x, Sat s, Round r) { return __nv_cvt_double_to_ue5m3(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3(float x, Sat s, Round r) { return __nv_cvt_float_to_ue5m3(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3(__half_raw x, Sat s, Round r) { return __nv_cvt_halfraw_to_ue5m3(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3(__nv_bfloat16_raw x, Sat s, Round r) { return __nv_cvt_bfloat16raw_to_ue5m3(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3x2(double2 x, Sat s, Round r) { return __nv_cvt_double2_to_ue5m3x2(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3x2(float2 x, Sat s, Round r) { return __nv_cvt_float2_to_ue5m3x2(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3x2(__half2_raw x, Sat s, Round r) { return __nv_cvt_half2raw_to_ue5m3x2(x, s, r); }
+FPC_CUDA_HD unsigned to_ue5m3x2(__nv_bfloat162_raw x, Sat s, Round r) {
+  return __nv_cvt_bfloat162raw_to_ue5m3x2(x, s, r);
+}
+#endif  // FPC_CUDA_UE5M3
+
 // --- the conversions, scalar and pair, as code -> code ---
 template <class Src, Interp8 I, Sat S>
 FPC_CUDA_HD code fp8(code x) { return to_fp8(Src::one(x), S, I); }
@@ -199,6 +222,20 @@ FPC_CUDA_HD code e8m0(code x) { return to_e8m0(Src::one(x), S, R); }
 template <class Src, Sat S, Round R>
 FPC_CUDA_HD code e8m0x2(code lo, code hi) { return to_e8m0x2(Src::two(lo, hi), S, R); }
 #endif  // FPC_CUDA_MX
+#if FPC_CUDA_UE5M3
+template <class Src, Sat S, Round R>
+FPC_CUDA_HD code ue5m3(code x) { return to_ue5m3(Src::one(x), S, R); }
+template <class Src, Sat S, Round R>
+FPC_CUDA_HD code ue5m3x2(code lo, code hi) { return to_ue5m3x2(Src::two(lo, hi), S, R); }
+FPC_CUDA_HD code ue5m3_to_bf16(code x) { return code_of(__nv_cvt_ue5m3_to_bf16raw(static_cast<__nv_fp8_storage_t>(x))); }
+FPC_CUDA_HD code ue5m3x2_to_bf16x2(code lo, code hi) {
+  return code_of(__nv_cvt_ue5m3x2_to_bf162raw(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8))));
+}
+FPC_CUDA_HD code ue5m3_to_f16(code x) { return code_of(__nv_cvt_ue5m3_to_halfraw(static_cast<__nv_fp8_storage_t>(x))); }
+FPC_CUDA_HD code ue5m3x2_to_f16x2(code lo, code hi) {
+  return code_of(__nv_cvt_ue5m3x2_to_halfraw2(static_cast<__nv_fp8x2_storage_t>(lo | (hi << 8))));
+}
+#endif  // FPC_CUDA_UE5M3
 
 template <Interp8 I>
 FPC_CUDA_HD code fp8_to_f16(code x) { return code_of(__nv_cvt_fp8_to_halfraw(static_cast<__nv_fp8_storage_t>(x), I)); }

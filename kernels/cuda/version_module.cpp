@@ -37,6 +37,11 @@ namespace {
 #else
 #define FPC_MODULE_ROW_13_0 FPC_MODULE_NONE
 #endif
+#if FPC_CUDA_UE5M3
+#define FPC_MODULE_ROW_13_4 FPC_MODULE_ROW
+#else
+#define FPC_MODULE_ROW_13_4 FPC_MODULE_NONE
+#endif
 #if FPC_CUDA_MODES_13_5
 #define FPC_MODULE_ROW_13_5 FPC_MODULE_ROW
 #else
@@ -45,7 +50,7 @@ namespace {
 
 const fpc_cuda_module_op kOps[] = {
     FPC_CUDA_OPS_SINCE(FPC_MODULE_ROW, FPC_MODULE_ROW_12_2, FPC_MODULE_ROW_12_8, FPC_MODULE_ROW_13_0,
-                       FPC_MODULE_ROW_13_5)};
+                       FPC_MODULE_ROW_13_4, FPC_MODULE_ROW_13_5)};
 
 const fpc_cuda_module kModule = {FPC_CUDA_MODULE_ABI, FPC_CUDA_MODULE_VERSION, CUDART_VERSION,
                                  sizeof kOps / sizeof kOps[0], kOps};

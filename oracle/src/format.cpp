@@ -247,7 +247,8 @@ const Format& format_by_name(std::string_view name) {
   // Unambiguous short names only: "e5m2" and friends are user specs (IEEE-style by default).
   static const std::pair<std::string_view, std::string_view> aliases[] = {
       {"fp64", "float64"}, {"double", "float64"}, {"fp32", "float32"}, {"float", "float32"},
-      {"fp16", "float16"}, {"half", "float16"},   {"bf16", "bfloat16"}};
+      {"fp16", "float16"}, {"half", "float16"},   {"bf16", "bfloat16"},
+      {"ue5m3", "float8_e5m3fnu"}};
   for (auto [alias, canonical] : aliases)
     if (alias == name) return format_by_name(canonical);
   if (name.empty()) bad_spec(name, "empty name");

@@ -83,6 +83,15 @@ std::vector<Format> make_table() {
     e8m0.has_subnormals = false;
     t.push_back(e8m0);
   }
+  // --- NVIDIA UE5M3 (cuda_fp8.h, CUDA 13.4): no sign bit, 5|3, bias 15, subnormals 0x01..0x07
+  // (2^-17 steps), no inf, NaN only at 0xFF; max 0xFE = 1.75 * 2^16 = 114688. Named as
+  // float8_e8m0fnu is (ml_dtypes' suffixes: fn = no inf, NaN at the all-ones code; u = unsigned),
+  // with NVIDIA's own name "ue5m3" as an alias (format.cpp).
+  {
+    Format ue5m3 = binary_float("float8_e5m3fnu", 5, 3, 15, NonFinite::FN, "NVIDIA UE5M3 (unsigned E5M3)");
+    ue5m3.has_sign = false;
+    t.push_back(ue5m3);
+  }
   // 1|2|3, bias 1, no inf/NaN; max 7.5, subnormals 0.125 steps.
   t.push_back(binary_float("float6_e2m3fn", 2, 3, 1, NonFinite::Finite, "OCP MX FP6 E2M3"));
   // 1|3|2, bias 3, no inf/NaN; max 28.

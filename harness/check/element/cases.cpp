@@ -195,6 +195,10 @@ std::vector<uint64_t> arithmetic_boundaries(const Format& f, int arity) {
   return flat;
 }
 
+// A conversion between formats: "convert", or "abs" into another format (CUDA's e8m0 and ue5m3
+// conversions round |x|), whose cases must aim at the output's rounding points and range.
+bool converts(const OpSemantics& s) { return s.op == "convert" || (s.op == "abs" && s.in != s.out); }
+
 }  // namespace
 
 std::string CaseSource::label() const {
@@ -237,7 +241,7 @@ CaseSource CaseSource::boundary(const OpSemantics& s) {
     for (uint64_t i = 0; i < (uint64_t{1} << (c.in_bits_ * c.arity_)); ++i) {
       for (int k = c.arity_ - 1; k >= 0; --k) flat.push_back((i >> (k * c.in_bits_)) & low_mask(c.in_bits_));
     }
-  } else if (c.arity_ == 1 && s.op == "convert") {
+  } else if (c.arity_ == 1 && converts(s)) {
     flat = conversion_boundaries(*s.in, *s.out);
   } else {
     flat = arithmetic_boundaries(*s.in, c.arity_);
@@ -255,7 +259,7 @@ CaseSource CaseSource::random(const OpSemantics& s, uint64_t count, uint64_t see
     // Log-uniform values span the output's range (with a margin for overflow and underflow)
     // when the output is a narrower float, else the whole input range.
     int64_t lo = 0, hi = s.in->top_finite_exp_field();
-    if (s.out->kind == FormatKind::Float && s.op == "convert") {
+    if (s.out->kind == FormatKind::Float && converts(s)) {
       lo = std::max<int64_t>(lo, s.out->emin() - s.out->man_bits - 2 + s.in->bias);
       hi = std::min<int64_t>(hi, s.out->emax() + 2 + s.in->bias);
     }
