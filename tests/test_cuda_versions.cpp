@@ -89,6 +89,12 @@ TEST(CudaVersions, ReleasesOfferWhatTheirHeadersHave) {
   EXPECT_TRUE(has("13.4", "float32_to_ue5m3_rn_nosat"));
   EXPECT_TRUE(has("13.4", "bfloat16x2_to_ue5m3x2_rd_satfinite_hi"));
   EXPECT_TRUE(has("13.4", "ue5m3_to_bfloat16_x2_lo"));
+  // The __nv_fp8_ue5m3 classes (13.4): scalar constructors/operator float and the x2/x4 classes.
+  EXPECT_FALSE(has("13.3", "fp8_ue5m3_from_float32"));
+  EXPECT_TRUE(has("13.4", "fp8_ue5m3_from_float32"));
+  EXPECT_TRUE(has("13.4", "fp8_ue5m3_to_float32"));
+  EXPECT_TRUE(has("13.4", "fp8_ue5m3x4_from_float64x4"));
+  EXPECT_TRUE(has("13.5", "fp8_ue5m3x2_to_float16x2"));
   EXPECT_FALSE(has("13.4", "float32_to_e2m1_ru"));
   EXPECT_TRUE(has("13.5", "float32_to_e2m1_ru"));
   EXPECT_TRUE(has("13.5", "float32_to_e8m0_rn_satfinite"));

@@ -168,34 +168,36 @@
 // --- the x2/x4 classes of cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (lane_wrappers.cuh) ---
 // Constructors (named ..._from_...; the storage __x split into SLOT-bit lanes, lane 0 lowest) and
 // conversion operators (..._to_...). FP8 constructors use __NV_SATFINITE; FP6/FP4 ones
-// cudaRoundNearest (saturating, NaN -> +MAXNORM), as the headers write them.
-#define FPC_CUDA_CLASS_ROWS(X, X_13_0, PREFIX, CLS2, CLS4, FMT, SLOT, NAN)                                                     \
-  X(PREFIX "x2_from_float32x2", #CLS2 "(float2).__x", "convert", "float32", FMT, kRne, true, NAN, Host,               \
+// cudaRoundNearest (saturating, NaN -> +MAXNORM), as the headers write them. FROM_OP is the
+// constructors' op: abs for UE5M3 (13.4), whose constructors drop the sign like __nv_cvt_*_to_ue5m3.
+#define FPC_CUDA_CLASS_ROWS(X, X_13_0, PREFIX, CLS2, CLS4, FMT, FROM_OP, SLOT, NAN)                                                     \
+  X(PREFIX "x2_from_float32x2", #CLS2 "(float2).__x", FROM_OP, "float32", FMT, kRne, true, NAN, Host,               \
     (x2_from<CLS2, F32, SLOT>))                                                                                       \
-  X(PREFIX "x2_from_float64x2", #CLS2 "(double2).__x", "convert", "float64", FMT, kRne, true, NAN, Host,              \
+  X(PREFIX "x2_from_float64x2", #CLS2 "(double2).__x", FROM_OP, "float64", FMT, kRne, true, NAN, Host,              \
     (x2_from<CLS2, F64, SLOT>))                                                                                       \
-  X(PREFIX "x2_from_float16x2", #CLS2 "(__half2).__x", "convert", "float16", FMT, kRne, true, NAN, Host,              \
+  X(PREFIX "x2_from_float16x2", #CLS2 "(__half2).__x", FROM_OP, "float16", FMT, kRne, true, NAN, Host,              \
     (x2_from<CLS2, F16, SLOT>))                                                                                       \
-  X(PREFIX "x2_from_bfloat16x2", #CLS2 "(__nv_bfloat162).__x", "convert", "bfloat16", FMT, kRne, true, NAN, Host,     \
+  X(PREFIX "x2_from_bfloat16x2", #CLS2 "(__nv_bfloat162).__x", FROM_OP, "bfloat16", FMT, kRne, true, NAN, Host,     \
     (x2_from<CLS2, BF16, SLOT>))                                                                                      \
   X(PREFIX "x2_to_float32x2", "float2(" #CLS2 ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,        \
     (x2_to_f32x2<CLS2, SLOT>))                                                                                        \
   X(PREFIX "x2_to_float16x2", "__half2(" #CLS2 ")", "convert", FMT, "float16", kRne, false, kNanUnpinned, Host,       \
     (x2_to_f16x2<CLS2, SLOT>))                                                                                        \
-  X(PREFIX "x4_from_float32x4", #CLS4 "(float4).__x", "convert", "float32", FMT, kRne, true, NAN, Host,               \
+  X(PREFIX "x4_from_float32x4", #CLS4 "(float4).__x", FROM_OP, "float32", FMT, kRne, true, NAN, Host,               \
     (x4_from_f32<CLS4, SLOT>))                                                                                        \
-  X_13_0(PREFIX "x4_from_float64x4", #CLS4 "(double4_32a).__x", "convert", "float64", FMT, kRne, true, NAN, Host,          \
+  X_13_0(PREFIX "x4_from_float64x4", #CLS4 "(double4_32a).__x", FROM_OP, "float64", FMT, kRne, true, NAN, Host,          \
     (x4_from_f64<CLS4, SLOT>))                                                                                        \
-  X(PREFIX "x4_from_float16x2_pair", #CLS4 "(__half2 lo, __half2 hi).__x", "convert", "float16", FMT, kRne, true,     \
+  X(PREFIX "x4_from_float16x2_pair", #CLS4 "(__half2 lo, __half2 hi).__x", FROM_OP, "float16", FMT, kRne, true,     \
     NAN, Host, (x4_from_pairs<CLS4, F16, SLOT>))                                                                      \
-  X(PREFIX "x4_from_bfloat16x2_pair", #CLS4 "(__nv_bfloat162 lo, __nv_bfloat162 hi).__x", "convert", "bfloat16",      \
+  X(PREFIX "x4_from_bfloat16x2_pair", #CLS4 "(__nv_bfloat162 lo, __nv_bfloat162 hi).__x", FROM_OP, "bfloat16",      \
     FMT, kRne, true, NAN, Host, (x4_from_pairs<CLS4, BF16, SLOT>))                                                    \
   X(PREFIX "x4_to_float32x4", "float4(" #CLS4 ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,        \
     (x4_to_f32x4<CLS4, SLOT>))
 
 // --- the scalar classes of cuda_fp8.h, cuda_fp6.h, cuda_fp4.h (fp_wrappers.cuh class_from,
 // class_to_f32): constructors (..._from_...) as the headers document them (FP8: __NV_SATFINITE,
-// round to nearest even; E8M0: __NV_SATFINITE and cudaRoundPosInf on |x|; FP6/FP4:
+// round to nearest even; E8M0: __NV_SATFINITE and cudaRoundPosInf on |x|; UE5M3 (13.4):
+// __NV_SATFINITE and cudaRoundNearest on |x|; FP6/FP4:
 // cudaRoundNearest, saturating, NaN -> +MAXNORM) and the conversion operator to float.
 #define FPC_CUDA_SCALAR_CLASS_ROWS(X, PREFIX, CLS, FMT, OP, RND, NAN)                                                \
   X(PREFIX "_from_float32", #CLS "(float).__x", OP, "float32", FMT, RND, true, NAN, Host, (class_from<CLS, F32>))    \
@@ -205,16 +207,17 @@
     (class_from<CLS, BF16>))                                                                                        \
   X(PREFIX "_to_float32", "float(" #CLS ")", "convert", FMT, "float32", kRne, false, kNanUnpinned, Host,            \
     (class_to_f32<CLS>))
-#define FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8)                                                                         \
+#define FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8, X_13_4)                                                                         \
   FPC_CUDA_SCALAR_CLASS_ROWS(X, "fp8_e4m3", __nv_fp8_e4m3, "float8_e4m3fn", "convert", kRne, kNanUnpinned)         \
   FPC_CUDA_SCALAR_CLASS_ROWS(X, "fp8_e5m2", __nv_fp8_e5m2, "float8_e5m2", "convert", kRne, kNanUnpinned)           \
   FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp8_e8m0", __nv_fp8_e8m0, "float8_e8m0fnu", "abs", kRup, kNanUnpinned)       \
   FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp6_e2m3", __nv_fp6_e2m3, "float6_e2m3fn", "convert", kRne, kNanMax)         \
   FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp6_e3m2", __nv_fp6_e3m2, "float6_e3m2fn", "convert", kRne, kNanMax)         \
-  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp4_e2m1", __nv_fp4_e2m1, "float4_e2m1fn", "convert", kRne, kNanMax)
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_12_8, "fp4_e2m1", __nv_fp4_e2m1, "float4_e2m1fn", "convert", kRne, kNanMax)         \
+  FPC_CUDA_SCALAR_CLASS_ROWS(X_13_4, "fp8_ue5m3", __nv_fp8_ue5m3, "float8_e5m3fnu", "abs", kRne, kNanUnpinned)
 
 // The vector rows, appended to FPC_CUDA_OPS.
-#define FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)                                                                                        \
+#define FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0, X_13_4)                                                                                        \
   FPC_CUDA_H2_ROWS(X_12_2, add, "__hadd2(a, b)", "add", Host)                                                              \
   FPC_CUDA_H2_ROWS(X_12_2, sub, "__hsub2(a, b)", "sub", Host)                                                              \
   FPC_CUDA_H2_ROWS(X_12_2, mul, "__hmul2(a, b)", "mul", Host)                                                              \
@@ -238,11 +241,12 @@
   FPC_CUDA_H2_CONVERSION_ROWS(X_12_2, f16, float16, "__half2", "__float22half2_rn", "__floats2half2_rn", "__half22float2")  \
   FPC_CUDA_H2_CONVERSION_ROWS(X_12_2, bf16, bfloat16, "__nv_bfloat162", "__float22bfloat162_rn", "__floats2bfloat162_rn",  \
                               "__bfloat1622float2")                                                                   \
-  FPC_CUDA_CLASS_ROWS(X, X_13_0, "fp8_e4m3", __nv_fp8x2_e4m3, __nv_fp8x4_e4m3, "float8_e4m3fn", 8, kNanUnpinned)              \
-  FPC_CUDA_CLASS_ROWS(X, X_13_0, "fp8_e5m2", __nv_fp8x2_e5m2, __nv_fp8x4_e5m2, "float8_e5m2", 8, kNanUnpinned)                \
-  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e2m3", __nv_fp6x2_e2m3, __nv_fp6x4_e2m3, "float6_e2m3fn", 8, kNanMax)                   \
-  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", 8, kNanMax)                   \
-  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", 4, kNanMax)
+  FPC_CUDA_CLASS_ROWS(X, X_13_0, "fp8_e4m3", __nv_fp8x2_e4m3, __nv_fp8x4_e4m3, "float8_e4m3fn", "convert", 8, kNanUnpinned)              \
+  FPC_CUDA_CLASS_ROWS(X, X_13_0, "fp8_e5m2", __nv_fp8x2_e5m2, __nv_fp8x4_e5m2, "float8_e5m2", "convert", 8, kNanUnpinned)                \
+  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e2m3", __nv_fp6x2_e2m3, __nv_fp6x4_e2m3, "float6_e2m3fn", "convert", 8, kNanMax)                   \
+  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp6_e3m2", __nv_fp6x2_e3m2, __nv_fp6x4_e3m2, "float6_e3m2fn", "convert", 8, kNanMax)                   \
+  FPC_CUDA_CLASS_ROWS(X_12_8, X_13_0, "fp4_e2m1", __nv_fp4x2_e2m1, __nv_fp4x4_e2m1, "float4_e2m1fn", "convert", 4, kNanMax) \
+  FPC_CUDA_CLASS_ROWS(X_13_4, X_13_4, "fp8_ue5m3", __nv_fp8x2_ue5m3, __nv_fp8x4_ue5m3, "float8_e5m3fnu", "abs", 8, kNanUnpinned)
 
 // X_12_2, X_12_8, X_13_0, X_13_4, X_13_5: X for the rows of what those releases added (host
 // half/bfloat16 arithmetic; fp6, fp4, e8m0; the double4_32a constructors; ue5m3; fp6/fp4 RU/RD and
@@ -330,8 +334,8 @@
     (f32_to_tf32_rn_satfinite))                                                                                                              \
   X("float32_to_tf32_rz_satfinite", "cvt.rz.satfinite.tf32.f32 (sm_100+)", "convert", "float32", "tf32", kRtz, true, kNanUnpinned, Device,     \
     (f32_to_tf32_rz_satfinite))                                                                                              \
-  FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0)                                                                 \
-  FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8)                                                                           \
+  FPC_CUDA_VECTOR_OPS(X, X_12_2, X_12_8, X_13_0, X_13_4)                                                               \
+  FPC_CUDA_SCALAR_CLASS_OPS(X, X_12_8, X_13_4)                                                                           \
   FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F32, float32, "__nv_cvt_float_to_fp6", "__nv_cvt_float2_to_fp6x2",       \
                                  "__nv_cvt_float_to_fp4", "__nv_cvt_float2_to_fp4x2")                              \
   FPC_CUDA_FP6_FP4_DIRECTED_FROM(X_13_5, F64, float64, "__nv_cvt_double_to_fp6", "__nv_cvt_double2_to_fp6x2",     \
