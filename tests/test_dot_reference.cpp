@@ -87,6 +87,51 @@ TEST(DotReference, EveryRowAgreesWithTheSlowReference) {
   EXPECT_GT(compared, 10000);
 }
 
+// The exact row's one-pass fixed-point path (FP8/FP6/FP4 and FP16 inputs) at its edges, against
+// the slow reference: products that cancel to an exact zero, zero products of either sign with a
+// zero C of either sign, C far below and far above the products' window (the general path then
+// answers), NaN/inf operands, every rounding mode.
+TEST(DotReference, ExactFixedPointEdgesAgreeWithTheSlowReference) {
+  std::mt19937_64 rng(99);
+  int compared = 0;
+  for (const char* in_name : {"float8_e4m3fn", "float8_e5m2", "float6_e2m3fn", "float4_e2m1fn", "float16"}) {
+    const Format& in = format_by_name(in_name);
+    const Format& f32 = format_by_name("float32");
+    for (const Rounding mode : {Rounding::NearestEven, Rounding::TowardZero, Rounding::TowardPositive,
+                                Rounding::TowardNegative, Rounding::NearestAway, Rounding::ToOdd}) {
+      DotModel row = dot_model("exact", in.name, "float32");
+      row.step_rounding = mode;
+      for (int i = 0; i < 200; ++i) {
+        const size_t K = 1 + rng() % 40;
+        std::vector<uint64_t> a(K), b(K);
+        const uint64_t sign = in.code_count() >> 1;
+        for (size_t k = 0; k < K; ++k) {
+          a[k] = testing::random_code(in, rng(), centre_of(in));
+          b[k] = testing::random_code(in, rng(), centre_of(in));
+        }
+        switch (i % 5) {
+          case 0:  // a . b cancels exactly: the second half negates the first half's products
+            for (size_t k = 0; k + 1 < K; k += 2) a[k + 1] = a[k] ^ sign, b[k + 1] = b[k];
+            break;
+          case 1:  // every product a signed zero
+            for (size_t k = 0; k < K; ++k) a[k] = (rng() & 1) ? sign : 0;
+            break;
+          default: break;
+        }
+        uint64_t c = testing::random_code(f32, rng(), 127 + static_cast<int>(rng() % 9) - 4);
+        if (i % 5 == 1) c = (rng() & 1) ? 0x80000000u : 0u;
+        if (i % 5 == 2) c = (c & 0x807fffffu) | (static_cast<uint64_t>(1 + rng() % 20) << 23);    // 2^-126 .. 2^-107
+        if (i % 5 == 3) c = (c & 0x807fffffu) | (static_cast<uint64_t>(230 + rng() % 24) << 23);  // 2^103 .. 2^126
+        const uint64_t want = testing::reference_dot(row, in, a, b, c, GemmOptions{}, nullptr);
+        ASSERT_EQ(dot(row, in, a, b, c).code, want) << short_name(mode) << " " << in.name << "\n a: " << show(a)
+                                                    << "\n b: " << show(b) << "\n c: " << std::hex << c;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 4000);
+}
+
 // dot_batch is dot() row by row.
 TEST(DotReference, BatchEqualsOneByOne) {
   const DotModel& m = dot_model("h100-wgmma-fp8", "float8_e4m3fn", "float32");

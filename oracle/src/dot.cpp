@@ -78,28 +78,77 @@ const fast::OutSpec& out_spec(const Format& f, Rounding r) {
   return it->second;
 }
 
-// Every code of a format of at most 16 bits, decoded once per process (shared, immutable).
-using DecodeTable = std::vector<Operand>;
-std::shared_ptr<const DecodeTable> decode_table(const Format& f) {
-  if (f.bits() > 16) return nullptr;
-  thread_local std::unordered_map<std::string, std::shared_ptr<const DecodeTable>> local;
+// A T derived from a format, built once per process (shared, immutable) and looked up per
+// thread without the lock.
+template <class T, class Build>
+std::shared_ptr<const T> once_per_format(const Format& f, Build build) {
+  thread_local std::unordered_map<std::string, std::shared_ptr<const T>> local;
   if (auto it = local.find(f.name); it != local.end()) return it->second;
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const DecodeTable>> shared;
-  std::shared_ptr<const DecodeTable> table;
+  static std::map<std::string, std::shared_ptr<const T>> shared;
+  std::shared_ptr<const T> value;
   {
     std::lock_guard<std::mutex> lock(mutex);
     auto& slot = shared[f.name];
-    if (!slot) {
-      const fast::Geom g(f);
-      auto t = std::make_shared<DecodeTable>(f.code_count());
-      for (uint64_t code = 0; code < f.code_count(); ++code) (*t)[code] = make_operand(g, code);
-      slot = std::move(t);
-    }
-    table = slot;
+    if (!slot) slot = std::make_shared<const T>(build());
+    value = slot;
   }
-  local.emplace(f.name, table);
-  return table;
+  local.emplace(f.name, value);
+  return value;
+}
+
+// Every code of a format of at most 16 bits, decoded.
+using DecodeTable = std::vector<Operand>;
+std::shared_ptr<const DecodeTable> decode_table(const Format& f) {
+  if (f.bits() > 16) return nullptr;
+  return once_per_format<DecodeTable>(f, [&] {
+    const fast::Geom g(f);
+    DecodeTable t(f.code_count());
+    for (uint64_t code = 0; code < f.code_count(); ++code) t[code] = make_operand(g, code);
+    return t;
+  });
+}
+
+// The exact row's fixed-point window of a decoded (<= 16-bit) format: every finite non-zero
+// product of two codes is an integer multiple of 2^prod_low whose top bit lies at most at
+// prod_high. For formats of at most 8 bits, each code once more, packed for a branch-free loop:
+// |value| is sig * 2^(prod_low / 2 + off); NaN/inf have sig 0 and `special` set.
+struct ProductWindow {
+  bool usable = false;
+  int prod_low = 0, prod_high = 0;
+  struct SmallCode {
+    uint32_t sig = 0;
+    uint16_t off = 0;
+    uint8_t neg = 0, special = 0;
+  };
+  std::vector<SmallCode> small;
+};
+std::shared_ptr<const ProductWindow> product_window(const Format& f, const DecodeTable& table) {
+  return once_per_format<ProductWindow>(f, [&] {
+    ProductWindow w;
+    int low = std::numeric_limits<int>::max(), top = std::numeric_limits<int>::min();
+    for (const Operand& o : table)
+      if (o.cls == fast::Cls::Finite && o.sig != 0) {
+        low = std::min(low, o.exp);
+        top = std::max(top, fast::msb64(o.sig) + o.exp);
+      }
+    // msb(x * y) <= msb(x) + msb(y) + 1.
+    w.prod_low = 2 * low;
+    w.prod_high = 2 * top + 1;
+    w.usable = low != std::numeric_limits<int>::max() && w.prod_high - w.prod_low < 100;
+    if (w.usable && f.bits() <= 8)
+      for (const Operand& o : table) {
+        ProductWindow::SmallCode e;
+        e.neg = o.neg;
+        e.special = o.cls == fast::Cls::NaN || o.cls == fast::Cls::Inf;
+        if (o.cls == fast::Cls::Finite) {
+          e.sig = static_cast<uint32_t>(o.sig);
+          e.off = static_cast<uint16_t>(o.exp - low);
+        }
+        w.small.push_back(e);
+      }
+    return w;
+  });
 }
 
 // A format's operands: from its table, or decoded on the fly (float32 inputs of the IEEE rows).
@@ -200,6 +249,10 @@ struct DotPlan::Impl {
   uint64_t step_inf[2]{};
   uint64_t tc_nan = 0, ieee_nan = 0, zero_out = 0;
   GemmOptions gemm;
+  // The exact row on a decoded (<= 16-bit) input format: a dot whose C fits the products' window
+  // too sums in one pass into an i128 (exact_fixed_point), without the general path's operand
+  // copies and window search. Null where that does not apply.
+  std::shared_ptr<const ProductWindow> window;
 
   uint64_t run(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c, DotTrace* trace,
                const DotScales* scales) const;
@@ -211,6 +264,7 @@ struct DotPlan::Impl {
     int block = 1;
     DotTrace* trace;
   };
+  bool exact_fixed_point(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c, uint64_t& d) const;
   uint64_t slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
   uint64_t exact_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
   uint64_t sequential_slice(const Ctx& x, size_t from, size_t to, uint64_t c) const;
@@ -283,6 +337,10 @@ DotPlan::DotPlan(const DotModel& model, const Format& in_format, const GemmOptio
   p.tc_nan = out.code_mask() >> 1;
   p.ieee_nan = out.nan_code();
   p.zero_out = out.zero_code(false);
+  if (model.kind == DotKind::Exact && !p.convert_tf32 && model.block_scales.empty() && p.in_read.table) {
+    p.window = product_window(in_format, *p.in_read.table);
+    if (!p.window->usable) p.window.reset();
+  }
 }
 
 DotPlan::~DotPlan() = default;
@@ -335,6 +393,10 @@ uint64_t DotPlan::Impl::run(std::span<const uint64_t> a_in, std::span<const uint
   const size_t K = a_in.size();
   if (gemm.split_k > 1 && K % static_cast<size_t>(gemm.split_k) != 0)
     throw InputError("K = " + std::to_string(K) + " is not a multiple of split-K " + std::to_string(gemm.split_k));
+  if (window && !trace && !(scales && scales->format) && gemm.split_k == 1 && gemm.promotion_interval == 0) {
+    uint64_t d = 0;
+    if (exact_fixed_point(a_in, b_in, c, d)) return d;
+  }
   Scratch& s = scratch();
   s.a.resize(K);
   s.b.resize(K);
@@ -501,6 +563,76 @@ uint64_t DotPlan::Impl::exact_slice(const Ctx& x, size_t from, size_t to, uint64
   if (sum == 0) return exact_spec.zero_res[exact_spec.mode == Rounding::TowardNegative];
   const bool neg = sum < 0;
   return round_wide(exact_spec, neg, static_cast<u128>(neg ? -sum : sum), low);
+}
+
+// exact_slice in one pass for the common case (see window). False, with nothing decided, when
+// the general path must answer: a NaN/inf operand or C, a C outside the window, a bad code (the
+// general path names it).
+bool DotPlan::Impl::exact_fixed_point(std::span<const uint64_t> a, std::span<const uint64_t> b, uint64_t c,
+                                      uint64_t& d) const {
+  using fast::Cls;
+  const Operand co = out_read(c);
+  if (co.cls == Cls::NaN || co.cls == Cls::Inf) return false;
+  const bool c_finite = co.cls == Cls::Finite;
+  const int prod_low = window->prod_low, prod_high = window->prod_high;
+  const auto& small = window->small;
+  int low = prod_low, high = prod_high;
+  if (c_finite) {
+    low = std::min(low, co.exp);
+    high = std::max(high, fast::msb64(co.sig) + co.exp);
+  }
+  const size_t K = a.size();
+  if (high - low + std::bit_width(K + 1) > 124) return false;
+  const uint64_t limit = in->code_count();
+  i128 sum = 0;  // at 2^low
+  bool nonzero = false, all_negative = co.neg;
+  if (!small.empty() && prod_high - prod_low + std::bit_width(K + 1) <= 62) {
+    // FP8/FP6/FP4: the products alone sum in 64 bits at 2^prod_low (at most 36 + log2(K + 1)
+    // bits), without a branch; code_count is a power of two, so a bad code shows in its high bits.
+    const uint64_t mask = limit - 1;
+    uint64_t acc = 0, bad = 0;
+    unsigned special = 0, any = 0, negs = co.neg;
+    for (size_t k = 0; k < K; ++k) {
+      bad |= (a[k] | b[k]) & ~mask;
+      const ProductWindow::SmallCode p = small[a[k] & mask], q = small[b[k] & mask];
+      const uint64_t m = static_cast<uint64_t>(p.sig * q.sig) << (p.off + q.off);
+      const unsigned neg = p.neg ^ q.neg;
+      const uint64_t flip = 0 - static_cast<uint64_t>(neg);
+      acc += (m ^ flip) - flip;  // -m when neg (two's complement)
+      special |= p.special | q.special;
+      any |= m != 0;
+      negs &= neg;
+    }
+    if (bad || special) return false;
+    sum = static_cast<i128>(static_cast<int64_t>(acc)) * (i128{1} << (prod_low - low));
+    nonzero = any;
+    all_negative = negs;
+  } else {
+    const Operand* table = in_read.table->data();
+    for (size_t k = 0; k < K; ++k) {
+      if (a[k] >= limit || b[k] >= limit) return false;
+      const Operand &p = table[a[k]], &q = table[b[k]];
+      const bool neg = p.neg != q.neg;
+      all_negative = all_negative && neg;
+      if (p.cls == Cls::Finite && q.cls == Cls::Finite) {
+        const i128 mag = static_cast<i128>(static_cast<u128>(p.sig * q.sig) << (p.exp + q.exp - low));
+        sum += neg ? -mag : mag;
+        nonzero = true;
+      } else if (p.cls == Cls::NaN || p.cls == Cls::Inf || q.cls == Cls::NaN || q.cls == Cls::Inf) {
+        return false;
+      }
+    }
+  }
+  if (c_finite) {
+    const i128 mag = static_cast<i128>(static_cast<u128>(co.sig) << (co.exp - low));
+    sum += co.neg ? -mag : mag;
+  }
+  // As exact_slice: with no non-zero term the zero of the terms' common sign; an exact zero sum
+  // of non-zero terms is +0, except toward negative (IEEE 6.3).
+  if (!nonzero && !c_finite) d = exact_spec.zero_res[all_negative];
+  else if (sum == 0) d = exact_spec.zero_res[exact_spec.mode == Rounding::TowardNegative];
+  else d = round_wide(exact_spec, sum < 0, static_cast<u128>(sum < 0 ? -sum : sum), low);
+  return true;
 }
 
 // d = fma(a_k, b_k, d) in k order in the output format, RNE (the CUDA-core loop).
