@@ -412,7 +412,7 @@ void CheckOutcome::merge(const CheckOutcome& o, const Format& in, size_t max_exa
 }
 
 CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
-                       const CheckOptions& options) {
+                       const CheckOptions& options, const CaseServer& served) {
   const OpSemantics& s = op.semantics;
   const Format& out_format = *s.out;
   const uint64_t out_mask = out_format.code_mask();
@@ -452,6 +452,10 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     std::vector<uint64_t*> ops;
     std::vector<const uint64_t*> cops;
     std::vector<uint64_t> actual, expected, one;
+    // The chunk being judged: its operands and the subject's results, in the buffers above or
+    // where `served` left them.
+    const uint64_t* const* chunk_ops = nullptr;
+    const uint64_t* chunk_actual = nullptr;
     std::vector<uint32_t> sampled;
     std::array<std::vector<Counterexample>, kMismatchClasses> kept;
     // Sampled passing cases, arrays operands then the subject's result each: the alternatives
@@ -478,10 +482,10 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   // tallied against the alternatives if sampled). Returns whether it passed.
   auto mismatch = [&](Worker& w, uint64_t index, size_t j) {
     CheckOutcome& local = w.local;
-    const uint64_t actual = w.actual[j], e = w.expected[j];
+    const uint64_t actual = w.chunk_actual[j], e = w.expected[j];
     if (matches(actual, e)) return true;
     std::vector<uint64_t>& one = w.one;
-    for (size_t k = 0; k < narrays; ++k) one[k] = w.operands[k][j];
+    for (size_t k = 0; k < narrays; ++k) one[k] = w.chunk_ops[k][j];
     const uint64_t a = actual & out_mask;
     const bool out_of_range = a != actual;  // not a code of the output format: a failure of its own class
     if (needs_oracle_flags && !out_of_range) {  // the subject may have picked another implementation-defined answer
@@ -520,18 +524,26 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   run_chunks(begin, end, threads, [&](int worker, uint64_t first, size_t n) {
     Worker& w = workers[static_cast<size_t>(worker)];
     CheckOutcome& local = w.local;
-    cases.fill(first, n, w.ops.data());
     try {
-      if (op.run_cases) op.run_cases(first, w.cops.data(), w.actual.data(), n);
-      else op.run(w.cops.data(), w.actual.data(), n);
+      if (served) {
+        const ServedCases chunk = served(worker, first, n);
+        w.chunk_ops = chunk.operands;
+        w.chunk_actual = chunk.results;
+      } else {
+        cases.fill(first, n, w.ops.data());
+        if (op.run_cases) op.run_cases(first, w.cops.data(), w.actual.data(), n);
+        else op.run(w.cops.data(), w.actual.data(), n);
+        w.chunk_ops = w.cops.data();
+        w.chunk_actual = w.actual.data();
+      }
     } catch (const std::exception& e) {
       local.error = std::string("subject failed: ") + e.what();
       return false;
     }
-    reference(w.cops.data(), w.expected.data(), n);
+    reference(w.chunk_ops, w.expected.data(), n);
     local.cases += n;
     // The hot path: one branch-free scan; only blocks with a differing result are looked at.
-    const uint64_t* actual = w.actual.data();
+    const uint64_t* actual = w.chunk_actual;
     const uint64_t* expected = w.expected.data();
     uint64_t not_passed = 0;
     for (uint64_t blocks = differing_blocks(actual, expected, n); blocks != 0; blocks &= blocks - 1) {
@@ -544,7 +556,7 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     for (uint32_t j : w.sampled) {
       if (!matches(actual[j], expected[j])) continue;
       ++local.sampled_passes;
-      for (size_t k = 0; k < narrays; ++k) w.sampled_passes.push_back(w.operands[k][j]);
+      for (size_t k = 0; k < narrays; ++k) w.sampled_passes.push_back(w.chunk_ops[k][j]);
       w.sampled_passes.push_back(actual[j] & out_mask);
     }
     if (options.progress && (w.unreported += n) >= kProgressEvery) {
