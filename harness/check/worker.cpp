@@ -97,10 +97,7 @@ std::string worker_executable() {
   return self.string();
 }
 
-// A shared buffer of `bytes` in a new memfd, mapped read-write here; the memfd goes to `fd`. The
-// seals keep the worker from shrinking it under our mapping (a SIGBUS here) and, with
-// F_SEAL_FUTURE_WRITE in `extra_seals`, from mapping it writable at all: our mapping, made
-// before the seal, is the only writable one.
+// A file descriptor closed when it goes out of scope.
 struct OwnedFd {
   int fd = -1;
   OwnedFd() = default;
@@ -111,6 +108,10 @@ struct OwnedFd {
   }
 };
 
+// A shared buffer of `bytes` in a new memfd, mapped read-write here; the memfd goes to `fd`. The
+// seals keep the worker from shrinking it under our mapping (a SIGBUS here) and, with
+// F_SEAL_FUTURE_WRITE in `extra_seals`, from mapping it writable at all: our mapping, made
+// before the seal, is the only writable one.
 uint64_t* create_shared(size_t bytes, unsigned extra_seals, OwnedFd& fd) {
   fd.fd = memfd_create("fpconform-worker", MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (fd.fd < 0 || ftruncate(fd.fd, static_cast<off_t>(bytes)) != 0)
@@ -230,6 +231,7 @@ class WorkerProcess {
     return "crashed: the worker ended";
   }
 
+  // Creates the buffers, starts the worker and waits until it has loaded the subject.
   void start(const std::vector<std::string>& what, size_t op_count) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::runtime_error("socketpair failed");
