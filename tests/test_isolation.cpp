@@ -85,16 +85,31 @@ void expect_failing_case(const json& c, const std::string& cause) {
   EXPECT_NE(c["failing_case"]["cause"].get<std::string>().find(cause), std::string::npos) << c["failing_case"];
 }
 
-TEST(Isolation, SegfaultingPluginIsAnErrorNamingItsInput) {
-  // Under AddressSanitizer (preset asan) the worker's own SEGV handler would turn the signal into
-  // exit status 1; the workers inherit this, so that the segfault reaches the supervisor as one.
+// run_misbehaving for a plugin that segfaults in its worker. Under AddressSanitizer (preset asan)
+// the worker's own SEGV handler would turn the signal into exit status 1; the workers inherit
+// this, so that the segfault reaches the supervisor as one.
+json run_segfaulting(const std::string& variant) {
   const char* before = getenv("ASAN_OPTIONS");
   const std::string saved = before ? before : "";
   setenv("ASAN_OPTIONS", (saved.empty() ? "handle_segv=0" : saved + ":handle_segv=0").c_str(), 1);
-  const json j = run_misbehaving("crash", "error");
+  const json j = run_misbehaving(variant, "error");
   if (before) setenv("ASAN_OPTIONS", saved.c_str(), 1);
   else unsetenv("ASAN_OPTIONS");
+  return j;
+}
+
+TEST(Isolation, SegfaultingPluginIsAnErrorNamingItsInput) {
+  const json j = run_segfaulting("crash");
   expect_failing_case(check(j, "plugin:crash/" + kBadOp + "/exhaustive"), "SIGSEGV");
+}
+
+// The checker reads the worker's operands in place; the worker can only map them read-only, so a
+// subject that writes to its operands faults (an error naming the case) instead of changing what
+// its results are judged against (which would make this check fail with a counterexample of
+// input 0, or pass for a subject that rewrites its inputs to match its results).
+TEST(Isolation, PluginWritingItsOperandsFaultsAndCannotChangeThem) {
+  const json j = run_segfaulting("scribble");
+  expect_failing_case(check(j, "plugin:scribble/" + kBadOp + "/exhaustive"), "SIGSEGV");
 }
 
 TEST(Isolation, AbortingPluginIsAnErrorNamingItsInput) {

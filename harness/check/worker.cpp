@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -33,8 +34,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr uint32_t kMagic = 0x57435046;  // "FPCW"
-constexpr int kSocketFd = 3, kBufferFd = 4;
-constexpr size_t kBufferBytes = (kWorkerMaxArrays + 1) * kWorkerBatch * sizeof(uint64_t);
+constexpr int kSocketFd = 3, kOperandFd = 4, kResultFd = 5;
+// Result arrays a reply can fill: an element op's results, or a block answer's codes, scale
+// codes and zero points.
+constexpr size_t kResultArrays = 3;
+constexpr size_t kOperandBytes = kWorkerMaxArrays * kWorkerBatch * sizeof(uint64_t);
+constexpr size_t kResultBytes = kResultArrays * kWorkerBatch * sizeof(uint64_t);
 // A worker must have loaded its subject within this time (a CUDA context can take seconds).
 constexpr double kStartTimeout = 120;
 
@@ -92,80 +97,61 @@ std::string worker_executable() {
   return self.string();
 }
 
+// A file descriptor closed when it goes out of scope.
+struct OwnedFd {
+  int fd = -1;
+  OwnedFd() = default;
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  ~OwnedFd() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+// A shared buffer of `bytes` in a new memfd, mapped read-write here; the memfd goes to `fd`. The
+// seals keep the worker from shrinking it under our mapping (a SIGBUS here) and, with
+// F_SEAL_FUTURE_WRITE in `extra_seals`, from mapping it writable at all: our mapping, made
+// before the seal, is the only writable one.
+uint64_t* create_shared(size_t bytes, unsigned extra_seals, OwnedFd& fd) {
+  fd.fd = memfd_create("fpconform-worker", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd.fd < 0 || ftruncate(fd.fd, static_cast<off_t>(bytes)) != 0)
+    throw std::runtime_error("cannot create a worker's shared buffer");
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd.fd, 0);
+  if (p == MAP_FAILED) throw std::runtime_error("cannot map a worker's shared buffer");
+  if (fcntl(fd.fd, F_ADD_SEALS, static_cast<int>(F_SEAL_SHRINK | F_SEAL_GROW | extra_seals | F_SEAL_SEAL)) != 0) {
+    munmap(p, bytes);
+    throw std::runtime_error("cannot seal a worker's shared buffer");
+  }
+  return static_cast<uint64_t*>(p);
+}
+
 }  // namespace
 
-// One worker process: its socket, its shared buffer and its pid.
+// One worker process: its socket, its shared buffers (operands, which it can only read, and
+// results) and its pid.
 class WorkerProcess {
  public:
   // `what`: the worker's arguments after `__worker` (--subject NAME, --plugin PATH, --block-subject NAME).
   WorkerProcess(const std::vector<std::string>& what, size_t op_count) {
-    int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::runtime_error("socketpair failed");
-    sock_ = sv[0];
-    const int shm = memfd_create("fpconform-worker", MFD_CLOEXEC);
-    if (shm < 0 || ftruncate(shm, static_cast<off_t>(kBufferBytes)) != 0) {
-      close(sv[1]);
-      if (shm >= 0) close(shm);
-      throw std::runtime_error("cannot create a worker's shared buffer");
+    try {
+      start(what, op_count);
+    } catch (...) {  // the destructor does not run for a constructor that throws
+      stop();
+      unmap();
+      throw;
     }
-    void* p = mmap(nullptr, kBufferBytes, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
-    if (p == MAP_FAILED) {
-      close(sv[1]);
-      close(shm);
-      throw std::runtime_error("cannot map a worker's shared buffer");
-    }
-    buffer_ = static_cast<uint64_t*>(p);
-
-    const std::string exe = worker_executable();
-    std::vector<std::string> args = {exe, "__worker"};
-    args.insert(args.end(), what.begin(), what.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, sv[1], kSocketFd);
-    posix_spawn_file_actions_adddup2(&actions, shm, kBufferFd);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // Its own process group, so that a terminal's Ctrl-C reaches only the supervisor, which
-    // then writes its report; default handlers and no blocked signals in the worker.
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGTERM);
-    sigaddset(&defaults, SIGPIPE);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    const int rc = posix_spawn(&pid_, exe.c_str(), &actions, &attr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    close(sv[1]);
-    close(shm);
-    if (rc != 0) {
-      pid_ = -1;
-      throw std::runtime_error("cannot start a worker (" + exe + "): " + std::strerror(rc));
-    }
-    // The worker says it is ready once it has loaded the subject, with its op count.
-    std::string text;
-    if (auto cause = await(kStartTimeout, false, &text)) throw std::runtime_error("worker did not start: " + *cause);
-    if (text != "ready " + std::to_string(op_count))
-      throw std::runtime_error("worker did not start: it answered '" + text.substr(0, 200) + "'");
   }
 
   ~WorkerProcess() {
     stop();
-    munmap(buffer_, kBufferBytes);
+    unmap();
   }
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
   bool alive() const { return pid_ > 0; }
-  uint64_t* array(size_t k) { return buffer_ + k * kWorkerBatch; }
-  uint64_t* output() { return array(kWorkerMaxArrays); }
+  uint64_t* operands(size_t k) { return operands_ + k * kWorkerBatch; }
+  const uint64_t* results(size_t k) const { return results_ + k * kWorkerBatch; }
 
   // Runs op `op_index` on the n cases in the buffer; the cause of a failure (the worker is then
   // gone). `check_timeout` says that the timeout is the check's, for the message.
@@ -245,15 +231,71 @@ class WorkerProcess {
     return "crashed: the worker ended";
   }
 
+  // Creates the buffers, starts the worker and waits until it has loaded the subject.
+  void start(const std::vector<std::string>& what, size_t op_count) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::runtime_error("socketpair failed");
+    sock_ = sv[0];
+    OwnedFd worker_end, operand_fd, result_fd;  // the worker's copies; ours close on return
+    worker_end.fd = sv[1];
+    operands_ = create_shared(kOperandBytes, F_SEAL_FUTURE_WRITE, operand_fd);
+    results_ = create_shared(kResultBytes, 0, result_fd);
+    const std::string exe = worker_executable();
+    std::vector<std::string> args = {exe, "__worker"};
+    args.insert(args.end(), what.begin(), what.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, worker_end.fd, kSocketFd);
+    posix_spawn_file_actions_adddup2(&actions, operand_fd.fd, kOperandFd);
+    posix_spawn_file_actions_adddup2(&actions, result_fd.fd, kResultFd);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // Its own process group, so that a terminal's Ctrl-C reaches only the supervisor, which
+    // then writes its report; default handlers and no blocked signals in the worker.
+    sigset_t none, defaults;
+    sigemptyset(&none);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    const int rc = posix_spawn(&pid_, exe.c_str(), &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) {
+      pid_ = -1;
+      throw std::runtime_error("cannot start a worker (" + exe + "): " + std::strerror(rc));
+    }
+    // The worker says it is ready once it has loaded the subject, with its op count.
+    std::string text;
+    if (auto cause = await(kStartTimeout, false, &text)) throw std::runtime_error("worker did not start: " + *cause);
+    if (text != "ready " + std::to_string(op_count))
+      throw std::runtime_error("worker did not start: it answered '" + text.substr(0, 200) + "'");
+  }
+
+  void unmap() {
+    if (operands_) munmap(operands_, kOperandBytes);
+    if (results_) munmap(results_, kResultBytes);
+    operands_ = results_ = nullptr;
+  }
+
   int sock_ = -1;
   pid_t pid_ = -1;
-  uint64_t* buffer_ = nullptr;
+  uint64_t* operands_ = nullptr;
+  uint64_t* results_ = nullptr;
 };
 
 struct SubjectWorkers::Slot {
   std::unique_ptr<WorkerProcess> worker;
-  bool busy = false, holds = false;
-  uint64_t begin = 0, end = 0, served_to = 0;  // the batch it holds, and how far it was served
+  bool holds = false;
+  uint64_t begin = 0, end = 0;  // the batch its worker's buffers hold
+  std::array<const uint64_t*, kWorkerMaxArrays> served{};  // the operands last served from it
 };
 
 struct SubjectWorkers::CheckState {
@@ -271,7 +313,7 @@ SubjectWorkers::SubjectWorkers(WorkerTarget target, const Subject& subject, Isol
 
 SubjectWorkers::~SubjectWorkers() = default;
 
-SubjectOp SubjectWorkers::begin_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end) {
+CaseServer SubjectWorkers::begin_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end) {
   const auto it = std::find(op_names_.begin(), op_names_.end(), op.name);
   if (it == op_names_.end()) throw std::logic_error("begin_check: op " + op.name + " is not the subject's");
   if (static_cast<size_t>(cases.operand_arrays()) > kWorkerMaxArrays)
@@ -288,39 +330,7 @@ SubjectOp SubjectWorkers::begin_check(const SubjectOp& op, const CaseSource& cas
       check_->deadline =
           Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits_.check_timeout));
   }
-  SubjectOp isolated = op;
-  isolated.run = nullptr;
-  isolated.run_cases = [this](uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n) {
-    serve(first, in, out, n);
-  };
-  return isolated;
-}
-
-SubjectWorkers::Slot& SubjectWorkers::acquire(uint64_t first) {
-  std::lock_guard lock(mu_);
-  Slot* pick = nullptr;
-  for (auto& s : slots_)  // the batch this thread is being served from
-    if (!s->busy && s->holds && first >= s->begin && first < s->end) pick = s.get();
-  if (!pick)
-    for (auto& s : slots_)  // a worker whose batch is used up
-      if (!s->busy && (!s->holds || s->served_to >= s->end)) {
-        pick = s.get();
-        break;
-      }
-  if (!pick) {
-    bool any_free = std::any_of(slots_.begin(), slots_.end(), [](const auto& s) { return !s->busy; });
-    if (!any_free) pick = slots_.emplace_back(std::make_unique<Slot>()).get();
-  }
-  if (!pick)
-    for (auto& s : slots_)
-      if (!s->busy) pick = s.get();
-  pick->busy = true;
-  return *pick;
-}
-
-void SubjectWorkers::release(Slot& slot) {
-  std::lock_guard lock(mu_);
-  slot.busy = false;
+  return [this](int thread, uint64_t first, size_t n) { return serve(thread, first, n); };
 }
 
 std::optional<std::string> SubjectWorkers::run_batch(Slot& slot, uint64_t first, size_t n, double timeout,
@@ -333,7 +343,7 @@ std::optional<std::string> SubjectWorkers::run_batch(Slot& slot, uint64_t first,
       slot.worker = std::make_unique<WorkerProcess>(what, op_names_.size());
     }
     uint64_t* arrays[kWorkerMaxArrays];
-    for (size_t k = 0; k < kWorkerMaxArrays; ++k) arrays[k] = slot.worker->array(k);
+    for (size_t k = 0; k < kWorkerMaxArrays; ++k) arrays[k] = slot.worker->operands(k);
     check_->cases->fill(first, n, arrays);
     return slot.worker->run(check_->op_index, n, timeout, check_timeout);
   } catch (const std::runtime_error& e) {  // the worker could not be started
@@ -342,16 +352,15 @@ std::optional<std::string> SubjectWorkers::run_batch(Slot& slot, uint64_t first,
   }
 }
 
-void SubjectWorkers::serve(uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n) {
-  (void)in;  // the worker's copy of the operands is generated from the same cases
-  Slot& slot = acquire(first);
-  struct Release {
-    SubjectWorkers* self;
-    Slot& slot;
-    ~Release() { self->release(slot); }
-  } release{this, slot};
-  if (!(slot.holds && first >= slot.begin && first + n <= slot.end)) {
-    slot.holds = false;
+ServedCases SubjectWorkers::serve(int thread, uint64_t first, size_t n) {
+  Slot* slot = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    while (slots_.size() <= static_cast<size_t>(thread)) slots_.push_back(std::make_unique<Slot>());
+    slot = slots_[static_cast<size_t>(thread)].get();
+  }
+  if (!(slot->holds && first >= slot->begin && first + n <= slot->end)) {
+    slot->holds = false;
     // The claim `first` starts (run_chunks hands a thread a claim's chunks in order).
     const uint64_t batch_end = std::min<uint64_t>(check_->end, first + check_claim_cases(check_->begin, check_->end));
     double timeout = limits_.case_timeout;
@@ -364,19 +373,21 @@ void SubjectWorkers::serve(uint64_t first, const uint64_t* const* in, uint64_t* 
       }
     }
     const std::optional<std::string> cause =
-        run_batch(slot, first, static_cast<size_t>(batch_end - first), timeout, check_timeout);
+        run_batch(*slot, first, static_cast<size_t>(batch_end - first), timeout, check_timeout);
     if (cause) {
       std::lock_guard lock(mu_);
       check_->failures.push_back({first, batch_end, *cause, check_timeout && cause->starts_with("timeout")});
       throw std::runtime_error(*cause);
     }
-    slot.holds = true;
-    slot.begin = first;
-    slot.end = batch_end;
-    slot.served_to = first;
+    slot->holds = true;
+    slot->begin = first;
+    slot->end = batch_end;
   }
-  std::memcpy(out, slot.worker->output() + (first - slot.begin), n * sizeof(uint64_t));
-  slot.served_to = std::max(slot.served_to, first + n);
+  // In place: the operands as the supervisor wrote them (the worker cannot write them) and the
+  // worker's results, until this thread's next request.
+  const size_t offset = static_cast<size_t>(first - slot->begin);
+  for (size_t k = 0; k < kWorkerMaxArrays; ++k) slot->served[k] = slot->worker->operands(k) + offset;
+  return {slot->served.data(), slot->worker->results(0) + offset};
 }
 
 std::optional<WorkerFailure> SubjectWorkers::first_failure() const {
@@ -461,8 +472,9 @@ BlockSubjectWorker::BlockSubjectWorker(std::string subject, IsolationLimits limi
 
 BlockSubjectWorker::~BlockSubjectWorker() = default;
 
-// The buffer of a block request: the values in array 0, the answer's codes in array 1, its scale
-// codes in array 2 and its zero points in array 3; the reply's text is "CODES SCALES ZERO_POINTS".
+// The buffers of a block request: the values in operand array 0; the answer's codes in result
+// array 0, its scale codes in result array 1 and its zero points in result array 2; the reply's
+// text is "CODES SCALES ZERO_POINTS".
 BlockOutput BlockSubjectWorker::run(std::span<const uint32_t> values) {
   if (values.size() > kWorkerBatch) throw std::runtime_error("a block of more than 262144 values");
   double timeout = limits_.case_timeout;
@@ -478,7 +490,7 @@ BlockOutput BlockSubjectWorker::run(std::span<const uint32_t> values) {
     worker_.reset();
     worker_ = std::make_unique<WorkerProcess>(std::vector<std::string>{"--block-subject", subject_}, 1);
   }
-  std::copy(values.begin(), values.end(), worker_->array(0));
+  std::copy(values.begin(), values.end(), worker_->operands(0));
   std::string counts;
   if (auto cause = worker_->run(0, values.size(), timeout, check_timeout, &counts)) throw std::runtime_error(*cause);
   size_t n_codes = 0, n_scales = 0, n_zero_points = 0;
@@ -486,19 +498,20 @@ BlockOutput BlockSubjectWorker::run(std::span<const uint32_t> values) {
       n_scales > kWorkerBatch || n_zero_points > kWorkerBatch)
     throw std::runtime_error("the worker answered '" + counts.substr(0, 80) + "'");
   BlockOutput out;
-  out.codes.assign(worker_->array(1), worker_->array(1) + n_codes);
-  out.scale_codes.assign(worker_->array(2), worker_->array(2) + n_scales);
-  for (size_t i = 0; i < n_zero_points; ++i) out.zero_points.push_back(static_cast<int64_t>(worker_->array(3)[i]));
+  out.codes.assign(worker_->results(0), worker_->results(0) + n_codes);
+  out.scale_codes.assign(worker_->results(1), worker_->results(1) + n_scales);
+  for (size_t i = 0; i < n_zero_points; ++i) out.zero_points.push_back(static_cast<int64_t>(worker_->results(2)[i]));
   return out;
 }
 
 namespace {
 
 // The worker's loop for a block subject: one block a request (see BlockSubjectWorker::run).
-int serve_block_subject(const BlockSubject& subject, uint64_t* buffer, const std::function<bool(bool, const std::string&)>& reply) {
+int serve_block_subject(const BlockSubject& subject, const uint64_t* operands, uint64_t* results,
+                        const std::function<bool(bool, const std::string&)>& reply) {
   if (!reply(true, "ready 1")) return 1;
-  uint64_t* array[kWorkerMaxArrays];
-  for (size_t k = 0; k < kWorkerMaxArrays; ++k) array[k] = buffer + k * kWorkerBatch;
+  uint64_t* result[kResultArrays];
+  for (size_t k = 0; k < kResultArrays; ++k) result[k] = results + k * kWorkerBatch;
   Request req;
   std::vector<uint32_t> values;
   while (read_all(kSocketFd, &req, sizeof req)) {
@@ -506,7 +519,7 @@ int serve_block_subject(const BlockSubject& subject, uint64_t* buffer, const std
       reply(false, "worker got a malformed request");
       return 1;
     }
-    values.assign(array[0], array[0] + req.n);
+    values.assign(operands, operands + req.n);
     BlockOutput got;
     try {
       got = subject.run(values);
@@ -518,9 +531,9 @@ int serve_block_subject(const BlockSubject& subject, uint64_t* buffer, const std
       reply(false, "the subject returned more than 262144 codes, scales or zero points for one block");
       return 1;
     }
-    std::copy(got.codes.begin(), got.codes.end(), array[1]);
-    std::copy(got.scale_codes.begin(), got.scale_codes.end(), array[2]);
-    for (size_t i = 0; i < got.zero_points.size(); ++i) array[3][i] = static_cast<uint64_t>(got.zero_points[i]);
+    std::copy(got.codes.begin(), got.codes.end(), result[0]);
+    std::copy(got.scale_codes.begin(), got.scale_codes.end(), result[1]);
+    for (size_t i = 0; i < got.zero_points.size(); ++i) result[2][i] = static_cast<uint64_t>(got.zero_points[i]);
     if (!reply(true, std::to_string(got.codes.size()) + " " + std::to_string(got.scale_codes.size()) + " " +
                          std::to_string(got.zero_points.size())))
       return 1;
@@ -555,17 +568,20 @@ int worker_main(const std::vector<std::string>& args) {
     reply(false, std::string("worker cannot load the subject: ") + e.what());
     return 1;
   }
-  void* p = mmap(nullptr, kBufferBytes, PROT_READ | PROT_WRITE, MAP_SHARED, kBufferFd, 0);
-  if (p == MAP_FAILED) {
-    reply(false, "worker cannot map its buffer");
+  // The operands can only be mapped read-only (the supervisor sealed them): the supervisor judges
+  // against them, so the subject must not be able to change them.
+  void* p = mmap(nullptr, kOperandBytes, PROT_READ, MAP_SHARED, kOperandFd, 0);
+  void* q = mmap(nullptr, kResultBytes, PROT_READ | PROT_WRITE, MAP_SHARED, kResultFd, 0);
+  if (p == MAP_FAILED || q == MAP_FAILED) {
+    reply(false, "worker cannot map its buffers");
     return 1;
   }
-  auto* buffer = static_cast<uint64_t*>(p);
-  if (block_subject) return serve_block_subject(*block_subject, buffer, reply);
+  const auto* operands = static_cast<const uint64_t*>(p);
+  auto* out = static_cast<uint64_t*>(q);
+  if (block_subject) return serve_block_subject(*block_subject, operands, out, reply);
   if (!reply(true, "ready " + std::to_string(subject.ops.size()))) return 1;
   const uint64_t* in[kWorkerMaxArrays];
-  for (size_t k = 0; k < kWorkerMaxArrays; ++k) in[k] = buffer + k * kWorkerBatch;
-  uint64_t* out = buffer + kWorkerMaxArrays * kWorkerBatch;
+  for (size_t k = 0; k < kWorkerMaxArrays; ++k) in[k] = operands + k * kWorkerBatch;
   Request req;
   while (read_all(kSocketFd, &req, sizeof req)) {
     if (req.magic != kMagic || req.op_index >= subject.ops.size() || req.n > kWorkerBatch) {

@@ -8,14 +8,19 @@
 // process may only call async-signal-safe functions, and because the CUDA runtime does not
 // survive fork in a process that has touched it. The worker loads the subject itself, by name
 // or plugin path, and then serves batches: the supervisor writes a batch's operands into a
-// shared memory buffer, sends one small request over a socket, and the worker runs the subject
-// and writes the results into the same buffer. Each checker thread has a worker of its own;
-// one request covers one claim of the checker's schedule (check_claim_cases: 262144 cases in
-// large checks, 32768 in smaller ones), so the round trip is paid once a claim
-// (docs/performance.md, "Supervised workers").
+// shared operand buffer, sends one small request over a socket, and the worker runs the subject
+// and writes the results into a shared result buffer. The checker then reads both in place
+// (a CaseServer, check/element/checker.hpp): the operands are generated once and no result is
+// copied. The worker can only map the operand buffer read-only (the memfd is sealed against
+// writes), so the operands the checker judges against are the ones the supervisor wrote; a
+// subject that writes to its (const) operands crashes with SIGSEGV. Each checker thread has a
+// worker of its own; one request covers one claim of the checker's schedule
+// (check_claim_cases: 262144 cases in large checks, 32768 in smaller ones), so the round trip is
+// paid once a claim (docs/performance.md, "Supervised workers").
 #pragma once
 
 #include "check/element/cases.hpp"
+#include "check/element/checker.hpp"
 #include "fpconform/subject.hpp"
 
 #include <cstdint>
@@ -69,11 +74,11 @@ class SubjectWorkers {
   SubjectWorkers& operator=(const SubjectWorkers&) = delete;
 
   // `op` (one of the subject's ops) for cases [begin, end) of `cases`, running in the workers:
-  // its run_cases serves the checker from the workers' batches and throws std::runtime_error
-  // with the cause when a batch fails (the checker then reports the check as "error"). Starts a
-  // new check: forgets the previous check's batches and failures and starts the check's clock.
-  // `cases` must outlive the check.
-  SubjectOp begin_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end);
+  // the CaseServer for run_check, which hands each checker thread the operands and results of
+  // its worker's batch in place and throws std::runtime_error with the cause when a batch fails
+  // (the checker then reports the check as "error"). Starts a new check: forgets the previous
+  // check's batches and failures and starts the check's clock. `cases` must outlive the check.
+  CaseServer begin_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end);
 
   // The failed request of the current check with the lowest cases, if any.
   std::optional<WorkerFailure> first_failure() const;
@@ -85,17 +90,15 @@ class SubjectWorkers {
  private:
   struct Slot;
   struct CheckState;
-  Slot& acquire(uint64_t first);
-  void release(Slot& slot);
   // Runs cases [first, first + n) in `slot`'s worker (restarting it if needed); the cause on failure.
   std::optional<std::string> run_batch(Slot& slot, uint64_t first, size_t n, double timeout, bool check_timeout);
-  void serve(uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n);
+  ServedCases serve(int thread, uint64_t first, size_t n);
 
   WorkerTarget target_;
   std::vector<std::string> op_names_;
   IsolationLimits limits_;
   mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<std::unique_ptr<Slot>> slots_;  // one per checker thread
   std::unique_ptr<CheckState> check_;
 };
 

@@ -260,8 +260,8 @@ void run_check_record(CheckRecord& rec, RunSubjects& subjects, const Report& rep
   if (!workers) {
     done.outcome = run_check(op, cases, rec.range_begin, rec.range_end, options);
   } else {
-    const SubjectOp isolated = workers->begin_check(op, cases, rec.range_begin, rec.range_end);
-    done.outcome = run_check(isolated, cases, rec.range_begin, rec.range_end, options);
+    const CaseServer served = workers->begin_check(op, cases, rec.range_begin, rec.range_end);
+    done.outcome = run_check(op, cases, rec.range_begin, rec.range_end, options, served);
     if (auto failure = workers->first_failure()) {
       // The first failing case in case order, whichever thread met a failure first.
       done.outcome.error = "subject failed: " + failure->cause;

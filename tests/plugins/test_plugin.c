@@ -16,6 +16,7 @@
  *   FPC_TEST_ABORT             calls abort() (SIGABRT)
  *   FPC_TEST_HANG              sleeps forever
  *   FPC_TEST_WIDE              sets bit 40 of the result: not a float32 code
+ *   FPC_TEST_SCRIBBLE          writes 0 over its (const) operand, after a correct result for it
  *   FPC_TEST_SLOW              creates the file named by $FPC_TEST_MARKER, then sleeps 1 s
  */
 #define _POSIX_C_SOURCE 200809L
@@ -80,9 +81,17 @@ static int stochastic(const uint64_t *const *in, uint64_t *out, size_t n, void *
 #undef FPC_TEST_SR_BITS
 #define FPC_TEST_SR_BITS 16
 #elif defined(FPC_TEST_CRASH) || defined(FPC_TEST_ABORT) || defined(FPC_TEST_HANG) || defined(FPC_TEST_WIDE) || \
-    defined(FPC_TEST_SLOW)
-static void misbehave(uint64_t *result) {
-#if defined(FPC_TEST_CRASH)
+    defined(FPC_TEST_SLOW) || defined(FPC_TEST_SCRIBBLE)
+static void misbehave(uint64_t *result, const uint64_t *operand) {
+#if !defined(FPC_TEST_SCRIBBLE)
+  (void)operand;
+#endif
+#if defined(FPC_TEST_SCRIBBLE)
+  /* Were the write to go through, a checker reading this operand afterwards would judge the
+     result 0x43210000 against input 0. */
+  (void)result;
+  *(volatile uint64_t *)(uintptr_t)operand = 0;
+#elif defined(FPC_TEST_CRASH)
   /* An unmapped address that is not null, so that UBSan's null check (preset asan) lets the
      store fault for real. */
   volatile uintptr_t nowhere = 64;
@@ -110,7 +119,7 @@ static int widen_but_one(const uint64_t *const *in, uint64_t *out, size_t n, voi
   (void)ctx;
   for (size_t i = 0; i < n; ++i) {
     out[i] = in[0][i] << 16;
-    if (in[0][i] == FPC_TEST_BAD_CODE) misbehave(&out[i]);
+    if (in[0][i] == FPC_TEST_BAD_CODE) misbehave(&out[i], &in[0][i]);
   }
   return 0;
 }

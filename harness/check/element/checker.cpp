@@ -9,6 +9,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <thread>
 
 #if __has_include("fpconform/fast_reference.hpp")
@@ -29,6 +30,14 @@ constexpr std::string_view kClassNames[kMismatchClasses] = {
 // (unary: 3 x 8 KiB; binary: 4 x 8 KiB). bench/bench_run.cpp measured 1024 a few per cent
 // faster than 2048 and 4096 for whole checks.
 constexpr size_t kChunk = 1024;
+// A chunk's codes, starting on a cache line: the vectorised fills and scans of a misaligned heap
+// block split a line with every 64-byte access (two builds of the same in-process check, whose
+// heaps differed, took 20.8 s and 25.5 s of CPU for the example plugin's suite).
+struct AlignedDelete {
+  void operator()(uint64_t* p) const { ::operator delete[](p, std::align_val_t{64}); }
+};
+using ChunkCodes = std::unique_ptr<uint64_t[], AlignedDelete>;
+ChunkCodes chunk_codes() { return ChunkCodes(new (std::align_val_t{64}) uint64_t[kChunk]); }
 // The comparison scans a chunk in blocks of 64 cases and reports them in one 64-bit mask.
 constexpr size_t kScanBlock = 64;
 static_assert(kChunk <= kScanBlock * 64);
@@ -412,7 +421,7 @@ void CheckOutcome::merge(const CheckOutcome& o, const Format& in, size_t max_exa
 }
 
 CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
-                       const CheckOptions& options) {
+                       const CheckOptions& options, const CaseServer& served) {
   const OpSemantics& s = op.semantics;
   const Format& out_format = *s.out;
   const uint64_t out_mask = out_format.code_mask();
@@ -448,10 +457,15 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
 
   struct alignas(64) Worker {  // one cache line apart: workers write their tallies every chunk
     CheckOutcome local;
-    std::vector<std::vector<uint64_t>> operands;
+    std::vector<ChunkCodes> operands;
     std::vector<uint64_t*> ops;
     std::vector<const uint64_t*> cops;
-    std::vector<uint64_t> actual, expected, one;
+    ChunkCodes actual, expected;
+    std::vector<uint64_t> one;
+    // The chunk being judged: its operands and the subject's results, in the buffers above or
+    // where `served` left them.
+    const uint64_t* const* chunk_ops = nullptr;
+    const uint64_t* chunk_actual = nullptr;
     std::vector<uint32_t> sampled;
     std::array<std::vector<Counterexample>, kMismatchClasses> kept;
     // Sampled passing cases, arrays operands then the subject's result each: the alternatives
@@ -463,13 +477,13 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   std::vector<Worker> workers(static_cast<size_t>(threads));
   for (Worker& w : workers) {
     w.local = blank;
-    w.operands.assign(narrays, std::vector<uint64_t>(kChunk));
-    for (auto& v : w.operands) {
-      w.ops.push_back(v.data());
-      w.cops.push_back(v.data());
+    for (size_t k = 0; k < narrays; ++k) {
+      w.operands.push_back(chunk_codes());
+      w.ops.push_back(w.operands.back().get());
+      w.cops.push_back(w.operands.back().get());
     }
-    w.actual.resize(kChunk);
-    w.expected.resize(kChunk);
+    w.actual = chunk_codes();
+    w.expected = chunk_codes();
     w.one.resize(narrays);
   }
 
@@ -478,10 +492,10 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   // tallied against the alternatives if sampled). Returns whether it passed.
   auto mismatch = [&](Worker& w, uint64_t index, size_t j) {
     CheckOutcome& local = w.local;
-    const uint64_t actual = w.actual[j], e = w.expected[j];
+    const uint64_t actual = w.chunk_actual[j], e = w.expected[j];
     if (matches(actual, e)) return true;
     std::vector<uint64_t>& one = w.one;
-    for (size_t k = 0; k < narrays; ++k) one[k] = w.operands[k][j];
+    for (size_t k = 0; k < narrays; ++k) one[k] = w.chunk_ops[k][j];
     const uint64_t a = actual & out_mask;
     const bool out_of_range = a != actual;  // not a code of the output format: a failure of its own class
     if (needs_oracle_flags && !out_of_range) {  // the subject may have picked another implementation-defined answer
@@ -520,19 +534,27 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   run_chunks(begin, end, threads, [&](int worker, uint64_t first, size_t n) {
     Worker& w = workers[static_cast<size_t>(worker)];
     CheckOutcome& local = w.local;
-    cases.fill(first, n, w.ops.data());
     try {
-      if (op.run_cases) op.run_cases(first, w.cops.data(), w.actual.data(), n);
-      else op.run(w.cops.data(), w.actual.data(), n);
+      if (served) {
+        const ServedCases chunk = served(worker, first, n);
+        w.chunk_ops = chunk.operands;
+        w.chunk_actual = chunk.results;
+      } else {
+        cases.fill(first, n, w.ops.data());
+        if (op.run_cases) op.run_cases(first, w.cops.data(), w.actual.get(), n);
+        else op.run(w.cops.data(), w.actual.get(), n);
+        w.chunk_ops = w.cops.data();
+        w.chunk_actual = w.actual.get();
+      }
     } catch (const std::exception& e) {
       local.error = std::string("subject failed: ") + e.what();
       return false;
     }
-    reference(w.cops.data(), w.expected.data(), n);
+    reference(w.chunk_ops, w.expected.get(), n);
     local.cases += n;
     // The hot path: one branch-free scan; only blocks with a differing result are looked at.
-    const uint64_t* actual = w.actual.data();
-    const uint64_t* expected = w.expected.data();
+    const uint64_t* actual = w.chunk_actual;
+    const uint64_t* expected = w.expected.get();
     uint64_t not_passed = 0;
     for (uint64_t blocks = differing_blocks(actual, expected, n); blocks != 0; blocks &= blocks - 1) {
       const size_t j0 = static_cast<size_t>(std::countr_zero(blocks)) * kScanBlock;
@@ -544,7 +566,7 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     for (uint32_t j : w.sampled) {
       if (!matches(actual[j], expected[j])) continue;
       ++local.sampled_passes;
-      for (size_t k = 0; k < narrays; ++k) w.sampled_passes.push_back(w.operands[k][j]);
+      for (size_t k = 0; k < narrays; ++k) w.sampled_passes.push_back(w.chunk_ops[k][j]);
       w.sampled_passes.push_back(actual[j] & out_mask);
     }
     if (options.progress && (w.unreported += n) >= kProgressEvery) {

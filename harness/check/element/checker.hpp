@@ -86,9 +86,22 @@ uint64_t check_claim_cases(uint64_t begin, uint64_t end);
 void run_chunks(uint64_t begin, uint64_t end, int threads,
                 const std::function<bool(int worker, uint64_t first, size_t n)>& body);
 
-// Runs cases [begin, end) of `cases` through `op` and its reference.
+// A chunk's operands and the subject's results, where a subject run in another process left
+// them (a supervised worker's shared memory, check/worker.hpp): the checker reads both in place.
+struct ServedCases {
+  const uint64_t* const* operands = nullptr;  // the CaseSource's operand_arrays() arrays, n codes each
+  const uint64_t* results = nullptr;          // n codes
+};
+// serve(thread, first, n): cases [first, first + n) of the check's CaseSource for checker thread
+// `thread` (run_chunks' worker number), valid until that thread's next call. Its operands must be
+// ones the subject cannot have changed: the checker judges against them. Throws
+// std::runtime_error with the cause when the subject fails.
+using CaseServer = std::function<ServedCases(int thread, uint64_t first, size_t n)>;
+
+// Runs cases [begin, end) of `cases` through `op` and its reference. With `served`, the subject's
+// results and their operands come from it instead (op's run and run_cases are not called).
 CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
-                       const CheckOptions& options);
+                       const CheckOptions& options, const CaseServer& served = {});
 
 // Alternatives that explain every sampled case and every kept counterexample (evaluated here
 // on the final examples, so the verdict is the same for merged and unsharded outcomes).
