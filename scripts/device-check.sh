@@ -5,7 +5,8 @@
 # time goes to building:
 #   1. what the machine is (nvidia-smi) and whether the cuda_device subjects are available;
 #   2. the quick suite over every subject (cuda_host, cuda_device, the block quantizers ...):
-#      device and host path checked against the same oracle on the same cases;
+#      device and host path checked against the same oracle on the same cases; then the dot
+#      suite over the tensor-core subjects (docs/mma.md): each MMA kernel against its GPU's model;
 #   3. the full suite (2^32 sweeps) of the cuda_device subject in shards, each shard its own
 #      report, until FPC_DEVICE_SECONDS run out; shards that finished are merged;
 #   4. the device unit tests (fpc_tests --gtest_filter='*Device*'), when the test binary is there.
@@ -48,6 +49,15 @@ echo "== quick suite, every subject"
 "$FPC" report summary "$OUT/quick.json" >"$OUT/quick-summary.md" 2>&1 || true
 grep -E '^(FAIL|ERROR)' "$OUT/quick.log" | head -40
 tail -3 "$OUT/quick.log"
+
+echo "== dot suite, the CUDA tensor-core subjects (mma.sync, wgmma, cuBLASLt FP8), against their GPU's models"
+# Those of another architecture than the device's report "skipped" with the reason.
+mma_subjects=(cuda_mma_sm80 cuda_mma_sm89 cuda_mma_sm90 cuda_mma_sm100 cuda_wgmma_sm90a cublaslt_fp8_sm90
+              cublaslt_fp8_fast_accum_sm90)
+"$FPC" run --suite dot "${mma_subjects[@]/#/--subject=}" --report "$OUT/dot-mma.json" >"$OUT/dot-mma.log" 2>&1 || status=1
+"$FPC" report summary "$OUT/dot-mma.json" >"$OUT/dot-mma-summary.md" 2>&1 || true
+grep -E '^(PASS|FAIL|ERROR)' "$OUT/dot-mma.log" | head -60
+tail -1 "$OUT/dot-mma.log"
 
 echo "== full suite of cuda_device, $SHARDS shards, until ${SECONDS_BUDGET}s have passed"
 done_shards=()
