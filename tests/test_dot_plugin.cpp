@@ -169,3 +169,32 @@ TEST(DotPlugin, SubjectsListsDotSubjectsWithTheirClaims) {
 
 }  // namespace
 }  // namespace fpc
+
+namespace fpc {
+namespace {
+
+// The worker's side alone, on a built-in subject (the GPU subjects' path): a batch file in, the
+// subject's results out; a subject it does not have is an error file.
+TEST(DotWorker, ServesABuiltInSubjectFromABatchFile) {
+  const std::string dir = tmp("worker_dir");
+  std::filesystem::create_directories(dir);
+  const uint64_t K = 2, n = 2;
+  // (1 + 2^-24 ... in FP16: 0x3c00 = 1, 0x0001 = 2^-24) dot 0: 1*1 + 1*1 + c(0) = 2; dot 1: 1*2^-24 + 0 + c(1.0f)
+  const uint64_t words[] = {n, K, 0x3c00, 0x3c00, 0x3c00, 0x0000, 0x3c00, 0x3c00, 0x0001, 0x0000, 0, 0x3f800000};
+  std::ofstream(dir + "/in.bin", std::ios::binary).write(reinterpret_cast<const char*>(words), sizeof words);
+  Ran ran = sh("__dot-worker --subject cpu_dot_loop float16_to_float32 " + dir);
+  ASSERT_EQ(ran.status, 0) << ran.out;
+  uint64_t d[2] = {0, 0};
+  std::ifstream(dir + "/d.bin", std::ios::binary).read(reinterpret_cast<char*>(d), sizeof d);
+  EXPECT_EQ(d[0], 0x40000000u);  // 2.0f
+  EXPECT_EQ(d[1], 0x3f800000u);  // 1 + 2^-24 rounds (rne) to 1.0f
+  Ran missing = sh("__dot-worker --subject cpu_dot_loop no_such_op " + dir);
+  EXPECT_EQ(missing.status, 2);
+  std::ifstream why(dir + "/error.txt");
+  std::string text;
+  std::getline(why, text);
+  EXPECT_EQ(text, "worker: cpu_dot_loop has no dot op no_such_op");
+}
+
+}  // namespace
+}  // namespace fpc

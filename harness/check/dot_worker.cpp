@@ -61,7 +61,7 @@ class BatchDir {
 };
 
 struct Supervisor {
-  std::string plugin_path;
+  std::vector<std::string> target;  // --plugin PATH or --subject NAME
   const DotOp* op = nullptr;
   const std::vector<DotCase>* cases = nullptr;
   IsolationLimits limits;
@@ -88,7 +88,7 @@ struct Supervisor {
       if (left < timeout) timeout = left, check_limit = true;
     }
     std::optional<std::string> cause =
-        run_program({worker_executable(), "__dot-worker", plugin_path, op->name, dir.path().string()}, timeout);
+        run_program({worker_executable(), "__dot-worker", target[0], target[1], op->name, dir.path().string()}, timeout);
     if (cause) {
       if (cause->starts_with("timed out")) {
         char secs[32];
@@ -131,10 +131,13 @@ struct Supervisor {
 
 }  // namespace
 
-DotAnswers supervised_dot_answers(const std::string& plugin_path, const DotOp& op, const std::vector<DotCase>& cases,
+bool dot_runs_isolated(const DotSubject& s) { return s.name.starts_with("cuda_") || s.name.starts_with("cublaslt_"); }
+
+DotAnswers supervised_dot_answers(const DotWorkerTarget& target, const DotOp& op, const std::vector<DotCase>& cases,
                                   IsolationLimits limits) {
   auto s = std::make_shared<Supervisor>();
-  s->plugin_path = plugin_path;
+  s->target = target.plugin_path.empty() ? std::vector<std::string>{"--subject", target.subject}
+                                         : std::vector<std::string>{"--plugin", target.plugin_path};
   s->op = &op;
   s->cases = &cases;
   s->limits = limits;
@@ -156,23 +159,25 @@ DotAnswers supervised_dot_answers(const std::string& plugin_path, const DotOp& o
 }
 
 int dot_worker_main(const std::vector<std::string>& args) {
-  if (args.size() != 3) {
-    std::fprintf(stderr, "usage: fpconform __dot-worker PLUGIN OP DIR (started by fpconform run)\n");
+  if (args.size() != 4 || (args[0] != "--plugin" && args[0] != "--subject")) {
+    std::fprintf(stderr, "usage: fpconform __dot-worker --plugin PATH | --subject NAME OP DIR (started by fpconform run)\n");
     return 2;
   }
-  const std::filesystem::path dir = args[2];
+  const std::filesystem::path dir = args[3];
   auto fail = [&dir](int status, const std::string& why) {
     std::ofstream(dir / kErrorFile) << why << "\n";
     return status;
   };
-  DotSubject subject;
+  DotSubject plugin;
+  const DotSubject* subject = &plugin;
   try {
-    subject = load_dot_plugin(args[0]);
+    if (args[0] == "--plugin") plugin = load_dot_plugin(args[1]);
+    else subject = &dot_subject_by_name(args[1]);
   } catch (const std::exception& e) {
-    return fail(2, std::string("worker cannot load the plugin: ") + e.what());
+    return fail(2, std::string("worker cannot load the subject: ") + e.what());
   }
-  const auto op = std::find_if(subject.ops.begin(), subject.ops.end(), [&](const DotOp& o) { return o.name == args[1]; });
-  if (op == subject.ops.end()) return fail(2, "worker: the plugin has no dot op " + args[1]);
+  const auto op = std::find_if(subject->ops.begin(), subject->ops.end(), [&](const DotOp& o) { return o.name == args[2]; });
+  if (op == subject->ops.end()) return fail(2, "worker: " + subject->name + " has no dot op " + args[2]);
   std::ifstream in(dir / kBatchFile, std::ios::binary);
   uint64_t header[2] = {0, 0};
   in.read(reinterpret_cast<char*>(header), sizeof header);

@@ -211,7 +211,7 @@ DotCheckRecord plan_dot_check(const CheckSpec& spec, const RunSubjects& subjects
 }
 
 // Runs a planned dot check over the shard's range, or skips it where the subject cannot run. A
-// v2 plugin's ops run in workers (check/dot_worker.hpp) unless --in-process.
+// v2 plugin's ops and the GPU subjects run in workers (check/dot_worker.hpp) unless --in-process.
 void run_dot_check_record(DotCheckRecord& rec, const RunSubjects& subjects, size_t max_examples) {
   const DotSubject& subject = subjects.find_dot(rec.subject);
   if (!subject.available) {
@@ -221,10 +221,9 @@ void run_dot_check_record(DotCheckRecord& rec, const RunSubjects& subjects, size
   }
   const DotOp& op = find_dot_op(subject, rec.op_name);
   const std::vector<DotCase> cases = dot_cases(op.claim, op.ks, DotCaseSet::parse(rec.case_label), rec.seed);
-  const std::string plugin = subjects.dot_plugin_path(rec.subject);
-  run_dot_check(rec, cases,
-                plugin.empty() || subjects.in_process() ? op_answers(op, cases)
-                                                        : supervised_dot_answers(plugin, op, cases, subjects.limits()),
+  const DotWorkerTarget target{subject.name, subjects.dot_plugin_path(rec.subject)};
+  const bool isolated = !subjects.in_process() && (!target.plugin_path.empty() || dot_runs_isolated(subject));
+  run_dot_check(rec, cases, isolated ? supervised_dot_answers(target, op, cases, subjects.limits()) : op_answers(op, cases),
                 max_examples);
 }
 
