@@ -110,19 +110,7 @@ DeviceInfo device_info() {
 
 int run_mma_sync(MmaInput in, const void* a, const void* b, const uint32_t* c, uint32_t* d, size_t count, size_t K,
                  char* err, size_t len) {
-  if (K == 0 || K % static_cast<size_t>(instruction_k(in)) != 0) {
-    std::snprintf(err, len, "K = %zu is not a multiple of the instruction's k = %d", K, instruction_k(in));
-    return 1;
-  }
-  switch (in) {
-    case MmaInput::Float16: return run<MmaInput::Float16>(a, b, c, d, count, K, err, len);
-    case MmaInput::BFloat16: return run<MmaInput::BFloat16>(a, b, c, d, count, K, err, len);
-    case MmaInput::Tf32: return run<MmaInput::Tf32>(a, b, c, d, count, K, err, len);
-    case MmaInput::E4M3: return run<MmaInput::E4M3>(a, b, c, d, count, K, err, len);
-    case MmaInput::E5M2: return run<MmaInput::E5M2>(a, b, c, d, count, K, err, len);
-  }
-  std::snprintf(err, len, "unknown input type");
-  return 1;
+  return dispatch(in, K, err, len, [&](auto in_type) { return run<decltype(in_type)::value>(a, b, c, d, count, K, err, len); });
 }
 
 const char* mma_sync_architectures() { return FPC_MMA_ARCH_LIST; }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <type_traits>
 
 namespace fpc::cuda_mma {
 
@@ -144,6 +145,25 @@ int run_on_device(int bytes, const void* a, const void* b, const uint32_t* c, ui
   }
   cudaFree(buf);
   return rc;
+}
+
+// The K check and the switch from the runtime input type to the kernel's template argument:
+// run(std::integral_constant<MmaInput, In>{}) for `in`.
+template <typename Run>
+int dispatch(MmaInput in, size_t K, char* err, size_t len, Run run) {
+  if (K == 0 || K % static_cast<size_t>(instruction_k(in)) != 0) {
+    std::snprintf(err, len, "K = %zu is not a multiple of the instruction's k = %d", K, instruction_k(in));
+    return 1;
+  }
+  switch (in) {
+    case MmaInput::Float16: return run(std::integral_constant<MmaInput, MmaInput::Float16>{});
+    case MmaInput::BFloat16: return run(std::integral_constant<MmaInput, MmaInput::BFloat16>{});
+    case MmaInput::Tf32: return run(std::integral_constant<MmaInput, MmaInput::Tf32>{});
+    case MmaInput::E4M3: return run(std::integral_constant<MmaInput, MmaInput::E4M3>{});
+    case MmaInput::E5M2: return run(std::integral_constant<MmaInput, MmaInput::E5M2>{});
+  }
+  std::snprintf(err, len, "unknown input type");
+  return 1;
 }
 
 }  // namespace fpc::cuda_mma

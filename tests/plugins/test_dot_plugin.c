@@ -37,6 +37,12 @@ static int loop(const uint64_t *a, const uint64_t *b, const uint64_t *c, uint64_
     /* The planted crash: a NaN addend. */
     if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x7fffffu)) raise(SIGSEGV);
 #endif
+#ifdef FPC_TEST_DOT_HANG
+    /* The planted hang: an infinite addend. */
+    if ((u & 0x7fffffffu) == 0x7f800000u)
+      for (volatile int spin = 1; spin;) {
+      }
+#endif
     memcpy(&acc, &u, sizeof acc);
     for (size_t j = 0; j < k; ++j) acc = fmaf(fp16(a[i * k + j]), fp16(b[i * k + j]), acc);
     memcpy(&u, &acc, sizeof u);
