@@ -147,7 +147,9 @@ void register_cuda_mma_dot_subjects(std::vector<DotSubject>& subjects) {
       s.description = std::string("cuBLASLt FP8 GEMM (cublasLtMatmul, TN, FP32 C and D) on ") + row.gpu + ", " + row.note;
     s.unavailable_reason = unavailable_reason(row);
     s.available = s.unavailable_reason.empty();
-    for (const auto& [type, model] : row.ops) {
+    for (const auto& type_and_model : row.ops) {
+      const MmaType* type = type_and_model.first;  // (a plain variable: captured below)
+      const char* model = type_and_model.second;
       const bool cublas = row.runner == Runner::CublasLt || row.runner == Runner::CublasLtFastAccum;
       DotOp op;
       op.name = std::string(type->type) + "_to_float32";
