@@ -17,10 +17,7 @@
 
 namespace fpc {
 
-namespace {
-
-constexpr size_t kMaxOps = 100000;
-constexpr size_t kMaxNameLength = 200;
+namespace plugin_detail {
 
 // One line, whatever the loader said.
 std::string one_line(std::string s) {
@@ -56,9 +53,13 @@ bool valid_name(const char* s) {
   throw InputError("plugin " + path + ": " + problem);
 }
 
-}  // namespace
+std::string subject_name(const std::string& path) {
+  std::string stem = std::filesystem::path(path).filename().string();
+  if (stem.size() > 3 && stem.ends_with(".so")) stem.resize(stem.size() - 3);
+  return "plugin:" + stem;
+}
 
-Subject load_plugin(const std::string& path) {
+void* open_library(const std::string& path) {
   auto fail = [&path](const std::string& problem) { fail_at(path, problem); };
   if (path.empty()) throw InputError("--plugin needs a path to a shared object");
   std::error_code ec;
@@ -73,7 +74,30 @@ Subject load_plugin(const std::string& path) {
     fail("cannot be loaded: " + one_line(why ? why : "dlopen failed"));
   }
   keep_open(handle);
+  return handle;
+}
 
+}  // namespace plugin_detail
+
+using namespace plugin_detail;
+
+namespace {
+constexpr size_t kMaxOps = 100000;
+}  // namespace
+
+PluginEntries plugin_entries(const std::string& path) {
+  void* handle = open_library(path);
+  PluginEntries e;
+  e.v1 = dlsym(handle, "fpc_plugin_v1") != nullptr;
+  e.v2 = dlsym(handle, "fpc_plugin_v2") != nullptr;
+  if (!e.v1 && !e.v2)
+    fail_at(path, "does not export fpc_plugin_v1 or fpc_plugin_v2 (is it an fpconform plugin, declared extern \"C\"?)");
+  return e;
+}
+
+Subject load_plugin(const std::string& path) {
+  auto fail = [&path](const std::string& problem) { fail_at(path, problem); };
+  void* handle = open_library(path);
   dlerror();
   void* sym = dlsym(handle, "fpc_plugin_v1");
   if (!sym) fail("does not export fpc_plugin_v1 (is it an fpconform plugin, declared extern \"C\"?)");
@@ -96,11 +120,8 @@ Subject plugin_subject(const std::string& path, const fpc_op* ops, size_t count)
   if (!ops) fail("fpc_plugin_v1 set a null ops array");
 
   const std::string file_name = std::filesystem::path(path).filename().string();
-  std::string stem = file_name;
-  if (stem.size() > 3 && stem.ends_with(".so")) stem.resize(stem.size() - 3);
-
   Subject subject;
-  subject.name = "plugin:" + stem;
+  subject.name = subject_name(path);
   subject.description = "plugin " + path + " (ABI version 1, " + std::to_string(count) + " op" +
                         (count == 1 ? "" : "s") + ")";
   std::set<std::string, std::less<>> names;

@@ -5,7 +5,8 @@
 # time goes to building:
 #   1. what the machine is (nvidia-smi) and whether the cuda_device subjects are available;
 #   2. the quick suite over every subject (cuda_host, cuda_device, the block quantizers ...):
-#      device and host path checked against the same oracle on the same cases;
+#      device and host path checked against the same oracle on the same cases; then the dot
+#      suite over the tensor-core subjects (docs/mma.md): each MMA kernel against its GPU's model;
 #   3. the full suite (2^32 sweeps) of the cuda_device subject in shards, each shard its own
 #      report, until FPC_DEVICE_SECONDS run out; shards that finished are merged;
 #   4. the device unit tests (fpc_tests --gtest_filter='*Device*'), when the test binary is there.
@@ -13,6 +14,7 @@
 #
 #   FPC=build/perf/harness/fpconform TESTS=build/perf/tests/fpc_tests OUT=/tmp/out \
 #     FPC_DEVICE_SECONDS=360 scripts/device-check.sh
+#   FPC_DEVICE_STEPS="dot tests" ... scripts/device-check.sh   # the tensor-core dot subjects only
 #
 # FPC_DEVICE_DRY_RUN=1 runs the steps without a device (to try the script).
 # Exit status: 0 when every step that ran passed, 1 when a check failed, 2 when there is no
@@ -43,12 +45,31 @@ if [[ "$device_line" != *" available "* ]]; then
   echo "dry run: no CUDA device, the device checks will be reported skipped"
 fi
 
+# FPC_DEVICE_STEPS: which steps run (default all): quick, dot, full, tests. E.g. "dot tests"
+# for the tensor-core subjects alone when device time is short.
+STEPS=" ${FPC_DEVICE_STEPS:-quick dot full tests} "
+step() { [[ "$STEPS" == *" $1 "* ]]; }
+
+if step quick; then
 echo "== quick suite, every subject"
 "$FPC" run --suite quick --threads "$THREADS" --report "$OUT/quick.json" >"$OUT/quick.log" 2>&1 || status=1
 "$FPC" report summary "$OUT/quick.json" >"$OUT/quick-summary.md" 2>&1 || true
 grep -E '^(FAIL|ERROR)' "$OUT/quick.log" | head -40
 tail -3 "$OUT/quick.log"
+fi
 
+if step dot; then
+echo "== dot suite, the CUDA tensor-core subjects (mma.sync, wgmma, cuBLASLt FP8), against their GPU's models"
+# Those of another architecture than the device's report "skipped" with the reason.
+mma_subjects=(cuda_mma_sm80 cuda_mma_sm89 cuda_mma_sm90 cuda_mma_sm100 cuda_wgmma_sm90a cublaslt_fp8_sm90
+              cublaslt_fp8_fast_accum_sm90)
+"$FPC" run --suite dot "${mma_subjects[@]/#/--subject=}" --report "$OUT/dot-mma.json" >"$OUT/dot-mma.log" 2>&1 || status=1
+"$FPC" report summary "$OUT/dot-mma.json" >"$OUT/dot-mma-summary.md" 2>&1 || true
+grep -E '^(PASS|FAIL|ERROR)' "$OUT/dot-mma.log" | head -60
+tail -1 "$OUT/dot-mma.log"
+fi
+
+if step full; then
 echo "== full suite of cuda_device, $SHARDS shards, until ${SECONDS_BUDGET}s have passed"
 done_shards=()
 for ((i = 0; i < SHARDS; ++i)); do
@@ -73,7 +94,9 @@ if ((${#done_shards[@]} == SHARDS)); then
   "$FPC" report merge -o "$OUT/full.json" "${done_shards[@]}" && "$FPC" report summary "$OUT/full.json" >"$OUT/full-summary.md"
 fi
 
-if [[ -x "$TESTS" ]]; then
+fi
+
+if step tests && [[ -x "$TESTS" ]]; then
   echo "== device unit tests"
   "$TESTS" --gtest_filter='*Device*' --gtest_brief=1 >"$OUT/device-tests.log" 2>&1 || status=1
   tail -5 "$OUT/device-tests.log"

@@ -14,6 +14,7 @@
 #include "cli/run_command.hpp"
 #include "cli/selfcheck_command.hpp"
 #include "cli/subjects_command.hpp"
+#include "check/dot_worker.hpp"
 #include "check/worker.hpp"
 #include "cli/report_command.hpp"
 
@@ -151,6 +152,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (cmd == "check") return cmd_check(rest, out, err);
     if (cmd == "quantize") return cmd_quantize(rest, out);
     if (cmd == "__worker") return worker_main(rest);  // started by run's supervisor (check/worker.hpp)
+    if (cmd == "__dot-worker") return dot_worker_main(rest);  // a v2 plugin's dot batch (check/dot_worker.hpp)
     if (cmd == "dot") return cmd_dot(rest, std::cin, out);  // issue 14
     if (cmd == "findings") return cmd_findings(rest, out);
     throw InputError("unknown command '" + cmd.substr(0, 40) + "' (try 'fpconform help')");

@@ -8,6 +8,8 @@
 #include "check/block/block_check.hpp"
 #include "check/block_worker.hpp"
 #include "check/dot/dot_check.hpp"
+#include "check/dot_worker.hpp"
+#include "../kernels/dot_plugin_loader.hpp"
 #include "../kernels/plugin_loader.hpp"
 #include "report/report.hpp"
 #include "check/suite.hpp"
@@ -145,36 +147,37 @@ const DotOp& find_dot_op(const DotSubject& s, const std::string& name) {
   throw InputError("dot subject " + s.name + " has no op " + name);
 }
 
-// A dot check of a run before it runs (status "interrupted" until it does).
-DotCheckRecord plan_dot_check(const CheckSpec& spec, const Shard& shard) {
-  const DotSubject& subject = dot_subject_by_name(spec.subject);
-  const DotOp& op = find_dot_op(subject, spec.op);
-  return dot_check_record(subject.name, op, spec.cases, spec.seed,
-                          dot_cases(op.claim, op.ks, DotCaseSet::parse(spec.cases), spec.seed), shard.index, shard.count);
-}
-
-// Runs a planned dot check over the shard's range, or skips it where the subject cannot run.
-void run_dot_check_record(DotCheckRecord& rec, size_t max_examples) {
-  const DotSubject& subject = dot_subject_by_name(rec.subject);
-  if (!subject.available) {
-    rec.status = "skipped";
-    rec.skipped_reason = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
-    return;
-  }
-  const DotOp& op = find_dot_op(subject, rec.op_name);
-  const std::vector<DotCase> cases = dot_cases(op.claim, op.ks, DotCaseSet::parse(rec.case_label), rec.seed);
-  run_dot_check(rec, cases, op_answers(op, cases), max_examples);
-}
-
 // The subjects of a run: built-in ones and plugins, and the supervised workers of those that run
 // isolated (plugins and cuda_device, unless --in-process).
 class RunSubjects {
  public:
   RunSubjects(const std::vector<std::string>& plugin_paths, IsolationLimits limits, bool in_process)
-      : plugins_(load_plugins(plugin_paths)), paths_(plugin_paths), limits_(limits), in_process_(in_process) {}
+      : limits_(limits), in_process_(in_process) {
+    for (const std::string& path : plugin_paths) {
+      const PluginEntries entries = plugin_entries(path);
+      if (entries.v1) paths_.push_back(path);
+      if (entries.v2) dot_paths_.push_back(path);
+    }
+    plugins_ = load_plugins(paths_);
+    dot_plugins_ = load_dot_plugins(dot_paths_);
+  }
 
   const std::vector<Subject>& plugins() const { return plugins_; }
+  const std::vector<DotSubject>& dot_plugins() const { return dot_plugins_; }
   const Subject& find(const std::string& name) const { return find_subject(plugins_, name); }
+  const DotSubject& find_dot(const std::string& name) const {
+    for (const DotSubject& s : dot_plugins_)
+      if (s.name == name) return s;
+    return dot_subject_by_name(name);
+  }
+  // The library of a v2 plugin's dot subject, or "" for a built-in one.
+  std::string dot_plugin_path(const std::string& name) const {
+    for (size_t i = 0; i < dot_plugins_.size(); ++i)
+      if (dot_plugins_[i].name == name) return dot_paths_[i];
+    return "";
+  }
+  bool in_process() const { return in_process_; }
+  IsolationLimits limits() const { return limits_; }
 
   // The workers that run `subject`, or nullptr where it runs in this process.
   SubjectWorkers* workers(const Subject& subject) {
@@ -191,11 +194,38 @@ class RunSubjects {
 
  private:
   std::vector<Subject> plugins_;
-  std::vector<std::string> paths_;
+  std::vector<std::string> paths_;  // of plugins_, in order
+  std::vector<DotSubject> dot_plugins_;
+  std::vector<std::string> dot_paths_;  // of dot_plugins_, in order
   IsolationLimits limits_;
   bool in_process_;
   std::map<std::string, std::unique_ptr<SubjectWorkers>> workers_;
 };
+
+// A dot check of a run before it runs (status "interrupted" until it does).
+DotCheckRecord plan_dot_check(const CheckSpec& spec, const RunSubjects& subjects, const Shard& shard) {
+  const DotSubject& subject = subjects.find_dot(spec.subject);
+  const DotOp& op = find_dot_op(subject, spec.op);
+  return dot_check_record(subject.name, op, spec.cases, spec.seed,
+                          dot_cases(op.claim, op.ks, DotCaseSet::parse(spec.cases), spec.seed), shard.index, shard.count);
+}
+
+// Runs a planned dot check over the shard's range, or skips it where the subject cannot run. A
+// v2 plugin's ops and the GPU subjects run in workers (check/dot_worker.hpp) unless --in-process.
+void run_dot_check_record(DotCheckRecord& rec, const RunSubjects& subjects, size_t max_examples) {
+  const DotSubject& subject = subjects.find_dot(rec.subject);
+  if (!subject.available) {
+    rec.status = "skipped";
+    rec.skipped_reason = subject.unavailable_reason.empty() ? "skipped: unavailable here" : subject.unavailable_reason;
+    return;
+  }
+  const DotOp& op = find_dot_op(subject, rec.op_name);
+  const std::vector<DotCase> cases = dot_cases(op.claim, op.ks, DotCaseSet::parse(rec.case_label), rec.seed);
+  const DotWorkerTarget target{subject.name, subjects.dot_plugin_path(rec.subject)};
+  const bool isolated = !subjects.in_process() && (!target.plugin_path.empty() || dot_runs_isolated(subject));
+  run_dot_check(rec, cases, isolated ? supervised_dot_answers(target, op, cases, subjects.limits()) : op_answers(op, cases),
+                max_examples);
+}
 
 // An element check of a run before it runs (status "interrupted" until it does).
 CheckRecord plan_check(const CheckSpec& spec, const RunSubjects& subjects, const Shard& shard, const Report& report) {
@@ -305,8 +335,21 @@ class ReportWriter {
 std::vector<Subject> load_plugins(const std::vector<std::string>& paths) {
   std::vector<Subject> plugins;
   for (const std::string& path : paths) {
+    if (!plugin_entries(path).v1) continue;  // a dot plugin only (load_dot_plugins)
     Subject s = load_plugin(path);
     if (std::any_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == s.name; }))
+      throw InputError("plugin " + path + ": another --plugin is also named " + s.name);
+    plugins.push_back(std::move(s));
+  }
+  return plugins;
+}
+
+std::vector<DotSubject> load_dot_plugins(const std::vector<std::string>& paths) {
+  std::vector<DotSubject> plugins;
+  for (const std::string& path : paths) {
+    if (!plugin_entries(path).v2) continue;  // element ops only (load_plugins)
+    DotSubject s = load_dot_plugin(path);
+    if (std::any_of(plugins.begin(), plugins.end(), [&](const DotSubject& p) { return p.name == s.name; }))
       throw InputError("plugin " + path + ": another --plugin is also named " + s.name);
     plugins.push_back(std::move(s));
   }
@@ -378,22 +421,28 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     // Plugins: every op of every --plugin, with the case kinds of the quick suite (of the full
     // suite with --suite full). With plugins, a built-in suite checks only the built-in subjects
     // named with --subject (a suite file, all of its checks).
+    // A v2 plugin's dot ops are checked like the dot suite's (dot_suite_case_kinds).
     const std::vector<Subject>& plugins = subjects.plugins();
+    const std::vector<DotSubject>& dot_plugins = subjects.dot_plugins();
     std::vector<std::string> builtin_subjects;
     for (const std::string& name : a.values("subject"))
-      if (std::none_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == name; }))
+      if (std::none_of(plugins.begin(), plugins.end(), [&](const Subject& p) { return p.name == name; }) &&
+          std::none_of(dot_plugins.begin(), dot_plugins.end(), [&](const DotSubject& p) { return p.name == name; }))
         builtin_subjects.push_back(name);
     const bool builtin_suite = report.suite == "quick" || report.suite == "full";
-    if (plugins.empty() || !builtin_subjects.empty() || !builtin_suite)
+    if ((plugins.empty() && dot_plugins.empty()) || !builtin_subjects.empty() || !builtin_suite)
       specs = suite_checks(report.suite, builtin_subjects, report.seed);
     for (const Subject& p : plugins)
       for (const SubjectOp& op : p.ops)
         for (std::string& kind : suite_case_kinds(op.semantics, report.suite == "full"))
           specs.push_back({p.name, op.name, std::move(kind), report.seed});
+    for (const DotSubject& p : dot_plugins)
+      for (const DotOp& op : p.ops)
+        for (std::string& kind : dot_suite_case_kinds(op.claim, op.ks)) specs.push_back({p.name, op.name, std::move(kind), report.seed, false, true});
     if (specs.empty()) throw InputError("the suite selects no checks");
     // Every check is in the report from the start, "interrupted" until it has run.
     for (const CheckSpec& spec : specs) {
-      if (spec.dot) report.dot_checks.push_back(plan_dot_check(spec, shard));
+      if (spec.dot) report.dot_checks.push_back(plan_dot_check(spec, subjects, shard));
       else if (spec.block) report.block_checks.push_back(plan_block_check(spec, shard, a.flag("strict-blocks")));
       else report.checks.push_back(plan_check(spec, subjects, shard, report));
     }
@@ -424,7 +473,7 @@ int cmd_run(const std::vector<std::string>& rest, std::ostream& out, std::ostrea
     if (kind == kDot) {
       DotCheckRecord& rec = report.dot_checks[index];
       if (rec.status != "interrupted") continue;
-      run_dot_check_record(rec, report.max_examples);
+      run_dot_check_record(rec, subjects, report.max_examples);
       out << dot_status_line(rec) << std::endl;
     } else if (kind == kBlock) {
       BlockCheckRecord& rec = report.block_checks[index];

@@ -3,6 +3,7 @@
 #include "check/block/block_check.hpp"
 #include "cli/args.hpp"
 #include "cli/run_command.hpp"
+#include "fpconform/dot_subject.hpp"
 #include "fpconform/subject.hpp"
 
 #include <algorithm>
@@ -68,8 +69,26 @@ int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
     j["claims"] = claims_to_json(s.claims);
     blocks.push_back(j);
   }
+  // Dot subjects (built-in, then every --plugin exporting fpc_plugin_v2), each op with its claim.
+  std::vector<const DotSubject*> dot_list;
+  for (const DotSubject& s : dot_subjects()) dot_list.push_back(&s);
+  const std::vector<DotSubject> dot_plugins = load_dot_plugins(a.values("plugin"));
+  for (const DotSubject& s : dot_plugins) dot_list.push_back(&s);
+  nlohmann::json dots = nlohmann::json::array();
+  for (const DotSubject* s : dot_list) {
+    nlohmann::json j = subject_header(s->name, s->description, s->available, s->unavailable_reason, s->test_only);
+    j["ops"] = nlohmann::json::array();
+    for (const DotOp& op : s->ops) {
+      nlohmann::json o = {{"name", op.name}, {"entry", op.entry}, {"model", op.claim.model}, {"input", op.claim.input},
+                          {"output", op.claim.output}, {"ks", op.ks}};
+      if (op.claim.gemm.promotion_interval) o["promotion_interval"] = op.claim.gemm.promotion_interval;
+      if (op.claim.gemm.split_k != 1) o["split_k"] = op.claim.gemm.split_k;
+      j["ops"].push_back(o);
+    }
+    dots.push_back(j);
+  }
   if (a.flag("json")) {
-    out << nlohmann::json{{"subjects", all}, {"block_subjects", blocks}}.dump(2) << "\n";
+    out << nlohmann::json{{"subjects", all}, {"block_subjects", blocks}, {"dot_subjects", dots}}.dump(2) << "\n";
     return 0;
   }
   for (const nlohmann::json& s : all) {
@@ -80,6 +99,19 @@ int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
   }
   out << "\nblock quantizers (fpconform run --subject NAME, fpconform quantize --check NAME):\n";
   for (const nlohmann::json& s : blocks) out << header_line(s) << "\n  claims " << claims_line(s["claims"]) << "\n";
+  out << "\ndot products (fpconform run --suite dot --subject NAME; claims are rows of fpconform dot --list):\n";
+  for (const nlohmann::json& s : dots) {
+    out << header_line(s) << "\n";
+    for (const nlohmann::json& op : s["ops"]) {
+      std::string ks;
+      for (const nlohmann::json& k : op["ks"]) ks += (ks.empty() ? "" : ",") + std::to_string(k.get<size_t>());
+      out << "  " << op["name"].get<std::string>() << "  claims " << op["model"].get<std::string>() << " ("
+          << op["input"].get<std::string>() << " -> " << op["output"].get<std::string>() << ")";
+      if (op.contains("promotion_interval")) out << ", promotion every " << op["promotion_interval"];
+      if (op.contains("split_k")) out << ", split-K " << op["split_k"];
+      out << ", K=" << ks << "  = " << op["entry"].get<std::string>() << "\n";
+    }
+  }
   return 0;
 }
 

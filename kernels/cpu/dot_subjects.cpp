@@ -85,6 +85,7 @@ std::vector<DotSubject> make_subjects() {
   std::vector<DotSubject> subjects;
   // One line per family, in the order runs list them.
   register_cpu_dot_subjects(subjects);
+  register_cuda_mma_dot_subjects(subjects);
   register_test_dot_subjects(subjects);
   return subjects;
 }

@@ -65,5 +65,6 @@ const DotSubject& dot_subject_by_name(const std::string& name);  // InputError i
 // The families (see the top of this file).
 void register_cpu_dot_subjects(std::vector<DotSubject>& subjects);   // kernels/cpu/dot_subjects.cpp
 void register_test_dot_subjects(std::vector<DotSubject>& subjects);  // kernels/cpu/dot_subjects.cpp (planted bugs)
+void register_cuda_mma_dot_subjects(std::vector<DotSubject>& subjects);  // kernels/cuda/mma_subjects.cpp (mma.sync, wgmma, cuBLASLt)
 
 }  // namespace fpc
