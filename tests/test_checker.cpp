@@ -89,4 +89,73 @@ TEST(Checker, ExhaustiveSliceOutcomeIndependentOfThreadsAndShards) {
   EXPECT_NE(std::find(why.begin(), why.end(), "rtz"), why.end());  // (positive inputs only: rdn too)
 }
 
+// A subject with stored results on an exhaustive unary sweep whose reference is a table is
+// compared in place, chunk by chunk (consecutive_compare); a listed source of the very same cases,
+// or a subject without stored results, takes the per-case path. All must give the same outcome,
+// for subjects that pass, fail (rtz), differ only in NaN codes (a pass unless NaNs are strict) or
+// return codes with bits above the format, stored 1 or 2 bytes a code.
+TEST(Checker, InPlaceComparisonOfASweepGivesThePerCaseOutcome) {
+  const fpc::Format& in = fpc::format_by_name("bfloat16");
+  fpc::OpSemantics s;
+  s.op = "convert";
+  s.in = &in;
+  s.out = &fpc::format_by_name("float8_e4m3fn");
+  const uint64_t count = uint64_t{1} << 16;
+  std::vector<uint64_t> codes(count);
+  for (uint64_t c = 0; c < count; ++c) codes[c] = c;
+  const uint64_t* all[1] = {codes.data()};
+  auto results_of = [&](const fpc::OpSemantics& of) {
+    std::vector<uint64_t> r(count);
+    fpc::exact_reference(of)(all, r.data(), count);
+    return r;
+  };
+  const std::vector<uint64_t> exact = results_of(s);
+  fpc::OpSemantics rtz = s;
+  rtz.rounding = fpc::Rounding::TowardZero;
+  std::vector<uint64_t> nan_sign = exact, out_of_range = exact;
+  for (uint64_t& r : nan_sign)
+    if ((r & 0x7F) == 0x7F) r ^= 0x80;  // the other NaN of e4m3fn
+  for (uint64_t c = 0x3F00; c < count; c += 4099) out_of_range[c] |= 0x100;
+  const std::vector<std::vector<uint64_t>> subjects = {exact, results_of(rtz), nan_sign, out_of_range};
+
+  const fpc::CaseSource exhaustive = fpc::CaseSource::exhaustive(s);
+  const fpc::CaseSource listed = fpc::CaseSource::listed(s, codes);
+  ASSERT_TRUE(exhaustive.operands_are_indices());
+  ASSERT_FALSE(listed.operands_are_indices());
+  for (size_t k = 0; k < subjects.size(); ++k) {
+    const std::vector<uint64_t>& results = subjects[k];
+    std::vector<uint8_t> bytes1(results.begin(), results.end());
+    std::vector<uint16_t> bytes2(results.begin(), results.end());
+    fpc::SubjectOp op;
+    op.name = "table";
+    op.semantics = s;
+    op.run = [&](const uint64_t* const* operands, uint64_t* out, size_t n) {
+      for (size_t j = 0; j < n; ++j) out[j] = results[operands[0][j]];
+    };
+    for (bool strict : {false, true})
+      for (int stored : {0, 1, 2}) {
+        if (stored == 1 && k == 3) continue;  // a byte cannot hold the out-of-range codes
+        fpc::SubjectOp in_place = op;
+        if (stored)
+          in_place.stored_results = [&, stored](uint64_t first, size_t) {
+            return fpc::SubjectOp::StoredResults{stored == 1 ? static_cast<const void*>(&bytes1[first])
+                                                             : static_cast<const void*>(&bytes2[first]),
+                                                 stored};
+          };
+        fpc::CheckOptions options;
+        options.strict_nan = strict;
+        options.threads = 2;
+        SCOPED_TRACE("subject " + std::to_string(k) + (strict ? " strict" : "") + " stored " + std::to_string(stored));
+        const fpc::CheckOutcome fused = fpc::run_check(in_place, exhaustive, 0, count, options);
+        const fpc::CheckOutcome per_case = fpc::run_check(op, listed, 0, count, options);
+        expect_same(fused, per_case);
+        expect_same(fused, fpc::run_check(op, exhaustive, 0, count, options));
+        EXPECT_EQ(fused.failed == 0, k == 0 || (k == 2 && !strict));
+        if (k == 3) {
+          EXPECT_EQ(fused.failed_by_class[static_cast<size_t>(fpc::MismatchClass::OutOfRangeCode)], (count - 0x3F00 + 4098) / 4099);
+        }
+      }
+  }
+}
+
 }  // namespace

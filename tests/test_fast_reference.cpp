@@ -44,6 +44,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -751,6 +752,77 @@ TEST(FastSweepShapes, KeyedTableOnConsecutiveCodesEqualsBitLevel) {
       }
   }
   EXPECT_GT(semantics_count, 50u);
+}
+
+// consecutive_compare, the checker's in-place comparison of an exhaustive sweep's chunk, against
+// the exact oracle: on chunks of consecutive codes (every eighth chunk of 1024 of a 16-bit or
+// narrower source; across exponent fields, the top codes and NaNs of float32 and float64), the
+// oracle's own results stored at every width that holds the output code must compare equal, and
+// the same results with one of them changed (lowest or highest stored bit; first, middle or last
+// case) must compare different: the test can fail.
+TEST(ConsecutiveCompare, EqualsOracleOnChunksAndSeesEveryChangedResult) {
+  auto chunks_of = [](const Format& in) {
+    std::vector<std::pair<uint64_t, size_t>> chunks;
+    const uint64_t mask = in.code_mask();
+    if (in.bits() <= 16) {
+      for (uint64_t first = 0; first <= mask; first += 8 * 1024) chunks.push_back({first, size_t(std::min<uint64_t>(1024, mask - first + 1))});
+      chunks.push_back({mask - 20, 21});
+      return chunks;
+    }
+    const uint64_t sign = uint64_t{1} << (in.bits() - 1);
+    const uint64_t fields = uint64_t{1} << in.exp_bits;
+    const uint64_t step = in.bits() == 64 ? 97 : 7;
+    for (uint64_t field = 1; field < fields; field += step)
+      for (uint64_t s : {uint64_t{0}, sign}) chunks.push_back({s | ((field << in.man_bits) - 150), 301});
+    chunks.push_back({0, 300});
+    chunks.push_back({sign, 1024});
+    chunks.push_back({(mask >> 1) - 1023, 1024});  // the largest positive NaNs
+    chunks.push_back({mask - 512, 513});           // the top codes
+    return chunks;
+  };
+  size_t semantics_count = 0, compared = 0;
+  auto check = [&](const OpSemantics& s) {
+    const auto compare = fpc::consecutive_compare(s);
+    const std::string path = fpc::fast_reference_name(s);
+    EXPECT_EQ(compare.has_value(), path == "code-table" || path == "keyed-table" || path == "op-table" ||
+                                       path == "oracle-table") << describe(s);
+    if (!compare) return;
+    ++semantics_count;
+    const BatchFn oracle = fpc::exact_reference(s);
+    bool first_chunk = true;
+    for (const auto& [first, n] : chunks_of(*s.in)) {
+      std::vector<uint64_t> codes(n), want(n);
+      for (size_t j = 0; j < n; ++j) codes[j] = first + j;
+      const uint64_t* in[1] = {codes.data()};
+      oracle(in, want.data(), n);
+      compared += n;
+      for (int bytes : {1, 2, 4, 8}) {
+        if (bytes * 8 < s.out->bits()) continue;
+        std::vector<unsigned char> stored(n * static_cast<size_t>(bytes));
+        for (size_t j = 0; j < n; ++j) std::memcpy(&stored[j * static_cast<size_t>(bytes)], &want[j], static_cast<size_t>(bytes));
+        ASSERT_FALSE(compare->differs(first, stored.data(), bytes, n)) << describe(s) << " first " << first << " bytes " << bytes;
+        if (!first_chunk && bytes != 8) continue;  // changed results: every width on the first chunk
+        for (size_t j : {size_t{0}, n / 2, n - 1})
+          for (int bit : {0, bytes * 8 - 1}) {
+            unsigned char& byte = stored[j * static_cast<size_t>(bytes) + static_cast<size_t>(bit / 8)];
+            byte ^= static_cast<unsigned char>(1u << (bit % 8));
+            EXPECT_TRUE(compare->differs(first, stored.data(), bytes, n)) << describe(s) << " case " << first + j << " bit " << bit;
+            byte ^= static_cast<unsigned char>(1u << (bit % 8));
+          }
+      }
+      first_chunk = false;
+    }
+  };
+  for (const char* in : {"float8_e4m3fn", "bfloat16", "float16", "float32", "float64"})
+    for (const Format* out : float_formats())
+      for (Rounding r : {Rounding::NearestEven, Rounding::TowardZero}) {
+        check(semantics("convert", fpc::format_by_name(in), *out, r, {}));
+        if (HasFailure()) return;
+      }
+  for (const char* f : {"float16", "bfloat16"}) check(semantics("sqrt", fpc::format_by_name(f), fpc::format_by_name(f), Rounding::NearestEven, {}));
+  EXPECT_FALSE(fpc::consecutive_compare(semantics("add", fpc::format_by_name("float16"), fpc::format_by_name("float16"), Rounding::NearestEven, {})));
+  EXPECT_GT(semantics_count, 100u);
+  std::cout << "consecutive_compare: " << semantics_count << " semantics, " << compared << " cases against the oracle\n";
 }
 
 // Whole rows (operand 0 fixed, operand 1 every code) of 16-bit and 8-bit pair sweeps, in batches

@@ -17,9 +17,11 @@
 #include <cfenv>
 #include <cfloat>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <vector>
@@ -896,6 +898,92 @@ std::optional<BatchFn> fast_reference(const OpSemantics& s) {
     case 2: return table_fn<uint16_t>(s, p);
     case 4: return table_fn<uint32_t>(s, p);
     default: return table_fn<uint64_t>(s, p);
+  }
+}
+
+// ----- a unary table compared in place over consecutive codes (consecutive_compare) -------------
+
+// Nonzero when any of a[0..n) differs from v: one branch-free pass at the results' own width
+// (the hot loop of an exhaustive sweep's in-place comparison), cloned for wide vector units.
+#define FPC_DIFFERING_BITS_FROM_VALUE(A)                                   \
+  FPC_VECTOR_CLONES A differing_bits_from_value(const A* a, size_t n, A v) { \
+    A d = 0;                                                               \
+    for (size_t j = 0; j < n; ++j) d |= static_cast<A>(a[j] ^ v);           \
+    return d;                                                              \
+  }
+FPC_DIFFERING_BITS_FROM_VALUE(uint8_t)
+FPC_DIFFERING_BITS_FROM_VALUE(uint16_t)
+FPC_DIFFERING_BITS_FROM_VALUE(uint32_t)
+FPC_DIFFERING_BITS_FROM_VALUE(uint64_t)
+#undef FPC_DIFFERING_BITS_FROM_VALUE
+
+// Whether any of a[0..n) differs from v, a code that may be wider than A.
+template <typename A>
+bool differs_from_value(const A* a, size_t n, uint64_t v) {
+  if (n == 0) return false;
+  if (v > std::numeric_limits<A>::max()) return true;  // no result of this width equals it
+  return differing_bits_from_value(a, n, static_cast<A>(v)) != 0;
+}
+
+// Whether any of a[0..n) differs from t[0..n) (code tables: sources of at most 16 bits).
+template <typename A, typename T>
+bool differs_from_slice(const A* a, const T* t, size_t n) {
+  uint64_t d = 0;
+  for (size_t j = 0; j < n; ++j) d |= static_cast<uint64_t>(a[j]) ^ static_cast<uint64_t>(t[j]);
+  return d != 0;
+}
+
+// Whether a[0..n) differs from the table's results for the codes first .. first + n - 1: the
+// entries table_batch reads for them. A code table is indexed by the code itself, so its results
+// are a slice of it; a keyed table's come in runs, as in fill_consecutive_keyed.
+template <typename T, typename A>
+bool differs_consecutive(const T* t, int shift, uint64_t first, const A* a, size_t n) {
+  if (shift == 0) return differs_from_slice(a, t + first, n);
+  const uint64_t low = (uint64_t{1} << shift) - 1;
+  size_t i = 0;
+  while (i < n) {
+    const uint64_t c = first + i;
+    const uint64_t key = (c >> shift) << 1;
+    if ((c & low) == 0) {
+      if (a[i] != t[key]) return true;
+      ++i;
+    }
+    const size_t run = static_cast<size_t>(std::min<uint64_t>(n - i, (c | low) - (first + i) + 1));
+    if (differs_from_value(a + i, run, t[key | 1])) return true;
+    i += run;
+  }
+  return false;
+}
+
+template <typename T>
+ConsecutiveCompare consecutive_compare_for(const OpSemantics& s, const Plan& p) {
+  std::shared_ptr<const std::vector<T>> table = cached_table<T>(s, p);
+  const int shift = p.path == Path::KeyedTable ? p.shift : 0;
+  const uint64_t mask = s.in->code_mask();
+  return {[table, shift, mask](uint64_t first, const void* results, int bytes, size_t n) {
+    if (n == 0) return false;
+    if (first > mask || n - 1 > mask - first) throw std::out_of_range("consecutive_compare: codes beyond the input format");
+    const T* t = table->data();
+    switch (bytes) {
+      case 1: return differs_consecutive(t, shift, first, static_cast<const uint8_t*>(results), n);
+      case 2: return differs_consecutive(t, shift, first, static_cast<const uint16_t*>(results), n);
+      case 4: return differs_consecutive(t, shift, first, static_cast<const uint32_t*>(results), n);
+      case 8: return differs_consecutive(t, shift, first, static_cast<const uint64_t*>(results), n);
+      default: throw std::invalid_argument("consecutive_compare: results of 1, 2, 4 or 8 bytes");
+    }
+  }};
+}
+
+std::optional<ConsecutiveCompare> consecutive_compare(const OpSemantics& s) {
+  const Plan p = plan_for(s);
+  const bool one_code_table = p.path == Path::CodeTable || p.path == Path::KeyedTable ||
+                              (p.arity == 1 && (p.path == Path::OpTable || p.path == Path::OracleTable));
+  if (!one_code_table) return std::nullopt;
+  switch (p.entry_bytes) {
+    case 1: return consecutive_compare_for<uint8_t>(s, p);
+    case 2: return consecutive_compare_for<uint16_t>(s, p);
+    case 4: return consecutive_compare_for<uint32_t>(s, p);
+    default: return consecutive_compare_for<uint64_t>(s, p);
   }
 }
 

@@ -15,10 +15,6 @@ UNPREDICTED = {
     **{("torch", f"convert_float64_to_{t}_boundary"): "findings/torch-float64-narrow-through-float32.md"
        for t in ("float16", "bfloat16", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e4m3fn")},
     ("torch", "convert_float32_to_float8_e4m3fn_boundary"): "findings/torch-float8-e4m3fn-cast-saturates.md",
-    # Block checks (check_block_plan): the dynamic NVFP4 check differs on 12 near-tie blocks besides
-    # the 2 its findings predict: torchao scales by float32 (1 / P) / S, so values a few ulps past
-    # an E2M1 midpoint land on it and tie to even (docs/ecosystem-results.md); no finding yet.
-    ("torchao_nvfp4", "nvfp4_ideal_all64"): "docs/ecosystem-results.md (dynamic NVFP4 near-tie blocks)",
 }
 
 

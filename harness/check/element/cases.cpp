@@ -40,6 +40,19 @@ FPC_VECTOR_CLONES void fill_exhaustive_binary(uint64_t* a, uint64_t* b, uint64_t
   }
 }
 
+// fill_indices at each width: one vectorised pass (the operand arrays an in-process check hands
+// to a function).
+#define FPC_FILL_INDICES(T)                                                  \
+  FPC_VECTOR_CLONES void fill_indices_##T(T* out, uint64_t begin, size_t n) { \
+    const T first = static_cast<T>(begin);                                   \
+    for (size_t j = 0; j < n; ++j) out[j] = static_cast<T>(first + j);       \
+  }
+FPC_FILL_INDICES(uint8_t)
+FPC_FILL_INDICES(uint16_t)
+FPC_FILL_INDICES(uint32_t)
+FPC_FILL_INDICES(uint64_t)
+#undef FPC_FILL_INDICES
+
 // The random cases' hot loop: clones for AVX-512 (with DQ: 64-bit multiplies and conversions),
 // AVX2 and the baseline, picked at load time.
 #if !defined(FPC_NO_VECTOR_CLONES) && defined(__x86_64__) && defined(__ELF__) && defined(__has_attribute)
@@ -200,6 +213,16 @@ std::vector<uint64_t> arithmetic_boundaries(const Format& f, int arity) {
 bool converts(const OpSemantics& s) { return s.op == "convert" || (s.op == "abs" && s.in != s.out); }
 
 }  // namespace
+
+void fill_indices(void* out, int bytes, uint64_t begin, size_t n) {
+  switch (bytes) {
+    case 1: fill_indices_uint8_t(static_cast<uint8_t*>(out), begin, n); break;
+    case 2: fill_indices_uint16_t(static_cast<uint16_t*>(out), begin, n); break;
+    case 4: fill_indices_uint32_t(static_cast<uint32_t*>(out), begin, n); break;
+    case 8: fill_indices_uint64_t(static_cast<uint64_t*>(out), begin, n); break;
+    default: throw InputError("fill_indices: codes of 1, 2, 4 or 8 bytes");
+  }
+}
 
 std::string CaseSource::label() const {
   switch (kind_) {

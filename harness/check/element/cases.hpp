@@ -22,6 +22,9 @@ class CaseSource {
   uint64_t seed() const { return seed_; }
   int operand_arrays() const { return arity_ + (stochastic_ ? 1 : 0); }
   int arity() const { return arity_; }
+  // Whether the operand of case i is the code i itself (exhaustive, unary, no random bits): a
+  // sweep's chunk is then the consecutive codes of its indices.
+  bool operands_are_indices() const { return kind_ == CaseKind::Exhaustive && arity_ == 1 && !stochastic_; }
 
   // Operands of cases [begin, begin + n): ops[k][j] is operand k of case begin + j; for
   // stochastic rounding ops[arity][j] holds the case's random bits.
@@ -51,6 +54,10 @@ class CaseSource {
   uint64_t field_lo_ = 0, field_hi_ = 0;  // random: exponent fields of log-uniform values
   std::shared_ptr<const std::vector<uint64_t>> table_;  // boundary: arity codes per case; listed: operand_arrays()
 };
+
+// The codes begin, begin + 1, ..., begin + n - 1 (the operands of a sweep whose operands are
+// its indices, CaseSource::operands_are_indices) written at `bytes` (1, 2, 4 or 8) bytes each.
+void fill_indices(void* out, int bytes, uint64_t begin, size_t n);
 
 // SplitMix64: the case generators' only source of randomness.
 uint64_t mix64(uint64_t x);

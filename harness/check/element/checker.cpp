@@ -105,6 +105,16 @@ FPC_VECTOR_CLONES uint64_t differing_blocks(const uint64_t* actual, const uint64
   return blocks | (uint64_t{differ != 0} << full);
 }
 
+// Code j of stored results of `bytes` bytes each (SubjectOp::stored_results).
+uint64_t stored_code(const void* results, int bytes, size_t j) {
+  switch (bytes) {
+    case 1: return static_cast<const uint8_t*>(results)[j];
+    case 2: return static_cast<const uint16_t*>(results)[j];
+    case 4: return static_cast<const uint32_t*>(results)[j];
+    default: return static_cast<const uint64_t*>(results)[j];
+  }
+}
+
 OpSemantics with_rounding(OpSemantics s, Rounding r) {
   s.rounding = r;
   s.sr_bits = 0;
@@ -428,13 +438,18 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
   // Which codes of the output are NaN, where it has at most 2^16 codes: a sweep's NaN results
   // that differ only in payload (a NaN matching a NaN) then pass in the hot loop, without
   // the per-case path — they are 6 % of all float16 pairs.
+  // Built on first use (a range checked in place, or with no differing result, never needs it:
+  // an in-process check of a Python function runs one range per batch).
   std::vector<uint8_t> nan_codes;
-  if (!options.strict_nan && out_format.bits() <= 16) {
-    nan_codes.resize(size_t{1} << out_format.bits());
-    for (uint64_t c = 0; c < nan_codes.size(); ++c) nan_codes[c] = code_class(out_format, c) == CodeClass::NaN;
-  }
+  std::once_flag nan_codes_built;
+  const bool nan_table = !options.strict_nan && out_format.bits() <= 16;
   auto both_nan = [&](uint64_t actual, uint64_t expected) {
-    return !nan_codes.empty() && actual <= out_mask && expected <= out_mask && nan_codes[actual] && nan_codes[expected];
+    if (!nan_table) return false;
+    std::call_once(nan_codes_built, [&] {
+      nan_codes.resize(size_t{1} << out_format.bits());
+      for (uint64_t c = 0; c < nan_codes.size(); ++c) nan_codes[c] = code_class(out_format, c) == CodeClass::NaN;
+    });
+    return actual <= out_mask && expected <= out_mask && nan_codes[actual] && nan_codes[expected];
   };
   const BatchFn reference = reference_for(s);
   const Classifier classifier(s);
@@ -531,9 +546,9 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     return false;
   };
 
-  run_chunks(begin, end, threads, [&](int worker, uint64_t first, size_t n) {
-    Worker& w = workers[static_cast<size_t>(worker)];
-    CheckOutcome& local = w.local;
+  // The subject's results of a chunk into w.chunk_ops/w.chunk_actual (read in place from a
+  // worker's shared memory when served); false (the error recorded) when it throws.
+  auto run_subject = [&](Worker& w, int worker, uint64_t first, size_t n) {
     try {
       if (served) {
         const ServedCases chunk = served(worker, first, n);
@@ -547,9 +562,59 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
         w.chunk_actual = w.actual.get();
       }
     } catch (const std::exception& e) {
-      local.error = std::string("subject failed: ") + e.what();
+      w.local.error = std::string("subject failed: ") + e.what();
       return false;
     }
+    return true;
+  };
+  auto progressed = [&](Worker& w, size_t n) {
+    if (options.progress && (w.unreported += n) >= kProgressEvery) {
+      options.progress(w.unreported);
+      w.unreported = 0;
+    }
+  };
+
+  // A subject with stored results (SubjectOp::stored_results) on an exhaustive unary sweep whose
+  // reference is a table indexed by the code: each chunk's results are compared with the table
+  // where they lie, at their width, in one pass (no operand arrays, no widened copy, no reference
+  // array). A chunk where every result has the reference's bits passed as a whole, exactly as the
+  // per-case path below would count it; any other chunk takes that path, which decides NaN
+  // matches, implementation-defined answers and classes as before. (Subjects that compute into
+  // 64-bit results keep the path below: comparing those in place measured no faster.)
+  std::function<bool(uint64_t first, const void* results, int bytes, size_t n)> differs_in_place;
+#ifdef FPC_HAVE_FAST_REFERENCE
+  if (op.stored_results && cases.operands_are_indices())
+    if (auto compare = consecutive_compare(s)) differs_in_place = std::move(compare->differs);
+#endif
+  auto all_passed = [&](Worker& w, uint64_t first, size_t n, const void* results, int bytes) {
+    w.local.cases += n;
+    w.local.passed += n;
+    sample_pass.collect(first, n, w.sampled);
+    for (uint32_t j : w.sampled) {
+      ++w.local.sampled_passes;
+      w.sampled_passes.push_back(first + j);  // the operand: the case index itself
+      w.sampled_passes.push_back(stored_code(results, bytes, j) & out_mask);
+    }
+    progressed(w, n);
+  };
+
+  run_chunks(begin, end, threads, [&](int worker, uint64_t first, size_t n) {
+    Worker& w = workers[static_cast<size_t>(worker)];
+    CheckOutcome& local = w.local;
+    if (differs_in_place) {
+      SubjectOp::StoredResults stored;
+      try {
+        stored = op.stored_results(first, n);
+      } catch (const std::exception& e) {
+        local.error = std::string("subject failed: ") + e.what();
+        return false;
+      }
+      if (!differs_in_place(first, stored.data, stored.bytes, n)) {
+        all_passed(w, first, n, stored.data, stored.bytes);
+        return true;
+      }
+    }
+    if (!run_subject(w, worker, first, n)) return false;
     reference(w.chunk_ops, w.expected.get(), n);
     local.cases += n;
     // The hot path: one branch-free scan; only blocks with a differing result are looked at.
@@ -569,10 +634,7 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
       for (size_t k = 0; k < narrays; ++k) w.sampled_passes.push_back(w.chunk_ops[k][j]);
       w.sampled_passes.push_back(actual[j] & out_mask);
     }
-    if (options.progress && (w.unreported += n) >= kProgressEvery) {
-      options.progress(w.unreported);
-      w.unreported = 0;
-    }
+    progressed(w, n);
     return true;
   });
   if (options.progress)

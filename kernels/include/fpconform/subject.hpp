@@ -20,6 +20,14 @@ struct SubjectOp {
   // protocol, harness/protocol/file_protocol.hpp): run's contract for the n cases first .. first + n - 1
   // of the check's CaseSource. When set, the checker calls it instead of run.
   std::function<void(uint64_t first, const uint64_t* const* in, uint64_t* out, size_t n)> run_cases;
+  // Optional, beside run_cases: the stored results of cases first .. first + n - 1 in place, as
+  // unsigned codes of `bytes` bytes each, valid while the checker runs. Where the cases are an
+  // exhaustive unary sweep the checker compares them there, without copying them (see run_check).
+  struct StoredResults {
+    const void* data = nullptr;
+    int bytes = 8;
+  };
+  std::function<StoredResults(uint64_t first, size_t n)> stored_results;
 };
 
 struct Subject {

@@ -34,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,19 @@ namespace fpc {
 
 // A batch function equal to exact_reference(s), or nullopt when no fast path covers s.
 std::optional<BatchFn> fast_reference(const OpSemantics& s);
+
+// The fast reference of a unary operation compared in place over consecutive input codes (an
+// exhaustive sweep's chunk): differs(first, results, bytes, n) says whether any of results[0..n),
+// unsigned codes of `bytes` (1, 2, 4 or 8) bytes each, differs in any bit from what
+// fast_reference(s) gives for the input codes first, first + 1, ..., first + n - 1 (all within
+// the input format). One pass, no operand or reference arrays: the same table entries that
+// fast_reference(s) reads, so the proof that covers it covers this (tests/test_fast_reference.cpp
+// also compares it with the exact oracle). nullopt where s's fast path is not a table indexed by
+// one code (code-table, keyed-table, or a unary op-table / oracle-table).
+struct ConsecutiveCompare {
+  std::function<bool(uint64_t first, const void* results, int bytes, size_t n)> differs;
+};
+std::optional<ConsecutiveCompare> consecutive_compare(const OpSemantics& s);
 
 // The fast path fast_reference(s) would take ("keyed-table", "bit-round", ...), "" if none.
 std::string fast_reference_name(const OpSemantics& s);

@@ -189,6 +189,51 @@ def _tiny_amax_blocks(values, claims):
     return out
 
 
+def _float32_scaling_model(values):
+    """torchao's dynamic per-tensor NVFP4 arithmetic (nvfp4_quantize with P from the block's own
+    amax, torchao 0.18.0), written here step by step in numpy float32; the two roundings it hands
+    to casts (float32 -> E4M3 for the scale, float32 -> E2M1 for the elements, both to nearest
+    even: torch's cast and torchao's f32_to_f4_unpacked) are fpconform's oracle. Only the ops and
+    their order come from torchao's source; no output of torchao is used. (element codes, scale code)."""
+    import fpconform
+
+    from .._formats import as_codes
+
+    x = np.asarray(values, dtype=np.float32)
+    amax = np.max(np.abs(x))
+    p = amax / np.float32(448 * 6)                    # per_tensor_amax_to_scale(amax)
+    scaled = (amax / np.float32(6)) / p               # block_scale_fp32 / per_tensor_scale
+    scaled = np.clip(scaled, np.float32(2.0 ** -6), np.float32(448))
+    scale_code = int(as_codes(fpconform.encode(np.array([scaled], dtype=np.float32), "float8_e4m3fn"), "float8_e4m3fn")[0])
+    s = np.float32(fpconform.decode(np.array([scale_code], dtype=np.uint8), "float8_e4m3fn")[0])
+    reciprocal = (np.float32(1) / p) / s              # (1.0 / per_tensor_scale) / scaled_block_scales_fp32
+    y = np.clip(x * reciprocal, np.float32(-6), np.float32(6))
+    codes = as_codes(fpconform.encode(y, "float4_e2m1fn"), "float4_e2m1fn")
+    return np.asarray(codes).astype(np.uint64), scale_code
+
+
+def _near_tie_blocks(values, claims):
+    """Dynamic per-tensor scale: torchao multiplies by the float32 (1 / P) / S instead of dividing
+    by P * S exactly, so an element a few ulps off an E2M1 midpoint can land on it (or across it)
+    and round the other way (findings/torchao-nvfp4-dynamic-reciprocal-scale-near-tie.md).
+    Predicted: every finite block with nonzero amax and finite 1 / P (the other two findings' blocks
+    excluded) where the float32 model above differs from the claimed reference."""
+    from . import _reference_block
+
+    out = []
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for v in values:
+            v = np.asarray(v, dtype=np.float32)
+            amax = np.max(np.abs(v)) if np.all(np.isfinite(v)) else np.float32(0)
+            if not (amax > 0 and np.isfinite(np.float32(1) / (amax / np.float32(2688)))):
+                out.append(False)
+                continue
+            codes, scale = _float32_scaling_model(v)
+            ref_codes, ref_scale = _reference_block(v, claims)
+            out.append(bool(scale != ref_scale or not np.array_equal(codes, ref_codes)))
+    return out
+
+
 def _dynamic(claims):
     return "tensor_amax" not in claims
 
@@ -200,4 +245,6 @@ KNOWN_DEVIATIONS = [
     (_dynamic, "NVFP4 with a dynamic per-tensor scale turns an all-zero tensor into NaN", _all_zero_blocks),
     (_dynamic, "NVFP4 with a dynamic per-tensor scale saturates every element when the tensor amax is tiny",
      _tiny_amax_blocks),
+    (_dynamic, "NVFP4 with a dynamic per-tensor scale rounds elements near an E2M1 midpoint the other way",
+     _near_tie_blocks),
 ]
