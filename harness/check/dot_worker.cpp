@@ -25,16 +25,6 @@ constexpr const char* kBatchFile = "in.bin";
 constexpr const char* kResultFile = "d.bin";
 constexpr const char* kErrorFile = "error.txt";
 
-// The program a worker runs: $FPCONFORM_WORKER_EXE, else this executable when it is fpconform.
-std::string worker_executable() {
-  if (const char* exe = std::getenv("FPCONFORM_WORKER_EXE"); exe && *exe) return exe;
-  std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec || self.filename().string().find("fpconform") == std::string::npos)
-    throw std::runtime_error("cannot start a worker: this program is not fpconform (set FPCONFORM_WORKER_EXE)");
-  return self.string();
-}
-
 bool write_words(std::ofstream& out, const uint64_t* p, size_t n) {
   out.write(reinterpret_cast<const char*>(p), static_cast<std::streamsize>(n * sizeof(uint64_t)));
   return static_cast<bool>(out);

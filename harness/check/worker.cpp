@@ -86,17 +86,6 @@ std::string signal_text(int sig) {
          (description ? " (" + std::string(description) + ")" : "");
 }
 
-// The program to start as a worker: $FPCONFORM_WORKER_EXE, else this very executable when it is
-// fpconform (a test binary that runs the CLI in-process sets the variable).
-std::string worker_executable() {
-  if (const char* exe = std::getenv("FPCONFORM_WORKER_EXE"); exe && *exe) return exe;
-  std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec || self.filename().string().find("fpconform") == std::string::npos)
-    throw std::runtime_error("cannot start a worker: this program is not fpconform (set FPCONFORM_WORKER_EXE)");
-  return self.string();
-}
-
 // A file descriptor closed when it goes out of scope.
 struct OwnedFd {
   int fd = -1;
@@ -126,6 +115,16 @@ uint64_t* create_shared(size_t bytes, unsigned extra_seals, OwnedFd& fd) {
 }
 
 }  // namespace
+
+// (worker.hpp) A test binary that runs the CLI in-process sets $FPCONFORM_WORKER_EXE.
+std::string worker_executable() {
+  if (const char* exe = std::getenv("FPCONFORM_WORKER_EXE"); exe && *exe) return exe;
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec || self.filename().string().find("fpconform") == std::string::npos)
+    throw std::runtime_error("cannot start a worker: this program is not fpconform (set FPCONFORM_WORKER_EXE)");
+  return self.string();
+}
 
 // One worker process: its socket, its shared buffers (operands, which it can only read, and
 // results) and its pid.

@@ -108,6 +108,10 @@ class SubjectWorkers {
 // group is killed). For the file protocol's `fpconform check DIR --exec CMD`.
 std::optional<std::string> run_program(const std::vector<std::string>& argv, double timeout);
 
+// The program a supervisor starts as its worker: $FPCONFORM_WORKER_EXE, else this very executable
+// when it is fpconform (throws otherwise). Element, block and dot workers all start it.
+std::string worker_executable();
+
 // The worker's side: `fpconform __worker --subject NAME | --plugin PATH` with the socket on fd 3
 // and the shared buffer on fd 4. Returns the process's exit status.
 int worker_main(const std::vector<std::string>& args);
