@@ -23,6 +23,7 @@ using testing_support::cli;
 using testing_support::expect_input_error;
 using testing_support::Outcome;
 using testing_support::read_json;
+using testing_support::SegvReachesTheSupervisor;
 using testing_support::TempDir;
 
 // The plugins' dot ops run in workers: fpconform itself, not this test binary.
@@ -79,6 +80,7 @@ TEST(DotPlugin, APluginClaimingTheWrongModelFailsWithTheDiagnosis) {
 TEST(DotPlugin, ACrashOnOneDotIsThatChecksErrorNamingTheDotAndTheRunGoesOn) {
   TempDir dir;
   const std::string r = dir / "r.json";
+  const SegvReachesTheSupervisor segv;
   Outcome o = cli({"run", "--plugin", plugin("dot_crash"), "--plugin", plugin("dot_good"), "--case-timeout", "20", "--report", r});
   EXPECT_EQ(o.status, 1) << o.out << o.err;
   EXPECT_TRUE(has(o.out, "ERROR  plugin:dot_crash/float16_loop/boundary")) << o.out;

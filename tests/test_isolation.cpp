@@ -33,6 +33,7 @@ using fpc::testing_support::cli;
 using fpc::testing_support::expect_input_error;
 using fpc::testing_support::Outcome;
 using fpc::testing_support::read_json;
+using fpc::testing_support::SegvReachesTheSupervisor;
 using fpc::testing_support::TempDir;
 using nlohmann::json;
 
@@ -85,17 +86,10 @@ void expect_failing_case(const json& c, const std::string& cause) {
   EXPECT_NE(c["failing_case"]["cause"].get<std::string>().find(cause), std::string::npos) << c["failing_case"];
 }
 
-// run_misbehaving for a plugin that segfaults in its worker. Under AddressSanitizer (preset asan)
-// the worker's own SEGV handler would turn the signal into exit status 1; the workers inherit
-// this, so that the segfault reaches the supervisor as one.
+// run_misbehaving for a plugin that segfaults in its worker.
 json run_segfaulting(const std::string& variant) {
-  const char* before = getenv("ASAN_OPTIONS");
-  const std::string saved = before ? before : "";
-  setenv("ASAN_OPTIONS", (saved.empty() ? "handle_segv=0" : saved + ":handle_segv=0").c_str(), 1);
-  const json j = run_misbehaving(variant, "error");
-  if (before) setenv("ASAN_OPTIONS", saved.c_str(), 1);
-  else unsetenv("ASAN_OPTIONS");
-  return j;
+  const SegvReachesTheSupervisor segv;
+  return run_misbehaving(variant, "error");
 }
 
 TEST(Isolation, SegfaultingPluginIsAnErrorNamingItsInput) {
@@ -172,14 +166,12 @@ TEST(Isolation, TimeoutOptionsAreChecked) {
 // runs in a supervised worker): its check is an error naming that block, the other blocks of it
 // and the other check still run, exit 1.
 TEST(Isolation, CrashingBlockSubjectIsAnErrorNamingItsBlock) {
-  const char* before = getenv("ASAN_OPTIONS");  // as above: the signal must reach the supervisor
-  const std::string saved = before ? before : "";
-  setenv("ASAN_OPTIONS", (saved.empty() ? "handle_segv=0" : saved + ":handle_segv=0").c_str(), 1);
   TempDir dir;
   const std::string report = dir / "r.json";
-  const Outcome r = cli({"run", "--subject", "planted_crash_bnb_fp4_on_nan,cpu_bnb_fp4_cuda_port", "--report", report});
-  if (before) setenv("ASAN_OPTIONS", saved.c_str(), 1);
-  else unsetenv("ASAN_OPTIONS");
+  const Outcome r = [&] {
+    const SegvReachesTheSupervisor segv;
+    return cli({"run", "--subject", "planted_crash_bnb_fp4_on_nan,cpu_bnb_fp4_cuda_port", "--report", report});
+  }();
   EXPECT_EQ(r.status, 1) << r.out << r.err;
   const json j = read_json(report);
   ASSERT_EQ(j["block_checks"].size(), 2u) << j.dump(1);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -85,6 +86,29 @@ class TempDir {
 };
 
 // The JSON document in a file (a report, a sidecar); nlohmann's parse_error when it is none.
+// While alive, a worker's SIGSEGV reaches its supervisor as the signal: under AddressSanitizer
+// (preset asan) the worker's own SEGV handler would turn it into exit status 1. Workers inherit
+// the environment.
+class SegvReachesTheSupervisor {
+ public:
+  SegvReachesTheSupervisor() {
+    const char* before = std::getenv("ASAN_OPTIONS");
+    had_ = before != nullptr;
+    saved_ = had_ ? before : "";
+    setenv("ASAN_OPTIONS", (saved_.empty() ? "handle_segv=0" : saved_ + ":handle_segv=0").c_str(), 1);
+  }
+  ~SegvReachesTheSupervisor() {
+    if (had_) setenv("ASAN_OPTIONS", saved_.c_str(), 1);
+    else unsetenv("ASAN_OPTIONS");
+  }
+  SegvReachesTheSupervisor(const SegvReachesTheSupervisor&) = delete;
+  SegvReachesTheSupervisor& operator=(const SegvReachesTheSupervisor&) = delete;
+
+ private:
+  bool had_ = false;
+  std::string saved_;
+};
+
 inline nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
   return nlohmann::json::parse(in);
