@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,10 +26,14 @@ namespace fpc {
 // `count` dot products of length K, operands as codes (never host floats). Row-major: dot i reads
 // a[i*K .. i*K + K) and b[i*K .. i*K + K) (codes of the claim's input format) and c[i] (a code of
 // the claim's output format), and writes d[i] (a code of the output format, zero-extended).
+// A block-scaled claim (DotClaim::scales set) also gets the scales: one code of the rule's format
+// per `block` consecutive elements, dot i's at a_scales[i*K/block .. (i+1)*K/block) (the same for
+// b); a_scales[i*K/block + j] scales a[i*K + j*block .. i*K + (j+1)*block). Empty otherwise.
 struct DotBatch {
   size_t K = 0, count = 0;
   std::span<const uint64_t> a, b, c;
   std::span<uint64_t> d;
+  std::span<const uint64_t> a_scales = {}, b_scales = {};
 };
 
 // What a dot op claims to compute: the model row (model, input format, output format) and the
@@ -38,6 +43,9 @@ struct DotClaim {
   std::string input;   // format of A and B codes (float32 for a TF32 row fed FP32 codes)
   std::string output;  // format of C and D: float32, float16 or bfloat16
   GemmOptions gemm = {};
+  // Block-scaled rows (b200-mxf8f6f4, b200-mxf4nvf4): the one of the row's block_scales rules the
+  // op takes (e.g. {"float8_e4m3fn", 16}: NVFP4); unset for every other row.
+  std::optional<BlockScaleRule> scales = {};
 };
 
 struct DotOp {
