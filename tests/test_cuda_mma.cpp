@@ -167,6 +167,48 @@ TEST(CudaMma, Tcgen05InstructionDescriptorsFollowThePtxTables) {
   EXPECT_EQ(desc(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E4M3, Tcgen05Scales::E8M0Block32), 0u);
 }
 
+// The shared-memory packing of one 16-byte chunk, worked by hand from the layout docs/mma.md
+// states (PTX ISA 9.7.16.10.4: f8f6f4/mxf8f6f4 FP6 and FP4 16 to a chunk with padding, mxf4nvf4
+// FP4 two per byte; the first element in the low bits).
+TEST(CudaMma, Tcgen05PacksSubByteOperandsAsTheInstructionReadsThem) {
+  using cuda_mma::Tcgen05Input;
+  using cuda_mma::Tcgen05Kind;
+  uint32_t w[4];
+  uint8_t fp6[16] = {};
+  fp6[0] = 0x3f;
+  EXPECT_EQ(cuda_mma::tcgen05_pack_chunk(Tcgen05Kind::F8F6F4, Tcgen05Input::E2M3, fp6, w), 16);
+  EXPECT_EQ(w[0], 0x3fu);
+  EXPECT_EQ(w[1] | w[2] | w[3], 0u);
+  fp6[0] = 0;
+  fp6[5] = 0x3f;   // bits 30..35: straddles the first two words
+  fp6[15] = 0x2a;  // bits 90..95: the top of the 12 packed bytes; bytes 12..15 stay zero
+  EXPECT_EQ(cuda_mma::tcgen05_pack_chunk(Tcgen05Kind::MxF8F6F4, Tcgen05Input::E3M2, fp6, w), 16);
+  EXPECT_EQ(w[0], 0xc0000000u);
+  EXPECT_EQ(w[1], 0x0000000fu);
+  EXPECT_EQ(w[2], 0xa8000000u);
+  EXPECT_EQ(w[3], 0u);
+  uint8_t fp4[32];
+  for (int i = 0; i < 32; ++i) fp4[i] = static_cast<uint8_t>(i % 16);
+  EXPECT_EQ(cuda_mma::tcgen05_pack_chunk(Tcgen05Kind::F8F6F4, Tcgen05Input::E2M1, fp4, w), 16);  // 8 bytes + 8 padding
+  EXPECT_EQ(w[0], 0x76543210u);
+  EXPECT_EQ(w[1], 0xfedcba98u);
+  EXPECT_EQ(w[2] | w[3], 0u);
+  EXPECT_EQ(cuda_mma::tcgen05_pack_chunk(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E2M1, fp4, w), 32);  // no padding
+  EXPECT_EQ(w[0], 0x76543210u);
+  EXPECT_EQ(w[1], 0xfedcba98u);
+  EXPECT_EQ(w[2], 0x76543210u);
+  EXPECT_EQ(w[3], 0xfedcba98u);
+  uint8_t fp8[16];
+  for (int i = 0; i < 16; ++i) fp8[i] = static_cast<uint8_t>(0x80 + i);
+  EXPECT_EQ(cuda_mma::tcgen05_pack_chunk(Tcgen05Kind::F8F6F4, Tcgen05Input::E5M2, fp8, w), 16);
+  EXPECT_EQ(w[0], 0x83828180u);
+  EXPECT_EQ(w[3], 0x8f8e8d8cu);
+  const uint16_t fp16[8] = {0x3c00, 0x4000, 0, 0, 0, 0, 0, 0xc000};
+  EXPECT_EQ(cuda_mma::tcgen05_pack_chunk(Tcgen05Kind::F16, Tcgen05Input::Float16, fp16, w), 8);
+  EXPECT_EQ(w[0], 0x40003c00u);
+  EXPECT_EQ(w[3], 0xc0000000u);
+}
+
 // The runner refuses what the instruction cannot do before it looks for a device.
 TEST(CudaMma, Tcgen05RunnerRefusesBadShapesAndMissingScales) {
   using namespace cuda_mma;

@@ -76,6 +76,9 @@ int tcgen05_element_bytes(Tcgen05Input in);
 // The 32-bit instruction descriptor (PTX ISA 9.7.16.4.2, Tables 42-44) for M = N = 128, FP32 D,
 // K-major A and B; 0 when the kind does not take `in` with `scales`.
 uint32_t tcgen05_instruction_descriptor(Tcgen05Kind kind, Tcgen05Input in, Tcgen05Scales scales);
+// The 16 bytes of shared memory (four little-endian words) that the kernel makes of the unpacked
+// codes at `codes` for `kind` and `in`; returns how many codes they hold (8, 4, 16 or 32).
+int tcgen05_pack_chunk(Tcgen05Kind kind, Tcgen05Input in, const void* codes, uint32_t out[4]);
 // Runs `count` dots on device 0; non-zero ("not built" where the build has no sm_100a code, or
 // a refused combination / K) with a message in err.
 int run_tcgen05(Tcgen05Kind kind, Tcgen05Input in, const void* a, const void* b, const uint8_t* a_scales,

@@ -82,6 +82,38 @@ struct Params {
   int scales_per_step;        // 0, or the scale codes one instruction takes per row (1, 2, 4)
 };
 
+// The 16 bytes of a row that hold the elements from codes[first] on (unpacked codes of
+// element_bytes each), as four little-endian words, packed as the header comment says.
+__host__ __device__ inline void pack16(Packing packing, int element_bytes, const uint8_t* codes, size_t first, uint32_t (&w)[4]) {
+  w[0] = w[1] = w[2] = w[3] = 0;
+  switch (packing) {
+    case Packing::Bytes: {
+      const int per_word = 4 / element_bytes, n = 16 / element_bytes;
+      for (int i = 0; i < n; ++i) {
+        uint32_t v = 0;
+        for (int byte = 0; byte < element_bytes; ++byte)
+          v |= uint32_t{codes[(first + static_cast<size_t>(i)) * static_cast<size_t>(element_bytes) + byte]} << (8 * byte);
+        w[i / per_word] |= v << (8 * element_bytes * (i % per_word));
+      }
+      break;
+    }
+    case Packing::Fp6Padded:
+      for (int i = 0; i < 16; ++i) {
+        const uint32_t v = codes[first + i] & 0x3f;
+        const int bit = 6 * i;
+        w[bit / 32] |= v << (bit % 32);
+        if (bit % 32 > 26) w[bit / 32 + 1] |= v >> (32 - bit % 32);  // straddles two words
+      }
+      break;
+    case Packing::Fp4Padded:
+    case Packing::Fp4Packed: {
+      const int n = packing == Packing::Fp4Padded ? 16 : 32;
+      for (int i = 0; i < n; ++i) w[i / 8] |= (uint32_t{codes[first + i]} & 0xf) << (4 * (i % 8));
+      break;
+    }
+  }
+}
+
 #if defined(FPC_TCGEN05_DEVICE)
 constexpr uint32_t kTmemColumns = 256;  // allocated
 constexpr uint32_t kScaleAColumn = 128, kScaleBColumn = 160;
@@ -95,39 +127,13 @@ __device__ inline uint64_t descriptor(const void* tile) {
   return start | (uint64_t{kLbo >> 4} << 16) | (uint64_t{kSbo >> 4} << 32) | (uint64_t{1} << 46);
 }
 
-__device__ inline uint32_t code(const Params& p, const uint8_t* m, size_t index) {
-  if (p.element_bytes == 1) return m[index];
-  if (p.element_bytes == 2) return reinterpret_cast<const uint16_t*>(m)[index];
-  return reinterpret_cast<const uint32_t*>(m)[index];
-}
-
 // Chunk `chunk` (0 or 1) of row `dot`'s K step at k0, as four little-endian words.
 __device__ inline void pack_chunk(const Params& p, const uint8_t* m, size_t dot, size_t k0, int chunk, uint32_t (&w)[4]) {
-  w[0] = w[1] = w[2] = w[3] = 0;
-  if (dot >= p.count) return;
-  const size_t first = dot * p.K + k0 + static_cast<size_t>(chunk) * p.elements_per_chunk;
-  switch (p.packing) {
-    case Packing::Bytes: {
-      const int per_word = 4 / p.element_bytes;
-      for (int i = 0; i < p.elements_per_chunk; ++i)
-        w[i / per_word] |= code(p, m, first + i) << (8 * p.element_bytes * (i % per_word));
-      break;
-    }
-    case Packing::Fp6Padded:
-      for (int i = 0; i < 16; ++i) {
-        const uint32_t v = m[first + i] & 0x3f;
-        const int bit = 6 * i;
-        w[bit / 32] |= v << (bit % 32);
-        if (bit % 32 > 26) w[bit / 32 + 1] |= v >> (32 - bit % 32);  // straddles two words
-      }
-      break;
-    case Packing::Fp4Padded:
-    case Packing::Fp4Packed: {
-      const int n = p.packing == Packing::Fp4Padded ? 16 : 32;
-      for (int i = 0; i < n; ++i) w[i / 8] |= (uint32_t{m[first + i]} & 0xf) << (4 * (i % 8));
-      break;
-    }
+  if (dot >= p.count) {
+    w[0] = w[1] = w[2] = w[3] = 0;
+    return;
   }
+  pack16(p.packing, p.element_bytes, m, dot * p.K + k0 + static_cast<size_t>(chunk) * p.elements_per_chunk, w);
 }
 
 // Row r's 32 bytes of one K step into a tile in the canonical layout above.
@@ -346,6 +352,17 @@ bool scales_fit(Tcgen05Kind kind, Tcgen05Scales scales) {
   }
 }
 
+Packing packing_of(Tcgen05Kind kind, Tcgen05Input in) {
+  if (in == Tcgen05Input::E2M3 || in == Tcgen05Input::E3M2) return Packing::Fp6Padded;
+  if (in == Tcgen05Input::E2M1) return kind == Tcgen05Kind::MxF4NvF4 ? Packing::Fp4Packed : Packing::Fp4Padded;
+  return Packing::Bytes;
+}
+
+// The codes 16 bytes of a row hold.
+int chunk_elements(Packing packing, int element_bytes) {
+  return packing == Packing::Bytes ? 16 / element_bytes : packing == Packing::Fp4Packed ? 32 : 16;
+}
+
 int scale_block(Tcgen05Scales scales) {
   return scales == Tcgen05Scales::None ? 0 : scales == Tcgen05Scales::E8M0Block32 ? 32 : 16;
 }
@@ -388,6 +405,14 @@ uint32_t tcgen05_instruction_descriptor(Tcgen05Kind kind, Tcgen05Input in, Tcgen
   return d;
 }
 
+int tcgen05_pack_chunk(Tcgen05Kind kind, Tcgen05Input in, const void* codes, uint32_t out[4]) {
+  const Packing packing = packing_of(kind, in);
+  uint32_t w[4];
+  pack16(packing, tcgen05_element_bytes(in), static_cast<const uint8_t*>(codes), 0, w);
+  for (int i = 0; i < 4; ++i) out[i] = w[i];
+  return chunk_elements(packing, tcgen05_element_bytes(in));
+}
+
 bool tcgen05_built() {
 #if defined(FPC_TCGEN05_SM100A)
   return true;
@@ -425,10 +450,8 @@ int run_tcgen05(Tcgen05Kind kind, Tcgen05Input in, const void* a, const void* b,
   p.K = K;
   p.idesc = idesc;
   p.element_bytes = tcgen05_element_bytes(in);
-  p.packing = in == Tcgen05Input::E2M3 || in == Tcgen05Input::E3M2 ? Packing::Fp6Padded
-              : in == Tcgen05Input::E2M1 ? (kind == Tcgen05Kind::MxF4NvF4 ? Packing::Fp4Packed : Packing::Fp4Padded)
-                                         : Packing::Bytes;
-  p.elements_per_chunk = p.packing == Packing::Bytes ? 16 / p.element_bytes : p.packing == Packing::Fp4Packed ? 32 : 16;
+  p.packing = packing_of(kind, in);
+  p.elements_per_chunk = chunk_elements(p.packing, p.element_bytes);
   p.scales_per_step = block > 0 ? static_cast<int>(step) / block : 0;
 
   // One device buffer: a, b, their scales, c, d, each 16-byte aligned.
