@@ -488,10 +488,7 @@ int run_tcgen05(Tcgen05Kind kind, Tcgen05Input in, const void* a, const void* b,
         else launch<Tcgen05Op::MxF4NvF4x4>(p);
         break;
     }
-    if ((e = cudaGetLastError()) != cudaSuccess) rc = fail(e, "kernel launch", err, len);
-    else if ((e = cudaDeviceSynchronize()) != cudaSuccess) rc = fail(e, "kernel", err, len);
-    else if ((e = cudaMemcpy(d, buf + d_at, words, cudaMemcpyDeviceToHost)) != cudaSuccess)
-      rc = fail(e, "cudaMemcpy from the device", err, len);
+    rc = finish_launch(d, buf + d_at, words, err, len);
   }
   cudaFree(buf);
   return rc;
