@@ -28,7 +28,9 @@ const std::map<std::string, size_t> kInstructionK = {
     {"mxf8f6f4_float8_e4m3fn_to_float32", 32}, {"mxf8f6f4_float8_e5m2_to_float32", 32},
     {"mxf8f6f4_float6_e2m3fn_to_float32", 32}, {"mxf8f6f4_float6_e3m2fn_to_float32", 32},
     {"mxf8f6f4_float4_e2m1fn_to_float32", 32}, {"mxfp4_e8m0_block32_to_float32", 64},
-    {"mxfp4_e8m0_block16_to_float32", 64}, {"nvfp4_ue4m3_block16_to_float32", 64}};
+    {"mxfp4_e8m0_block16_to_float32", 64}, {"nvfp4_ue4m3_block16_to_float32", 64}, {"float16_to_float16", 16},
+    {"float8_e4m3fn_to_float16", 32}, {"float8_e5m2_to_float16", 32}, {"float6_e2m3fn_to_float16", 32},
+    {"float6_e3m2fn_to_float16", 32}, {"float4_e2m1fn_to_float16", 32}};
 
 const std::set<std::string> kCudaSubjects = {"cuda_mma_sm80",    "cuda_mma_sm89",     "cuda_mma_sm90",
                                              "cuda_mma_sm100",   "cuda_wgmma_sm90a",  "cublaslt_fp8_sm90",
@@ -45,7 +47,9 @@ TEST(CudaMma, EverySubjectIsListedWithAClaimOfTheModelTable) {
       SCOPED_TRACE(s.name + "/" + op.name);
       const DotSetup setup = dot_setup(op.claim);  // throws for a model or format the table lacks
       EXPECT_EQ(setup.model->name, op.claim.model);
-      EXPECT_EQ(op.claim.output, "float32");
+      // FP32 D; tcgen05 also FP16 D where the instruction has it (its *_to_float16 ops).
+      EXPECT_TRUE(op.claim.output == "float32" || (s.name == "cuda_tcgen05_sm100a" && op.claim.output == "float16"))
+          << op.claim.output;
       ASSERT_TRUE(kInstructionK.count(op.name));
       for (size_t k : op.ks) EXPECT_EQ(k % kInstructionK.at(op.name), 0u) << "K = " << k;
       EXPECT_FALSE(op.entry.empty());
@@ -76,6 +80,7 @@ TEST(CudaMma, Tcgen05OpsClaimTheB200RowsAndTheirScaleRules) {
     const char* input;
     const char* scale_format;  // nullptr: not block-scaled
     int block;
+    const char* output = "float32";
   };
   const std::map<std::string, Want> want = {
       {"float16_to_float32", {"b200", "float16", nullptr, 0}},
@@ -93,7 +98,14 @@ TEST(CudaMma, Tcgen05OpsClaimTheB200RowsAndTheirScaleRules) {
       {"mxf8f6f4_float4_e2m1fn_to_float32", {"b200-mxf8f6f4", "float4_e2m1fn", "float8_e8m0fnu", 32}},
       {"mxfp4_e8m0_block32_to_float32", {"b200-mxf4nvf4", "float4_e2m1fn", "float8_e8m0fnu", 32}},
       {"mxfp4_e8m0_block16_to_float32", {"b200-mxf4nvf4", "float4_e2m1fn", "float8_e8m0fnu", 16}},
-      {"nvfp4_ue4m3_block16_to_float32", {"b200-mxf4nvf4", "float4_e2m1fn", "float8_e4m3fn", 16}}};
+      {"nvfp4_ue4m3_block16_to_float32", {"b200-mxf4nvf4", "float4_e2m1fn", "float8_e4m3fn", 16}},
+      // FP16 D: kind::f16 with f16 inputs and kind::f8f6f4 (PTX ISA Table 39), the rows' FP16 outputs.
+      {"float16_to_float16", {"b200", "float16", nullptr, 0, "float16"}},
+      {"float8_e4m3fn_to_float16", {"b200-f8f6f4", "float8_e4m3fn", nullptr, 0, "float16"}},
+      {"float8_e5m2_to_float16", {"b200-f8f6f4", "float8_e5m2", nullptr, 0, "float16"}},
+      {"float6_e2m3fn_to_float16", {"b200-f8f6f4", "float6_e2m3fn", nullptr, 0, "float16"}},
+      {"float6_e3m2fn_to_float16", {"b200-f8f6f4", "float6_e3m2fn", nullptr, 0, "float16"}},
+      {"float4_e2m1fn_to_float16", {"b200-f8f6f4", "float4_e2m1fn", nullptr, 0, "float16"}}};
   const DotSubject& s = dot_subject_by_name("cuda_tcgen05_sm100a");
   std::set<std::string> seen;
   for (const DotOp& op : s.ops) {
@@ -103,7 +115,7 @@ TEST(CudaMma, Tcgen05OpsClaimTheB200RowsAndTheirScaleRules) {
     const Want& w = want.at(op.name);
     EXPECT_EQ(op.claim.model, w.model);
     EXPECT_EQ(op.claim.input, w.input);
-    EXPECT_EQ(op.claim.output, "float32");
+    EXPECT_EQ(op.claim.output, w.output);
     EXPECT_EQ(op.entry.rfind("tcgen05.mma.cta_group::1.kind::", 0), 0u) << op.entry;
     const DotModel& row = dot_model(op.claim.model, op.claim.input, op.claim.output);
     if (w.scale_format == nullptr) {
@@ -141,11 +153,14 @@ TEST(CudaMma, Tcgen05WithoutAB200SaysWhy) {
 //   Table 42: dtype F32 = 1 << 4; atype << 7, btype << 10; N >> 3 = 16 << 17 = 0x200000;
 //             M >> 4 = 8 << 24 = 0x8000000.
 //   Tables 43/44: scale type (UE8M0 = 1) << 23 = 0x800000; M >> 7 = 1 << 27 = 0x8000000.
+//   FP16 D (Table 39: kind::f16 with f16 inputs, kind::f8f6f4): dtype F16 = 0.
 TEST(CudaMma, Tcgen05InstructionDescriptorsFollowThePtxTables) {
   using cuda_mma::Tcgen05Input;
   using cuda_mma::Tcgen05Kind;
   using cuda_mma::Tcgen05Scales;
-  const auto desc = cuda_mma::tcgen05_instruction_descriptor;
+  const auto desc = [](Tcgen05Kind kind, Tcgen05Input in, Tcgen05Scales scales, bool f16_out = false) {
+    return cuda_mma::tcgen05_instruction_descriptor(kind, in, scales, f16_out);
+  };
   EXPECT_EQ(desc(Tcgen05Kind::F16, Tcgen05Input::Float16, Tcgen05Scales::None), 0x08200010u);
   EXPECT_EQ(desc(Tcgen05Kind::F16, Tcgen05Input::BFloat16, Tcgen05Scales::None), 0x08200490u);  // BF16 = 1
   EXPECT_EQ(desc(Tcgen05Kind::Tf32, Tcgen05Input::Tf32, Tcgen05Scales::None), 0x08200910u);      // TF32 = 2
@@ -159,7 +174,14 @@ TEST(CudaMma, Tcgen05InstructionDescriptorsFollowThePtxTables) {
   EXPECT_EQ(desc(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E2M1, Tcgen05Scales::E8M0Block32), 0x08a00480u);  // E2M1 = 1
   EXPECT_EQ(desc(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E2M1, Tcgen05Scales::E8M0Block16), 0x08a00480u);
   EXPECT_EQ(desc(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E2M1, Tcgen05Scales::UE4M3Block16), 0x08200480u);  // UE4M3 = 0
+  // FP16 D: dtype F16 = 0 (bit 4 clear).
+  EXPECT_EQ(desc(Tcgen05Kind::F16, Tcgen05Input::Float16, Tcgen05Scales::None, true), 0x08200000u);
+  EXPECT_EQ(desc(Tcgen05Kind::F8F6F4, Tcgen05Input::E5M2, Tcgen05Scales::None, true), 0x08200480u);
+  EXPECT_EQ(desc(Tcgen05Kind::F8F6F4, Tcgen05Input::E2M1, Tcgen05Scales::None, true), 0x08201680u);
   // Combinations the instruction does not have.
+  EXPECT_EQ(desc(Tcgen05Kind::F16, Tcgen05Input::BFloat16, Tcgen05Scales::None, true), 0u);
+  EXPECT_EQ(desc(Tcgen05Kind::Tf32, Tcgen05Input::Tf32, Tcgen05Scales::None, true), 0u);
+  EXPECT_EQ(desc(Tcgen05Kind::MxF8F6F4, Tcgen05Input::E4M3, Tcgen05Scales::E8M0Block32, true), 0u);
   EXPECT_EQ(desc(Tcgen05Kind::F16, Tcgen05Input::E4M3, Tcgen05Scales::None), 0u);
   EXPECT_EQ(desc(Tcgen05Kind::F8F6F4, Tcgen05Input::E4M3, Tcgen05Scales::E8M0Block32), 0u);
   EXPECT_EQ(desc(Tcgen05Kind::MxF8F6F4, Tcgen05Input::E4M3, Tcgen05Scales::UE4M3Block16), 0u);
@@ -217,14 +239,18 @@ TEST(CudaMma, Tcgen05RunnerRefusesBadShapesAndMissingScales) {
   const uint32_t c[1] = {};
   uint32_t d[1] = {0xdeadbeef};
   char err[256] = {};
-  EXPECT_NE(run_tcgen05(Tcgen05Kind::F16, Tcgen05Input::Float16, a, b, nullptr, nullptr, Tcgen05Scales::None, c, d, 1, 8, err,
-                        sizeof err),
+  EXPECT_NE(run_tcgen05(Tcgen05Kind::F16, Tcgen05Input::Float16, a, b, nullptr, nullptr, Tcgen05Scales::None, false, c, d, 1, 8,
+                        err, sizeof err),
             0);
   EXPECT_NE(std::string(err).find("not a multiple of the instruction's k = 16"), std::string::npos) << err;
-  EXPECT_NE(run_tcgen05(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E2M1, codes, codes, nullptr, nullptr, Tcgen05Scales::UE4M3Block16, c,
-                        d, 1, 64, err, sizeof err),
+  EXPECT_NE(run_tcgen05(Tcgen05Kind::MxF4NvF4, Tcgen05Input::E2M1, codes, codes, nullptr, nullptr, Tcgen05Scales::UE4M3Block16,
+                        false, c, d, 1, 64, err, sizeof err),
             0);
   EXPECT_NE(std::string(err).find("needs the scales"), std::string::npos) << err;
+  EXPECT_NE(run_tcgen05(Tcgen05Kind::F16, Tcgen05Input::BFloat16, a, b, nullptr, nullptr, Tcgen05Scales::None, true, c, d, 1, 16,
+                        err, sizeof err),
+            0);  // no FP16 D for bf16 inputs
+  EXPECT_NE(std::string(err).find("does not take"), std::string::npos) << err;
   EXPECT_EQ(d[0], 0xdeadbeefu);
 }
 #endif

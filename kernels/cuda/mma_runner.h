@@ -73,17 +73,19 @@ enum class Tcgen05Scales : int { None = 0, E8M0Block32, E8M0Block16, UE4M3Block1
 int tcgen05_instruction_k(Tcgen05Kind kind);
 // Bytes of one unpacked operand code of `in` (2, 4 or 1).
 int tcgen05_element_bytes(Tcgen05Input in);
-// The 32-bit instruction descriptor (PTX ISA 9.7.16.4.2, Tables 42-44) for M = N = 128, FP32 D,
-// K-major A and B; 0 when the kind does not take `in` with `scales`.
-uint32_t tcgen05_instruction_descriptor(Tcgen05Kind kind, Tcgen05Input in, Tcgen05Scales scales);
+// The 32-bit instruction descriptor (PTX ISA 9.7.16.4.2, Tables 42-44) for M = N = 128, FP32 D
+// (FP16 D with f16_out: kind::f16 with f16 inputs and kind::f8f6f4 only), K-major A and B; 0 when
+// the kind does not take `in` with `scales` and that D.
+uint32_t tcgen05_instruction_descriptor(Tcgen05Kind kind, Tcgen05Input in, Tcgen05Scales scales, bool f16_out = false);
 // The 16 bytes of shared memory (four little-endian words) that the kernel makes of the unpacked
 // codes at `codes` for `kind` and `in`; returns how many codes they hold (8, 4, 16 or 32).
 int tcgen05_pack_chunk(Tcgen05Kind kind, Tcgen05Input in, const void* codes, uint32_t out[4]);
-// Runs `count` dots on device 0; non-zero ("not built" where the build has no sm_100a code, or
+// Runs `count` dots on device 0 (c and d: FP32 codes, or with f16_out FP16 codes in the low 16
+// bits); non-zero ("not built" where the build has no sm_100a code, or
 // a refused combination / K) with a message in err.
 int run_tcgen05(Tcgen05Kind kind, Tcgen05Input in, const void* a, const void* b, const uint8_t* a_scales,
-                const uint8_t* b_scales, Tcgen05Scales scales, const uint32_t* c, uint32_t* d, size_t count, size_t K,
-                char* err, size_t err_len);
+                const uint8_t* b_scales, Tcgen05Scales scales, bool f16_out, const uint32_t* c, uint32_t* d, size_t count,
+                size_t K, char* err, size_t err_len);
 bool tcgen05_built();
 
 }  // namespace fpc::cuda_mma

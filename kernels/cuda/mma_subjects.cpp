@@ -33,6 +33,7 @@ struct MmaType {
   const char* instruction = nullptr;
   int kind = 0, scale_vectors = 0;
   std::optional<BlockScaleRule> scales = {};
+  const char* output = "float32";  // of C and D
 };
 const MmaType kFloat16{"float16", "float16", 0, {16, 32, 64}};
 const MmaType kBFloat16{"bfloat16", "bfloat16", 1, {16, 32, 64}};
@@ -53,6 +54,13 @@ const MmaType kTcE5M2{"float8_e5m2", "float8_e5m2", 4, kTcK32, "kind::f8f6f4 (e5
 const MmaType kTcE2M3{"float6_e2m3fn", "float6_e2m3fn", 5, kTcK32, "kind::f8f6f4 (e2m3 x e2m3 -> f32)", 2};
 const MmaType kTcE3M2{"float6_e3m2fn", "float6_e3m2fn", 6, kTcK32, "kind::f8f6f4 (e3m2 x e3m2 -> f32)", 2};
 const MmaType kTcE2M1{"float4_e2m1fn", "float4_e2m1fn", 7, kTcK32, "kind::f8f6f4 (e2m1 x e2m1 -> f32)", 2};
+// FP16 D (Table 39: kind::f16 with f16 inputs, kind::f8f6f4): the rows' FP16 outputs (rne).
+const MmaType kTcFloat16F16{"float16", "float16", 0, kTcK16, "kind::f16 (f16 x f16 -> f16)", 0, 0, {}, "float16"};
+const MmaType kTcE4M3F16{"float8_e4m3fn", "float8_e4m3fn", 3, kTcK32, "kind::f8f6f4 (e4m3 x e4m3 -> f16)", 2, 0, {}, "float16"};
+const MmaType kTcE5M2F16{"float8_e5m2", "float8_e5m2", 4, kTcK32, "kind::f8f6f4 (e5m2 x e5m2 -> f16)", 2, 0, {}, "float16"};
+const MmaType kTcE2M3F16{"float6_e2m3fn", "float6_e2m3fn", 5, kTcK32, "kind::f8f6f4 (e2m3 x e2m3 -> f16)", 2, 0, {}, "float16"};
+const MmaType kTcE3M2F16{"float6_e3m2fn", "float6_e3m2fn", 6, kTcK32, "kind::f8f6f4 (e3m2 x e3m2 -> f16)", 2, 0, {}, "float16"};
+const MmaType kTcE2M1F16{"float4_e2m1fn", "float4_e2m1fn", 7, kTcK32, "kind::f8f6f4 (e2m1 x e2m1 -> f16)", 2, 0, {}, "float16"};
 const MmaType kMxE4M3{"float8_e4m3fn", "mxf8f6f4_float8_e4m3fn", 3, kTcK32,
                       "kind::mxf8f6f4.block_scale.scale_vec::1X (e4m3, ue8m0 per 32)", 3, 1, kE8M0Block32};
 const MmaType kMxE5M2{"float8_e5m2", "mxf8f6f4_float8_e5m2", 4, kTcK32,
@@ -104,7 +112,8 @@ std::vector<MmaSubjectRow> subject_rows() {
       {"cuda_tcgen05_sm100a", Runner::Tcgen05, 100, "NVIDIA B200", "tcgen05.mma.cta_group::1.%s",
        {{&kTcFloat16, "b200"}, {&kTcBFloat16, "b200"}, {&kTcTf32, "b200"},
         {&kTcE4M3, "b200-f8f6f4"}, {&kTcE5M2, "b200-f8f6f4"}, {&kTcE2M3, "b200-f8f6f4"}, {&kTcE3M2, "b200-f8f6f4"},
-        {&kTcE2M1, "b200-f8f6f4"},
+        {&kTcE2M1, "b200-f8f6f4"}, {&kTcFloat16F16, "b200"}, {&kTcE4M3F16, "b200-f8f6f4"}, {&kTcE5M2F16, "b200-f8f6f4"},
+        {&kTcE2M3F16, "b200-f8f6f4"}, {&kTcE3M2F16, "b200-f8f6f4"}, {&kTcE2M1F16, "b200-f8f6f4"},
         {&kMxE4M3, "b200-mxf8f6f4"}, {&kMxE5M2, "b200-mxf8f6f4"}, {&kMxE2M3, "b200-mxf8f6f4"},
         {&kMxE3M2, "b200-mxf8f6f4"}, {&kMxE2M1, "b200-mxf8f6f4"},
         {&kMxFp4Block32, "b200-mxf4nvf4"}, {&kMxFp4Block16, "b200-mxf4nvf4"}, {&kNvFp4, "b200-mxf4nvf4"}}},
@@ -156,8 +165,8 @@ void run_tcgen05_batch(const MmaType& type, const std::string& what, const DotBa
   for (size_t i = 0; i < batch.count; ++i) c[i] = static_cast<uint32_t>(batch.c[i]);
   char err[512] = {};
   if (cuda_mma::run_tcgen05(static_cast<cuda_mma::Tcgen05Kind>(type.kind), in, a.data(), b.data(), a_scales.data(), b_scales.data(),
-                            static_cast<cuda_mma::Tcgen05Scales>(type.scale_vectors), c.data(), d.data(), batch.count, batch.K,
-                            err, sizeof err) != 0)
+                            static_cast<cuda_mma::Tcgen05Scales>(type.scale_vectors), std::string(type.output) == "float16",
+                            c.data(), d.data(), batch.count, batch.K, err, sizeof err) != 0)
     throw std::runtime_error(what + ": " + err);
   for (size_t i = 0; i < batch.count; ++i) batch.d[i] = d[i];
 }
@@ -225,7 +234,7 @@ void register_cuda_mma_dot_subjects(std::vector<DotSubject>& subjects) {
                     (*row.note ? std::string(", ") + row.note : "") + ", FP32 accumulate; one MMA tile of 8 dots per warp" +
                     (row.runner == Runner::Wgmma ? "group" : "");
     if (row.runner == Runner::Tcgen05)
-      s.description = std::string("tcgen05.mma on ") + row.gpu + " (sm_100a), FP32 accumulate in tensor memory; one 128 x 128 tile " +
+      s.description = std::string("tcgen05.mma on ") + row.gpu + " (sm_100a), D in tensor memory (FP32; FP16 for the *_to_float16 ops); one 128 x 128 tile " +
                       "of 128 dots per CTA (never run on a B200 here)";
     if (row.runner == Runner::CublasLt || row.runner == Runner::CublasLtFastAccum)
       s.description = std::string("cuBLASLt FP8 GEMM (cublasLtMatmul, TN, FP32 C and D) on ") + row.gpu + ", " + row.note;
@@ -236,9 +245,9 @@ void register_cuda_mma_dot_subjects(std::vector<DotSubject>& subjects) {
       const char* model = type_and_model.second;
       const bool cublas = row.runner == Runner::CublasLt || row.runner == Runner::CublasLtFastAccum;
       DotOp op;
-      op.name = std::string(type->type) + "_to_float32";
+      op.name = std::string(type->type) + "_to_" + type->output;
       op.entry = entry_of(row, *type);
-      op.claim = {model, type->input, "float32", row.gemm, type->scales};
+      op.claim = {model, type->input, type->output, row.gemm, type->scales};
       op.ks = cublas ? kCublasLtKs : type->ks;
       op.run = [why = s.name + " cannot run: " + s.unavailable_reason](const DotBatch&) { throw std::logic_error(why); };
 #if defined(FPC_HAVE_CUDA_MMA)

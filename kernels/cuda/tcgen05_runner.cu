@@ -80,6 +80,7 @@ struct Params {
   Packing packing;
   int elements_per_chunk;     // per 16 bytes of a row
   int scales_per_step;        // 0, or the scale codes one instruction takes per row (1, 2, 4)
+  bool f16_out;               // D is FP16: one 16-bit element in the low half of each word (9.7.16.10.4.1)
 };
 
 // The 16 bytes of a row that hold the elements from codes[first] on (unpacked codes of
@@ -311,7 +312,7 @@ __global__ void __launch_bounds__(kTile) tcgen05_dots(Params p) {
 #pragma unroll
     for (int j = 0; j < 32; ++j)
       if (j == lane) out = r[j];
-    if (dot < p.count) p.d[dot] = out;
+    if (dot < p.count) p.d[dot] = p.f16_out ? out & 0xffffu : out;
   }
   fence_before_sync();
   __syncthreads();
@@ -387,15 +388,17 @@ int tcgen05_element_bytes(Tcgen05Input in) {
   return in == Tcgen05Input::Float16 || in == Tcgen05Input::BFloat16 ? 2 : in == Tcgen05Input::Tf32 ? 4 : 1;
 }
 
-uint32_t tcgen05_instruction_descriptor(Tcgen05Kind kind, Tcgen05Input in, Tcgen05Scales scales) {
+uint32_t tcgen05_instruction_descriptor(Tcgen05Kind kind, Tcgen05Input in, Tcgen05Scales scales, bool f16_out) {
   const int type = type_code(kind, in);
   if (type < 0 || !scales_fit(kind, scales)) return 0;
+  // Table 39: FP16 D for kind::f16 with f16 inputs and for kind::f8f6f4; FP32 only elsewhere.
+  if (f16_out && !((kind == Tcgen05Kind::F16 && in == Tcgen05Input::Float16) || kind == Tcgen05Kind::F8F6F4)) return 0;
   constexpr uint32_t m = kTile, n = kTile;
   // Dense, no negation, A and B K-major (transpose bits 15, 16 clear), atype bits 7..9, btype
   // from bit 10, N >> 3 in bits 17..22.
   uint32_t d = (static_cast<uint32_t>(type) << 7) | (static_cast<uint32_t>(type) << 10) | ((n >> 3) << 17);
   if (kind == Tcgen05Kind::F16 || kind == Tcgen05Kind::Tf32 || kind == Tcgen05Kind::F8F6F4) {
-    d |= (1u << 4) | ((m >> 4) << 24);  // Table 42: dtype F32 = 1 in bits 4..5; M >> 4 in 24..28
+    d |= (f16_out ? 0u : 1u << 4) | ((m >> 4) << 24);  // Table 42: dtype F16 = 0, F32 = 1 in bits 4..5; M >> 4 in 24..28
   } else {
     // Tables 43/44: scale factor IDs 0 (bits 4..5 and 29..30); scale type in bit 23 (UE8M0 = 1,
     // UE4M3 = 0); M >> 7 in 27..28; bit 31 (mxf4nvf4) 0: dense K = 64.
@@ -422,11 +425,11 @@ bool tcgen05_built() {
 }
 
 int run_tcgen05(Tcgen05Kind kind, Tcgen05Input in, const void* a, const void* b, const uint8_t* a_scales,
-                const uint8_t* b_scales, Tcgen05Scales scales, const uint32_t* c, uint32_t* d, size_t count, size_t K,
-                char* err, size_t len) {
-  const uint32_t idesc = tcgen05_instruction_descriptor(kind, in, scales);
+                const uint8_t* b_scales, Tcgen05Scales scales, bool f16_out, const uint32_t* c, uint32_t* d, size_t count,
+                size_t K, char* err, size_t len) {
+  const uint32_t idesc = tcgen05_instruction_descriptor(kind, in, scales, f16_out);
   if (idesc == 0) {
-    std::snprintf(err, len, "tcgen05.mma: this kind does not take that input type with those scales");
+    std::snprintf(err, len, "tcgen05.mma: this kind does not take that input type with those scales and that output");
     return 1;
   }
   const size_t step = static_cast<size_t>(tcgen05_instruction_k(kind));
@@ -449,6 +452,7 @@ int run_tcgen05(Tcgen05Kind kind, Tcgen05Input in, const void* a, const void* b,
   p.count = count;
   p.K = K;
   p.idesc = idesc;
+  p.f16_out = f16_out;
   p.element_bytes = tcgen05_element_bytes(in);
   p.packing = packing_of(kind, in);
   p.elements_per_chunk = chunk_elements(p.packing, p.element_bytes);
