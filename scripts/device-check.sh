@@ -59,10 +59,10 @@ tail -3 "$OUT/quick.log"
 fi
 
 if step dot; then
-echo "== dot suite, the CUDA tensor-core subjects (mma.sync, wgmma, cuBLASLt FP8), against their GPU's models"
+echo "== dot suite, the CUDA tensor-core subjects (mma.sync, wgmma, tcgen05, cuBLASLt FP8), against their GPU's models"
 # Those of another architecture than the device's report "skipped" with the reason.
-mma_subjects=(cuda_mma_sm80 cuda_mma_sm89 cuda_mma_sm90 cuda_mma_sm100 cuda_wgmma_sm90a cublaslt_fp8_sm90
-              cublaslt_fp8_fast_accum_sm90)
+mma_subjects=(cuda_mma_sm80 cuda_mma_sm89 cuda_mma_sm90 cuda_mma_sm100 cuda_wgmma_sm90a cuda_tcgen05_sm100a
+              cublaslt_fp8_sm90 cublaslt_fp8_fast_accum_sm90)
 "$FPC" run --suite dot "${mma_subjects[@]/#/--subject=}" --report "$OUT/dot-mma.json" >"$OUT/dot-mma.log" 2>&1 || status=1
 "$FPC" report summary "$OUT/dot-mma.json" >"$OUT/dot-mma-summary.md" 2>&1 || true
 grep -E '^(PASS|FAIL|ERROR)' "$OUT/dot-mma.log" | head -60

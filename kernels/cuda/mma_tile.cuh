@@ -118,6 +118,17 @@ inline int fail(cudaError_t e, const char* what, char* err, size_t len) {
   return 1;
 }
 
+// After a kernel launch: its launch error, its completion, then `words` bytes of d copied back
+// from the device's d_device. 0, or 1 with the message in err.
+inline int finish_launch(uint32_t* d, const char* d_device, size_t words, char* err, size_t len) {
+  cudaError_t e;
+  if ((e = cudaGetLastError()) != cudaSuccess) return fail(e, "kernel launch", err, len);
+  if ((e = cudaDeviceSynchronize()) != cudaSuccess) return fail(e, "kernel", err, len);
+  if ((e = cudaMemcpy(d, d_device, words, cudaMemcpyDeviceToHost)) != cudaSuccess)
+    return fail(e, "cudaMemcpy from the device", err, len);
+  return 0;
+}
+
 // Copies a, b, c to the device, runs `launch(a, b, c, d)` and copies d back.
 template <typename Launch>
 int run_on_device(int bytes, const void* a, const void* b, const uint32_t* c, uint32_t* d, size_t count, size_t K,
@@ -138,10 +149,7 @@ int run_on_device(int bytes, const void* a, const void* b, const uint32_t* c, ui
     rc = fail(e, "cudaMemcpy to the device", err, len);
   } else {
     launch(buf + a_at, buf + b_at, reinterpret_cast<const uint32_t*>(buf + c_at), reinterpret_cast<uint32_t*>(buf + d_at));
-    if ((e = cudaGetLastError()) != cudaSuccess) rc = fail(e, "kernel launch", err, len);
-    else if ((e = cudaDeviceSynchronize()) != cudaSuccess) rc = fail(e, "kernel", err, len);
-    else if ((e = cudaMemcpy(d, buf + d_at, words, cudaMemcpyDeviceToHost)) != cudaSuccess)
-      rc = fail(e, "cudaMemcpy from the device", err, len);
+    rc = finish_launch(d, buf + d_at, words, err, len);
   }
   cudaFree(buf);
   return rc;
