@@ -220,7 +220,9 @@ struct Batch {
 
   // Takes the function's result: unsigned codes, one per case; codes with bits above the
   // format's are refused by name (possible only where the format is narrower than its bytes).
-  void hold_result(nb::handle got, const fpc::Format& f, size_t n) {
+  // With `copy` (a batch checked on another thread while the function computes the next) the
+  // codes are copied out: a function may return the same output buffer every call.
+  void hold_result(nb::handle got, const fpc::Format& f, size_t n, bool copy) {
     result = nb::cast<nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>>(got);
     if (result.ndim() != 1 || result.shape(0) != n)
       throw fpc::InputError("the function's result: expected " + std::to_string(n) + " codes, got an array with " +
@@ -235,7 +237,14 @@ struct Batch {
       std::vector<uint64_t> check(n);  // rare: 4- and 6-bit formats in bytes
       widen_codes(got, f, n, check.data(), "the function's result");
     }
+    if (copy) {
+      const auto* bytes = static_cast<const unsigned char*>(result_data);
+      owned.assign(bytes, bytes + n * static_cast<size_t>(result_bytes));
+      result_data = owned.data();
+      result = {};
+    }
   }
+  std::vector<unsigned char> owned;  // the copied result codes
 };
 
 // Operands of cases [begin, begin + n) into the batch's arrays, at their widths: generated in
@@ -465,7 +474,7 @@ std::string check_callable(const std::string& semantics_json, const std::string&
         }
         nb::list args;
         for (const nb::object& a : b.arrays) args.append(a);
-        b.hold_result(fn(args), *s.out, n);
+        b.hold_result(fn(args), *s.out, n, !inline_checks);
         b.begin = begin;
         checkers.submit(slot, begin, begin + n);
       }
