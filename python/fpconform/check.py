@@ -17,7 +17,7 @@ from .report import Report
 # Cases per call of the function under test: small enough that a batch's operands and results
 # stay in the core's cache from the fill through the call to the comparison, large enough that
 # the call's own overhead (a few microseconds) vanishes against 2^17 cases (docs/performance.md,
-# "Python checks": 2^16 and 2^18 measured no better, 2^22 a third more costly).
+# "Python checks": 2^16 and 2^18 measured the same within the noise, 2^22 a quarter more).
 DEFAULT_BATCH = 1 << 17
 
 
