@@ -89,6 +89,42 @@ TEST(Checker, ExhaustiveSliceOutcomeIndependentOfThreadsAndShards) {
   EXPECT_NE(std::find(why.begin(), why.end(), "rtz"), why.end());  // (positive inputs only: rdn too)
 }
 
+// A check prepared once and fed uneven pieces (not on chunk boundaries), alternating its checker
+// threads, ends with run_check's outcome over the whole range; finish() starts it afresh. The
+// boundary cases are more than the alternatives' oracle-call budget (4096 before their tables are
+// built), so both ways of evaluating an alternative are in play.
+TEST(Checker, RangeCheckerPiecesGiveRunChecksOutcome) {
+  for (const char* name : {"float32_to_bfloat16_truncate", "float32_to_bfloat16_ties_away"}) {
+    const fpc::SubjectOp& op = planted(name);
+    for (const fpc::CaseSource& cases : {fpc::CaseSource::exhaustive(op.semantics), fpc::CaseSource::boundary(op.semantics)}) {
+      const bool sweep = cases.operands_are_indices();
+      const uint64_t begin = sweep ? 0x3F800000 - 777 : 0, end = sweep ? begin + 50000 : cases.count();
+      if (!sweep) {
+        ASSERT_GT(cases.count(), 4096u);
+      }
+      fpc::CheckOptions one;
+      one.threads = 1;
+      const fpc::CheckOutcome whole = fpc::run_check(op, cases, begin, end, one);
+      fpc::CheckOptions two;
+      two.threads = 2;
+      fpc::RangeChecker checker(op, cases, two);
+      ASSERT_EQ(checker.threads(), 2);
+      EXPECT_FALSE(checker.compares_in_place());  // a subject without stored results
+      for (int round = 0; round < 2; ++round) {
+        uint64_t first = begin;
+        for (uint64_t piece : {uint64_t{1}, uint64_t{999}, uint64_t{1025}, uint64_t{7}, uint64_t{20000}}) {
+          const uint64_t last = std::min(end, first + piece);
+          ASSERT_TRUE(checker.check_range(static_cast<int>(piece % 2), first, last));
+          first = last;
+        }
+        ASSERT_TRUE(checker.check_range(1, first, end));
+        expect_same(whole, checker.finish());
+      }
+      EXPECT_GT(whole.failed, 0u) << name;
+    }
+  }
+}
+
 // A subject with stored results on an exhaustive unary sweep whose reference is a table is
 // compared in place, chunk by chunk (consecutive_compare); a listed source of the very same cases,
 // or a subject without stored results, takes the per-case path. All must give the same outcome,

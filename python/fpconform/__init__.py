@@ -28,9 +28,6 @@ __all__ = [
 ROUNDINGS = ("rne", "rna", "rtz", "rup", "rdn", "rod", "sr")
 OPS = {"convert": 1, "sqrt": 1, "abs": 1, "rcp": 1, "add": 2, "sub": 2, "mul": 2, "div": 2, "minimum": 2,
        "maximum": 2, "minimumNumber": 2, "maximumNumber": 2, "fma": 3}
-# Cases per call of the function under test: large enough that the call overhead and the
-# checker's per-batch work vanish against the function (docs/performance.md, "Python checks").
-DEFAULT_BATCH = 1 << 22
 
 
 def formats():
@@ -210,5 +207,5 @@ def dot(a, b, c=None, *, model="exact", fmt=None, out="float32", promotion_inter
     return DotResult(codes, values)
 
 
-from .check import check_blocks, check_codes, check_convert, check_op  # noqa: E402  (needs the names above)
+from .check import DEFAULT_BATCH, check_blocks, check_codes, check_convert, check_op  # noqa: E402  (needs the names above)
 

@@ -65,15 +65,26 @@ def value_dtype(fmt):
     return None
 
 
+class ValueView:
+    """Codes viewed as the format's dtype (no copy), or the codes themselves where numpy has no
+    dtype for the format. The format's facts are looked up once (a check calls this per batch)."""
+
+    def __init__(self, fmt):
+        self.dtype = value_dtype(fmt)
+        self.code_dtype = code_dtype(fmt)
+
+    def __call__(self, codes):
+        codes = np.ascontiguousarray(codes, dtype=self.code_dtype)
+        return codes.view(self.dtype) if self.dtype is not None else codes
+
+
 def as_values(codes, fmt):
     """Codes viewed as the format's dtype (no copy), or the codes themselves where numpy has no
     dtype for the format."""
-    dt = value_dtype(fmt)
-    codes = np.ascontiguousarray(codes, dtype=code_dtype(fmt))
-    return codes.view(dt) if dt is not None else codes
+    return ValueView(fmt)(codes)
 
 
-def _torch_codes(t, fmt):
+def _torch_codes(t):
     import torch  # only reached with a torch tensor in hand
 
     t = t.detach().to("cpu").contiguous().reshape(-1)
@@ -81,29 +92,47 @@ def _torch_codes(t, fmt):
     return t.view(signed).numpy().view(_UNSIGNED[t.element_size()])
 
 
-def as_codes(result, fmt, what="result"):
+class CodeReader:
     """A function's result (numpy/ml_dtypes array, torch tensor, jax array, or unsigned codes)
     as a flat array of the format's codes. The bytes are taken as they are; a 4-bit or 6-bit
     type's stray high bits reach the checker, which refuses them by name. ml_dtypes keeps int4
-    and uint4 as a sign-extended byte: those are masked to their 4 bits."""
-    name = format_name(fmt)
-    if type(result).__module__.startswith("torch"):
-        raw = _torch_codes(result, name)
-    else:
-        arr = np.asarray(result)
-        if arr.dtype.kind == "u" and arr.dtype.itemsize == width(name) and value_dtype(name) not in (arr.dtype,):
-            raw = arr
+    and uint4 as a sign-extended byte: those are masked to their 4 bits. The format's facts are
+    looked up once (a check reads every batch's result with one reader)."""
+
+    def __init__(self, fmt, what="result"):
+        self.name = format_name(fmt)
+        self.what = what
+        self.width = width(self.name)
+        self.want = value_dtype(self.name)
+        self.codes = np.dtype(_UNSIGNED[self.width])
+        self.nibbles = self.name in ("int4", "uint4")
+
+    def __call__(self, result):
+        if type(result) is np.ndarray and result.dtype == self.want and result.flags.c_contiguous:
+            raw = result.reshape(-1).view(self.codes)  # the common case: the format's own dtype
+        elif type(result).__module__.startswith("torch"):
+            raw = _torch_codes(result)
         else:
-            want = value_dtype(name)
-            if want is not None and arr.dtype != want:
-                raise TypeError(f"{what}: an array of {arr.dtype} where {name} was expected "
-                                f"(return {want} values, or their codes as {code_dtype(name)})")
-            if arr.dtype.itemsize != width(name):
-                raise TypeError(f"{what}: {arr.dtype} has {arr.dtype.itemsize}-byte elements, {name} codes take {width(name)}")
-            raw = np.ascontiguousarray(arr).reshape(-1).view(_UNSIGNED[arr.dtype.itemsize])
-    raw = raw.reshape(-1)
-    if raw.dtype.itemsize != width(name):
-        raise TypeError(f"{what}: {raw.dtype.itemsize}-byte elements, {name} codes take {width(name)}")
-    if name in ("int4", "uint4"):
-        raw = raw & np.uint8(0xF)
-    return raw
+            arr = np.asarray(result)
+            if arr.dtype.kind == "u" and arr.dtype.itemsize == self.width and self.want not in (arr.dtype,):
+                raw = arr
+            else:
+                if self.want is not None and arr.dtype != self.want:
+                    raise TypeError(f"{self.what}: an array of {arr.dtype} where {self.name} was expected "
+                                    f"(return {self.want} values, or their codes as {self.codes})")
+                if arr.dtype.itemsize != self.width:
+                    raise TypeError(f"{self.what}: {arr.dtype} has {arr.dtype.itemsize}-byte elements, "
+                                    f"{self.name} codes take {self.width}")
+                raw = np.ascontiguousarray(arr).reshape(-1).view(_UNSIGNED[arr.dtype.itemsize])
+        raw = raw.reshape(-1)
+        if raw.dtype.itemsize != self.width:
+            raise TypeError(f"{self.what}: {raw.dtype.itemsize}-byte elements, {self.name} codes take {self.width}")
+        if self.nibbles:
+            raw = raw & np.uint8(0xF)
+        return raw
+
+
+def as_codes(result, fmt, what="result"):
+    """A function's result (numpy/ml_dtypes array, torch tensor, jax array, or unsigned codes)
+    as a flat array of the format's codes (CodeReader)."""
+    return CodeReader(fmt, what)(result)

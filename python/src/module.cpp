@@ -27,7 +27,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -217,7 +220,9 @@ struct Batch {
 
   // Takes the function's result: unsigned codes, one per case; codes with bits above the
   // format's are refused by name (possible only where the format is narrower than its bytes).
-  void hold_result(nb::handle got, const fpc::Format& f, size_t n) {
+  // With `copy` (a batch checked on another thread while the function computes the next) the
+  // codes are copied out: a function may return the same output buffer every call.
+  void hold_result(nb::handle got, const fpc::Format& f, size_t n, bool copy) {
     result = nb::cast<nb::ndarray<nb::ro, nb::c_contig, nb::device::cpu>>(got);
     if (result.ndim() != 1 || result.shape(0) != n)
       throw fpc::InputError("the function's result: expected " + std::to_string(n) + " codes, got an array with " +
@@ -232,7 +237,14 @@ struct Batch {
       std::vector<uint64_t> check(n);  // rare: 4- and 6-bit formats in bytes
       widen_codes(got, f, n, check.data(), "the function's result");
     }
+    if (copy) {
+      const auto* bytes = static_cast<const unsigned char*>(result_data);
+      owned.assign(bytes, bytes + n * static_cast<size_t>(result_bytes));
+      result_data = owned.data();
+      result = {};
+    }
   }
+  std::vector<unsigned char> owned;  // the copied result codes
 };
 
 // Operands of cases [begin, begin + n) into the batch's arrays, at their widths: generated in
@@ -263,10 +275,100 @@ void fill_operands(const fpc::CaseSource& cases, uint64_t begin, size_t n, Batch
   });
 }
 
+// The checker threads of an in-process check: batches are queued as they come back from the
+// function, and each thread checks whole batches with the one prepared RangeChecker (as its own
+// checker thread), so nothing is set up or started per batch. A batch's buffers are reused once
+// its check is done.
+// With no checker threads (inline), each batch is checked on the calling thread as it is
+// submitted: no thread handoff, and the results are still in this core's cache.
+class BatchCheckers {
+ public:
+  BatchCheckers(fpc::RangeChecker& checker, size_t slots, bool inline_checks)
+      : checker_(checker), busy_(slots, false), inline_(inline_checks) {
+    if (!inline_)
+      for (int t = 0; t < checker.threads(); ++t) threads_.emplace_back([this, t] { serve(t); });
+  }
+  ~BatchCheckers() { stop(); }
+
+  // Blocks until `slot`'s last batch is checked; false once a check failed or stopped.
+  bool wait_free(size_t slot) {
+    std::unique_lock lock(mu_);
+    done_.wait(lock, [&] { return !busy_[slot] || failed_; });
+    return !failed_;
+  }
+  void submit(size_t slot, uint64_t begin, uint64_t end) {
+    if (inline_) {
+      if (!checker_.check_range(0, begin, end)) failed_ = true;
+      return;
+    }
+    {
+      std::lock_guard lock(mu_);
+      busy_[slot] = true;
+      jobs_.push_back({slot, begin, end});
+    }
+    ready_.notify_one();
+  }
+  // Lets the queued batches finish, joins the threads, rethrows a checker's exception.
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+    }
+    ready_.notify_all();
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  struct Job {
+    size_t slot;
+    uint64_t begin, end;
+  };
+  void serve(int thread) {
+    while (true) {
+      Job job;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return !jobs_.empty() || closing_; });
+        if (jobs_.empty()) return;
+        job = jobs_.front();
+        jobs_.pop_front();
+      }
+      bool ok = false;
+      std::exception_ptr error;
+      try {
+        ok = !failed_ && checker_.check_range(thread, job.begin, job.end);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mu_);
+        busy_[job.slot] = false;
+        if (!ok) failed_ = true;
+        if (error && !error_) error_ = error;
+      }
+      done_.notify_all();
+    }
+  }
+
+  fpc::RangeChecker& checker_;
+  std::mutex mu_;
+  std::condition_variable ready_, done_;
+  std::deque<Job> jobs_;
+  std::vector<bool> busy_;
+  std::atomic<bool> failed_{false};
+  const bool inline_;
+  bool closing_ = false;
+  std::exception_ptr error_;
+  std::vector<std::thread> threads_;
+};
+
 // Checks a Python callable: `fn(operands)` gets a list of unsigned arrays (one per operand, then
 // the random bits for sr) of batch_size cases at most and returns the result codes. The checker
-// (reference, comparison, classes, counterexamples, diagnosis) is fpconform run's: each batch is
-// checked as a range of the same CaseSource while the GIL is released, and the ranges merge.
+// (reference, comparison, classes, counterexamples, diagnosis) is fpconform run's, prepared once
+// (fpc::RangeChecker): each batch is checked as a range of the same CaseSource with the GIL
+// released, inline or on `threads` checker threads (0: automatic, see below).
 std::string check_callable(const std::string& semantics_json, const std::string& cases_spec, uint64_t seed,
                            nb::callable fn, size_t batch_size, int threads, bool strict_nan, size_t max_examples,
                            const std::string& subject, const std::string& entry, const std::string& op_name,
@@ -281,7 +383,12 @@ std::string check_callable(const std::string& semantics_json, const std::string&
     return fpc::CaseSource::listed(s, std::move(flat));
   }();
   if (batch_size == 0) throw fpc::InputError("batch size must be at least 1");
-  threads = std::max(1, threads);
+  // threads 0: automatic. A sweep compared in place (SubjectOp::stored_results) is checked inline,
+  // on this thread between the function's calls: the comparison costs a fraction of the call, and
+  // a hand-off to another thread per batch would cost more than it hides. Other checks use the
+  // machine's threads, checking earlier batches while the function computes the next.
+  const bool auto_threads = threads <= 0;
+  if (auto_threads) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   fpc::Report report;
   report.suite = "python";
@@ -304,9 +411,7 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   report.shard_count = shard_count;
   rec.range_begin = rec.case_count * static_cast<uint64_t>(shard_index) / static_cast<uint64_t>(shard_count);
   rec.range_end = rec.case_count * static_cast<uint64_t>(shard_index + 1) / static_cast<uint64_t>(shard_count);
-  // Held for the whole check: the reference's table (shared while something holds it) would
-  // otherwise be rebuilt by every batch's run_check (milliseconds each).
-  const fpc::BatchFn keep_reference = fpc::reference_for(s, &rec.reference);
+  (void)fpc::reference_for(s, &rec.reference);  // its name, for the report
 
   fpc::CheckOptions options;
   options.strict_nan = strict_nan;
@@ -317,77 +422,77 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   std::vector<int> widths;
   for (int k = 0; k < arrays; ++k) widths.push_back(k < cases.arity() ? width_of(*s.in) : 8);
   const size_t cap = static_cast<size_t>(std::min<uint64_t>(batch_size, std::max<uint64_t>(cases.count(), 1)));
-  // Two batches in flight: while batch k is checked on worker threads (GIL released), the
-  // function computes batch k + 1 on this thread, so the checker's cost hides behind the
-  // function's. A batch's operand arrays are reused two batches later, once it is checked.
-  Batch batch[2];
-  fpc::SubjectOp op[2];
-  for (int slot = 0; slot < 2; ++slot) {
-    op[slot].name = op_name;
-    op[slot].entry = entry;
-    op[slot].semantics = s;
-    // The checker regenerates the operands per chunk (in cache) for its reference, so a
-    // function that writes into its argument cannot change what it is checked against.
-    op[slot].run_cases = [&, slot](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
-      widen_into(out, batch[slot].result_data, batch[slot].result_bytes, first - batch[slot].begin, n);
-    };
-    // Where the checker can, it compares the results where they lie, at their width (an
-    // exhaustive unary sweep: the operand of case i is i, nothing the function can write into).
-    op[slot].stored_results = [&, slot](uint64_t first, size_t) {
-      const Batch& b = batch[slot];
-      return fpc::SubjectOp::StoredResults{
-          static_cast<const unsigned char*>(b.result_data) + (first - b.begin) * static_cast<uint64_t>(b.result_bytes),
-          b.result_bytes};
-    };
-  }
+  // The function computes batch k on this thread while the checker threads check the batches
+  // before it: threads + 1 batches' buffers in turn (one when checked inline). Batches are small
+  // enough to stay in cache from their operands' fill through the function to the comparison.
+  std::vector<Batch> batch;
+  auto slot_of = [&](uint64_t first) { return static_cast<size_t>((first - rec.range_begin) / cap % batch.size()); };
+  fpc::SubjectOp op;
+  op.name = op_name;
+  op.entry = entry;
+  op.semantics = s;
+  // The checker regenerates the operands per chunk (in cache) for its reference, so a function
+  // that writes into its argument cannot change what it is checked against.
+  op.run_cases = [&](uint64_t first, const uint64_t* const*, uint64_t* out, size_t n) {
+    const Batch& b = batch[slot_of(first)];
+    widen_into(out, b.result_data, b.result_bytes, first - b.begin, n);
+  };
+  // Where the checker can, it compares the results where they lie, at their width (an
+  // exhaustive unary sweep: the operand of case i is i, nothing the function can write into).
+  op.stored_results = [&](uint64_t first, size_t) {
+    const Batch& b = batch[slot_of(first)];
+    return fpc::SubjectOp::StoredResults{
+        static_cast<const unsigned char*>(b.result_data) + (first - b.begin) * static_cast<uint64_t>(b.result_bytes),
+        b.result_bytes};
+  };
 
   const auto t0 = std::chrono::steady_clock::now();
-  // The checker evaluates the alternatives (the diagnosis) on sampled cases through reference
-  // tables that stay cached only while something holds them; each run_check below builds its own,
-  // so without this every batch would rebuild them (tens of ms per batch). Built once, held here.
-  const std::vector<fpc::Alternative> keep_alternatives = fpc::alternatives_for(s);
+  std::optional<fpc::RangeChecker> checker;
+  {
+    nb::gil_scoped_release release;  // the reference's and the alternatives' tables, built once
+    checker.emplace(op, cases, options);
+  }
+  const bool inline_checks = threads == 1 || (auto_threads && checker->compares_in_place());
+  batch.resize(inline_checks ? 1 : static_cast<size_t>(threads) + 1);
+  {
+    BatchCheckers checkers(*checker, batch.size(), inline_checks);
+    try {
+      for (uint64_t begin = rec.range_begin; begin < rec.range_end; begin += cap) {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, rec.range_end - begin));
+        const size_t slot = slot_of(begin);
+        Batch& b = batch[slot];
+        bool free = false;
+        {
+          nb::gil_scoped_release release;
+          free = checkers.wait_free(slot);
+        }
+        if (!free) break;  // the subject failed: its error is in the outcome
+        b.ensure(widths, n);
+        {
+          nb::gil_scoped_release release;
+          fill_operands(cases, begin, n, b, 1);
+        }
+        nb::list args;
+        for (const nb::object& a : b.arrays) args.append(a);
+        b.hold_result(fn(args), *s.out, n, !inline_checks);
+        b.begin = begin;
+        checkers.submit(slot, begin, begin + n);
+      }
+    } catch (...) {
+      nb::gil_scoped_release release;  // the checker threads read the batches' buffers: let them finish
+      try {
+        checkers.stop();
+      } catch (...) {
+      }
+      throw;
+    }
+    nb::gil_scoped_release release;
+    checkers.stop();
+  }
   {
     nb::gil_scoped_release release;
-    const uint64_t zeros[4] = {};
-    for (const fpc::Alternative& a : keep_alternatives) (void)a.result(zeros);
+    rec.outcome = checker->finish();
   }
-  bool first_batch = true;
-  std::future<fpc::CheckOutcome> pending;
-  auto collect = [&] {  // merges the batch being checked (call with the GIL released)
-    if (!pending.valid()) return;
-    fpc::CheckOutcome part = pending.get();
-    if (first_batch) rec.outcome = std::move(part);
-    else rec.outcome.merge(part, *s.in, max_examples);
-    first_batch = false;
-  };
-  int slot = 0;
-  try {
-    for (uint64_t begin = rec.range_begin; begin < rec.range_end; begin += cap, slot ^= 1) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(cap, rec.range_end - begin));
-      Batch& b = batch[slot];
-      b.ensure(widths, n);
-      {
-        nb::gil_scoped_release release;
-        fill_operands(cases, begin, n, b, threads);
-      }
-      nb::list args;
-      for (const nb::object& a : b.arrays) args.append(a);
-      b.hold_result(fn(args), *s.out, n);
-      b.begin = begin;
-      nb::gil_scoped_release release;
-      collect();  // the previous batch, whose buffers the next iteration reuses
-      pending = std::async(std::launch::async, [&, slot, begin, n] { return fpc::run_check(op[slot], cases, begin, begin + n, options); });
-    }
-    nb::gil_scoped_release release;
-    collect();
-  } catch (...) {
-    if (pending.valid()) {  // the worker reads this frame's buffers: let it finish first
-      nb::gil_scoped_release release;
-      pending.wait();
-    }
-    throw;
-  }
-  if (first_batch) rec.outcome = fpc::run_check(op[0], cases, rec.range_begin, rec.range_begin, options);  // no cases
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fpc::finalize(rec);
   report.checks.push_back(std::move(rec));

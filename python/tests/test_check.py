@@ -78,6 +78,42 @@ def test_batches_merge_like_one_run():
     assert a["diagnosis"] == b["diagnosis"]
 
 
+def test_inline_and_threaded_checks_agree():
+    """threads=1 checks each batch on the calling thread, threads=2 on checker threads beside the
+    function, None picks: the report is the same either way (a sweep compared in place, and
+    random cases through the per-case path)."""
+    def planted(x):
+        y = x.astype(ml_dtypes.bfloat16)
+        y.view(np.uint16)[::97] ^= 1  # one result in 97 off by one unit
+        return y
+
+    for src, cases in (("float16", "exhaustive"), ("float32", 20000)):
+        reports = [fpconform.check_convert(planted, src=src, dst="bfloat16", cases=cases, batch_size=1500, threads=t)
+                   for t in (None, 1, 2)]
+        for r in reports[1:]:
+            assert r.checks[0]["counts"] == reports[0].checks[0]["counts"]
+            assert r.checks[0]["counterexamples"] == reports[0].checks[0]["counterexamples"]
+            assert r.checks[0]["diagnosis"] == reports[0].checks[0]["diagnosis"]
+        assert reports[0].checks[0]["counts"]["failed"] > 0
+
+
+def test_function_returning_one_output_buffer_every_call():
+    """A function that writes every batch's results into the same array and returns it: a batch
+    checked on another thread while the function computes the next must still be judged on its
+    own results."""
+    out = np.empty(1000, dtype=ml_dtypes.bfloat16)
+
+    def into_one_buffer(x):
+        res = out[:len(x)]
+        res[...] = x.astype(ml_dtypes.bfloat16)
+        return res
+
+    for threads in (None, 1, 2):
+        report = fpconform.check_convert(into_one_buffer, src="float16", dst="bfloat16", batch_size=1000, threads=threads)
+        report.assert_ok()
+        assert report.checks[0]["counts"]["cases"] == 65536
+
+
 def test_check_op_add_bfloat16_numpy_passes_on_boundary():
     report = fpconform.check_op(np.add, "add", "bfloat16", cases="boundary")
     report.assert_ok()

@@ -134,19 +134,31 @@ uint64_t run_one(const BatchFn& fn, const uint64_t* operands, int arrays) {
 // are tables that take milliseconds each to build, while most checks evaluate them on a few
 // thousand sampled cases or never; building them lazily, from whichever worker first needs one,
 // keeps that work off the start of every check.
+// The first kOracleCallsBeforeTable cases go to the exact oracle itself (about a microsecond
+// each), so that a check with few sampled cases (a shard, a small batch) never builds the tables.
 class LazyReference {
  public:
   explicit LazyReference(OpSemantics s) : state_(std::make_shared<State>(std::move(s))) {}
   uint64_t operator()(const uint64_t* operands, int arrays) const {
     State& st = *state_;
-    std::call_once(st.once, [&st] { st.fn = reference_for(st.semantics); });
+    if (!st.built.load(std::memory_order_acquire)) {
+      if (st.oracle_calls.fetch_add(1, std::memory_order_relaxed) < kOracleCallsBeforeTable)
+        return oracle_case(st.semantics, operands).code;
+      std::call_once(st.once, [&st] {
+        st.fn = reference_for(st.semantics);
+        st.built.store(true, std::memory_order_release);
+      });
+    }
     return run_one(st.fn, operands, arrays);
   }
 
  private:
+  static constexpr uint64_t kOracleCallsBeforeTable = 4096;
   struct State {
     explicit State(OpSemantics s) : semantics(std::move(s)) {}
     OpSemantics semantics;
+    std::atomic<uint64_t> oracle_calls{0};
+    std::atomic<bool> built{false};
     std::once_flag once;
     BatchFn fn;
   };
@@ -430,47 +442,11 @@ void CheckOutcome::merge(const CheckOutcome& o, const Format& in, size_t max_exa
   if (error.empty()) error = o.error;
 }
 
-CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
-                       const CheckOptions& options, const CaseServer& served) {
-  const OpSemantics& s = op.semantics;
-  const Format& out_format = *s.out;
-  const uint64_t out_mask = out_format.code_mask();
-  // Which codes of the output are NaN, where it has at most 2^16 codes: a sweep's NaN results
-  // that differ only in payload (a NaN matching a NaN) then pass in the hot loop, without
-  // the per-case path — they are 6 % of all float16 pairs.
-  // Built on first use (a range checked in place, or with no differing result, never needs it:
-  // an in-process check of a Python function runs one range per batch).
-  std::vector<uint8_t> nan_codes;
-  std::once_flag nan_codes_built;
-  const bool nan_table = !options.strict_nan && out_format.bits() <= 16;
-  auto both_nan = [&](uint64_t actual, uint64_t expected) {
-    if (!nan_table) return false;
-    std::call_once(nan_codes_built, [&] {
-      nan_codes.resize(size_t{1} << out_format.bits());
-      for (uint64_t c = 0; c < nan_codes.size(); ++c) nan_codes[c] = code_class(out_format, c) == CodeClass::NaN;
-    });
-    return actual <= out_mask && expected <= out_mask && nan_codes[actual] && nan_codes[expected];
-  };
-  const BatchFn reference = reference_for(s);
-  const Classifier classifier(s);
-  const std::vector<Alternative> alts = alternatives_for(s);
-  const int arrays = cases.operand_arrays();
-  const auto narrays = static_cast<size_t>(arrays);
-  const uint64_t total = cases.count();
-  const bool needs_oracle_flags = !out_format.has_nan() || !out_format.has_zero;
-  const Sampler sample_pass(total, kPassSampleTarget), sample_mismatch(total, kMismatchSampleTarget);
-
-  CheckOutcome blank;
-  for (const Alternative& a : alts) blank.alternatives.push_back({a.name, 0, 0});
-
-  // What a case's subject result counts as: the same (NaN matching NaN unless strict) as the
-  // reference's, with no bits set above the output format's width.
-  auto matches = [&](uint64_t actual, uint64_t expected) {
-    const uint64_t a = actual & out_mask;
-    return a == actual && same_result(out_format, a, expected, options.strict_nan);
-  };
-
-  struct alignas(64) Worker {  // one cache line apart: workers write their tallies every chunk
+// Everything run_check prepares once for a check (the reference, the classifier, the
+// alternatives, the in-place comparison, one state per checker thread) and the chunk it checks.
+struct RangeChecker::Impl {
+  // One checker thread's state, one cache line apart: threads write their tallies every chunk.
+  struct alignas(64) Worker {
     CheckOutcome local;
     std::vector<ChunkCodes> operands;
     std::vector<uint64_t*> ops;
@@ -488,24 +464,93 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     std::vector<uint64_t> sampled_passes;
     uint64_t unreported = 0;  // cases done but not yet passed to options.progress
   };
-  const int threads = worker_count(begin, end, options.threads);
-  std::vector<Worker> workers(static_cast<size_t>(threads));
-  for (Worker& w : workers) {
-    w.local = blank;
-    for (size_t k = 0; k < narrays; ++k) {
-      w.operands.push_back(chunk_codes());
-      w.ops.push_back(w.operands.back().get());
-      w.cops.push_back(w.operands.back().get());
+
+  const SubjectOp& op;
+  const CaseSource& cases;
+  const CheckOptions options;
+  const CaseServer served;
+  const OpSemantics& s;
+  const Format& out_format;
+  const uint64_t out_mask;
+  // Which codes of the output are NaN, where it has at most 2^16 codes: a sweep's NaN results
+  // that differ only in payload (a NaN matching a NaN) then pass in the hot loop, without
+  // the per-case path — they are 6 % of all float16 pairs. Built on first use (a range checked
+  // in place, or with no differing result, never needs it).
+  std::vector<uint8_t> nan_codes;
+  std::once_flag nan_codes_built;
+  const bool nan_table;
+  const BatchFn reference;
+  const Classifier classifier;
+  const std::vector<Alternative> alts;
+  const size_t narrays;
+  const bool needs_oracle_flags;
+  const Sampler sample_pass, sample_mismatch;
+  CheckOutcome blank;
+  std::vector<Worker> workers;
+  // A subject with stored results (SubjectOp::stored_results) on an exhaustive unary sweep whose
+  // reference is a table indexed by the code: each chunk's results are compared with the table
+  // where they lie, at their width, in one pass (no operand arrays, no widened copy, no reference
+  // array). A chunk where every result has the reference's bits passed as a whole, exactly as the
+  // per-case path would count it; any other chunk takes that path, which decides NaN matches,
+  // implementation-defined answers and classes as before. (Subjects that compute into 64-bit
+  // results keep the per-case path: comparing those in place measured no faster.)
+  std::function<bool(uint64_t first, const void* results, int bytes, size_t n)> differs_in_place;
+
+  Impl(const SubjectOp& op_, const CaseSource& cases_, const CheckOptions& options_, const CaseServer& served_)
+      : op(op_),
+        cases(cases_),
+        options(options_),
+        served(served_),
+        s(op.semantics),
+        out_format(*s.out),
+        out_mask(out_format.code_mask()),
+        nan_table(!options.strict_nan && out_format.bits() <= 16),
+        reference(reference_for(s)),
+        classifier(s),
+        alts(alternatives_for(s)),
+        narrays(static_cast<size_t>(cases.operand_arrays())),
+        needs_oracle_flags(!out_format.has_nan() || !out_format.has_zero),
+        sample_pass(cases.count(), kPassSampleTarget),
+        sample_mismatch(cases.count(), kMismatchSampleTarget),
+        workers(static_cast<size_t>(std::max(1, options.threads))) {
+    for (const Alternative& a : alts) blank.alternatives.push_back({a.name, 0, 0});
+    for (Worker& w : workers) {
+      w.local = blank;
+      for (size_t k = 0; k < narrays; ++k) {
+        w.operands.push_back(chunk_codes());
+        w.ops.push_back(w.operands.back().get());
+        w.cops.push_back(w.operands.back().get());
+      }
+      w.actual = chunk_codes();
+      w.expected = chunk_codes();
+      w.one.resize(narrays);
     }
-    w.actual = chunk_codes();
-    w.expected = chunk_codes();
-    w.one.resize(narrays);
+#ifdef FPC_HAVE_FAST_REFERENCE
+    if (op.stored_results && cases.operands_are_indices())
+      if (auto compare = consecutive_compare(s)) differs_in_place = std::move(compare->differs);
+#endif
+  }
+
+  bool both_nan(uint64_t actual, uint64_t expected) {
+    if (!nan_table) return false;
+    std::call_once(nan_codes_built, [&] {
+      nan_codes.resize(size_t{1} << out_format.bits());
+      for (uint64_t c = 0; c < nan_codes.size(); ++c) nan_codes[c] = code_class(out_format, c) == CodeClass::NaN;
+    });
+    return actual <= out_mask && expected <= out_mask && nan_codes[actual] && nan_codes[expected];
+  }
+
+  // What a case's subject result counts as: the same (NaN matching NaN unless strict) as the
+  // reference's, with no bits set above the output format's width.
+  bool matches(uint64_t actual, uint64_t expected) const {
+    const uint64_t a = actual & out_mask;
+    return a == actual && same_result(out_format, a, expected, options.strict_nan);
   }
 
   // A case whose result differs from the reference's in its bits: a NaN matching a NaN (a pass),
   // an implementation-defined case, or a failure (classified, kept if among the smallest, and
   // tallied against the alternatives if sampled). Returns whether it passed.
-  auto mismatch = [&](Worker& w, uint64_t index, size_t j) {
+  bool mismatch(Worker& w, uint64_t index, size_t j) {
     CheckOutcome& local = w.local;
     const uint64_t actual = w.chunk_actual[j], e = w.expected[j];
     if (matches(actual, e)) return true;
@@ -544,11 +589,11 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
       }
     }
     return false;
-  };
+  }
 
   // The subject's results of a chunk into w.chunk_ops/w.chunk_actual (read in place from a
   // worker's shared memory when served); false (the error recorded) when it throws.
-  auto run_subject = [&](Worker& w, int worker, uint64_t first, size_t n) {
+  bool run_subject(Worker& w, int worker, uint64_t first, size_t n) {
     try {
       if (served) {
         const ServedCases chunk = served(worker, first, n);
@@ -566,27 +611,16 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
       return false;
     }
     return true;
-  };
-  auto progressed = [&](Worker& w, size_t n) {
+  }
+
+  void progressed(Worker& w, size_t n) const {
     if (options.progress && (w.unreported += n) >= kProgressEvery) {
       options.progress(w.unreported);
       w.unreported = 0;
     }
-  };
+  }
 
-  // A subject with stored results (SubjectOp::stored_results) on an exhaustive unary sweep whose
-  // reference is a table indexed by the code: each chunk's results are compared with the table
-  // where they lie, at their width, in one pass (no operand arrays, no widened copy, no reference
-  // array). A chunk where every result has the reference's bits passed as a whole, exactly as the
-  // per-case path below would count it; any other chunk takes that path, which decides NaN
-  // matches, implementation-defined answers and classes as before. (Subjects that compute into
-  // 64-bit results keep the path below: comparing those in place measured no faster.)
-  std::function<bool(uint64_t first, const void* results, int bytes, size_t n)> differs_in_place;
-#ifdef FPC_HAVE_FAST_REFERENCE
-  if (op.stored_results && cases.operands_are_indices())
-    if (auto compare = consecutive_compare(s)) differs_in_place = std::move(compare->differs);
-#endif
-  auto all_passed = [&](Worker& w, uint64_t first, size_t n, const void* results, int bytes) {
+  void all_passed(Worker& w, uint64_t first, size_t n, const void* results, int bytes) const {
     w.local.cases += n;
     w.local.passed += n;
     sample_pass.collect(first, n, w.sampled);
@@ -596,10 +630,10 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
       w.sampled_passes.push_back(stored_code(results, bytes, j) & out_mask);
     }
     progressed(w, n);
-  };
+  }
 
-  run_chunks(begin, end, threads, [&](int worker, uint64_t first, size_t n) {
-    Worker& w = workers[static_cast<size_t>(worker)];
+  bool check_chunk(int worker, uint64_t first, size_t n) {
+    Worker& w = workers.at(static_cast<size_t>(worker));
     CheckOutcome& local = w.local;
     if (differs_in_place) {
       SubjectOp::StoredResults stored;
@@ -636,55 +670,90 @@ CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t be
     }
     progressed(w, n);
     return true;
-  });
-  if (options.progress)
-    for (Worker& w : workers)
-      if (w.unreported) options.progress(w.unreported);
-
-  // Sampled passes against every alternative: one thread per alternative at a time, so that the
-  // alternatives' references are built (lazily) in parallel.
-  const bool any_sampled_pass =
-      std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return !w.sampled_passes.empty(); });
-  if (!alts.empty() && any_sampled_pass) {
-    std::atomic<size_t> next_alt{0};
-    auto evaluate = [&] {
-      while (true) {
-        const size_t i = next_alt.fetch_add(1);
-        if (i >= alts.size()) return;
-        uint64_t contradicted = 0;
-        for (const Worker& w : workers)
-          for (size_t p = 0; p < w.sampled_passes.size(); p += narrays + 1)
-            if (!same_result(out_format, alts[i].result(&w.sampled_passes[p]), w.sampled_passes[p + narrays],
-                             options.strict_nan))
-              ++contradicted;
-        workers[0].local.alternatives[i].contradicted += contradicted;
-      }
-    };
-    std::vector<std::thread> pool;
-    const size_t helpers = std::min(alts.size(), static_cast<size_t>(threads)) - 1;
-    std::mutex mu;
-    std::exception_ptr error;
-    auto guarded = [&] {
-      try {
-        evaluate();
-      } catch (...) {
-        std::lock_guard lock(mu);
-        if (!error) error = std::current_exception();
-        next_alt = alts.size();
-      }
-    };
-    for (size_t t = 0; t < helpers; ++t) pool.emplace_back(guarded);
-    guarded();
-    for (auto& t : pool) t.join();
-    if (error) std::rethrow_exception(error);
   }
 
-  CheckOutcome result = blank;
-  for (Worker& w : workers) {
-    for (auto& list : w.kept) w.local.examples.insert(w.local.examples.end(), list.begin(), list.end());
-    result.merge(w.local, *s.in, options.max_examples);
+  CheckOutcome finish() {
+    if (options.progress)
+      for (Worker& w : workers)
+        if (w.unreported) options.progress(w.unreported);
+
+    // Sampled passes against every alternative: one thread per alternative at a time, so that the
+    // alternatives' references are built (lazily) in parallel.
+    const bool any_sampled_pass =
+        std::any_of(workers.begin(), workers.end(), [](const Worker& w) { return !w.sampled_passes.empty(); });
+    if (!alts.empty() && any_sampled_pass) {
+      std::atomic<size_t> next_alt{0};
+      auto evaluate = [&] {
+        while (true) {
+          const size_t i = next_alt.fetch_add(1);
+          if (i >= alts.size()) return;
+          uint64_t contradicted = 0;
+          for (const Worker& w : workers)
+            for (size_t p = 0; p < w.sampled_passes.size(); p += narrays + 1)
+              if (!same_result(out_format, alts[i].result(&w.sampled_passes[p]), w.sampled_passes[p + narrays],
+                               options.strict_nan))
+                ++contradicted;
+          workers[0].local.alternatives[i].contradicted += contradicted;
+        }
+      };
+      std::vector<std::thread> pool;
+      const size_t helpers = std::min(alts.size(), workers.size()) - 1;
+      std::mutex mu;
+      std::exception_ptr error;
+      auto guarded = [&] {
+        try {
+          evaluate();
+        } catch (...) {
+          std::lock_guard lock(mu);
+          if (!error) error = std::current_exception();
+          next_alt = alts.size();
+        }
+      };
+      for (size_t t = 0; t < helpers; ++t) pool.emplace_back(guarded);
+      guarded();
+      for (auto& t : pool) t.join();
+      if (error) std::rethrow_exception(error);
+    }
+
+    CheckOutcome result = blank;
+    for (Worker& w : workers) {
+      for (auto& list : w.kept) w.local.examples.insert(w.local.examples.end(), list.begin(), list.end());
+      result.merge(w.local, *s.in, options.max_examples);
+      w.local = blank;
+      w.sampled_passes.clear();
+      for (auto& list : w.kept) list.clear();
+    }
+    return result;
   }
-  return result;
+};
+
+RangeChecker::RangeChecker(const SubjectOp& op, const CaseSource& cases, const CheckOptions& options,
+                           const CaseServer& served)
+    : impl_(std::make_unique<Impl>(op, cases, options, served)) {}
+RangeChecker::~RangeChecker() = default;
+
+int RangeChecker::threads() const { return static_cast<int>(impl_->workers.size()); }
+
+bool RangeChecker::compares_in_place() const { return static_cast<bool>(impl_->differs_in_place); }
+
+bool RangeChecker::check_chunk(int thread, uint64_t first, size_t n) { return impl_->check_chunk(thread, first, n); }
+
+bool RangeChecker::check_range(int thread, uint64_t begin, uint64_t end) {
+  for (uint64_t first = begin; first < end; first += kChunk)
+    if (!check_chunk(thread, first, static_cast<size_t>(std::min<uint64_t>(kChunk, end - first)))) return false;
+  return true;
+}
+
+CheckOutcome RangeChecker::finish() { return impl_->finish(); }
+
+CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
+                       const CheckOptions& options, const CaseServer& served) {
+  CheckOptions prepared = options;
+  prepared.threads = worker_count(begin, end, options.threads);
+  RangeChecker checker(op, cases, prepared, served);
+  run_chunks(begin, end, prepared.threads,
+             [&](int worker, uint64_t first, size_t n) { return checker.check_chunk(worker, first, n); });
+  return checker.finish();
 }
 
 std::vector<std::string> explaining_alternatives(const CheckOutcome& outcome, const OpSemantics& claimed) {

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -102,6 +103,38 @@ using CaseServer = std::function<ServedCases(int thread, uint64_t first, size_t 
 // results and their operands come from it instead (op's run and run_cases are not called).
 CheckOutcome run_check(const SubjectOp& op, const CaseSource& cases, uint64_t begin, uint64_t end,
                        const CheckOptions& options, const CaseServer& served = {});
+
+// run_check in pieces, for a check whose cases arrive over time (python/src/module.cpp checks a
+// Python function batch by batch): the reference, classifier, alternatives, comparison tables and
+// per-thread state are prepared once here, each piece of cases is checked as it comes, and
+// finish() gives what run_check over all the pieces would have given. op, cases and served must
+// outlive the checker.
+class RangeChecker {
+ public:
+  // options.threads checker threads (at least 1), numbered 0 .. threads() - 1.
+  RangeChecker(const SubjectOp& op, const CaseSource& cases, const CheckOptions& options, const CaseServer& served = {});
+  ~RangeChecker();
+  RangeChecker(const RangeChecker&) = delete;
+  RangeChecker& operator=(const RangeChecker&) = delete;
+
+  int threads() const;
+  // Whether chunks that pass are compared where the subject stored its results, without the
+  // per-case path (SubjectOp::stored_results on an exhaustive sweep of a one-table reference).
+  bool compares_in_place() const;
+  // Checks cases [first, first + n), n <= kCheckChunk, as checker thread `thread`: calls with
+  // different threads may run concurrently, calls with the same thread may not. False once the
+  // subject failed (its error is part of the outcome): check no further cases.
+  bool check_chunk(int thread, uint64_t first, size_t n);
+  // check_chunk over [begin, end), chunk by chunk, on the calling thread.
+  bool check_range(int thread, uint64_t begin, uint64_t end);
+  // The outcome of every case checked since construction (or the last finish), with the
+  // alternatives evaluated on the sampled passes. No check_chunk may be running.
+  CheckOutcome finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Alternatives that explain every sampled case and every kept counterexample (evaluated here
 // on the final examples, so the verdict is the same for merged and unsharded outcomes).
