@@ -2,6 +2,8 @@
 // row) reproduce every record.
 #include "fpconform/dot.hpp"
 
+#include <algorithm>
+
 namespace fpc {
 
 namespace {
@@ -62,8 +64,9 @@ std::vector<Neighbour> neighbour_table() {
 }
 
 // The candidate a neighbour makes of row m, or nothing where it does not apply (F and L: fused
-// rows only; the row's own parameters are the row itself).
-std::optional<DotCandidate> neighbour(const DotModel& m, const Neighbour& n) {
+// rows only; the row's own parameters are the row itself; a promotion interval of at least every
+// record's K is C added last, named so).
+std::optional<DotCandidate> neighbour(const DotModel& m, const Neighbour& n, size_t max_K) {
   DotCandidate c{m, {}, ""};
   switch (n.change) {
     case Change::F:
@@ -75,6 +78,7 @@ std::optional<DotCandidate> neighbour(const DotModel& m, const Neighbour& n) {
       return c;
     }
     case Change::Promotion:
+      if (static_cast<size_t>(n.value) >= max_K) return std::nullopt;
       c.gemm.promotion_interval = n.value;
       c.label = "as " + m.name + " with promotion every " + std::to_string(n.value);
       return c;
@@ -105,11 +109,13 @@ std::vector<DotCandidate> diagnose_dot(const Format& in, const Format& out, std:
   }
   if (!found.empty()) return found;
   const std::vector<Neighbour> table = neighbour_table();
+  size_t max_K = 0;
+  for (const DotRecord& r : records) max_K = std::max(max_K, r.a.size());
   for (const DotModel& m : dot_models()) {
     if (!takes_formats(m, in, out)) continue;
     for (const auto& rule : readings(m, scales))
       for (const Neighbour& n : table)
-        if (auto c = neighbour(m, n); c && reproduces(c->model, c->gemm, rule, in, out, records)) {
+        if (auto c = neighbour(m, n, max_K); c && reproduces(c->model, c->gemm, rule, in, out, records)) {
           c->label = with_reading(c->label, rule, scales);
           c->scales = rule;
           found.push_back(std::move(*c));
