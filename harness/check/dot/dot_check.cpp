@@ -298,6 +298,7 @@ void scale_cases(const DotSetup& s, size_t K, size_t first, std::vector<DotCase>
     uint64_t sa, sb;
     uint64_t a = 0, b = 0;  // the block's products (0: the format's one)
     size_t count = 1;       // how many of its products are a * b (the rest 0 * 0)
+    bool cancel = false;    // every second product -a * b: the block sums to 0 (or one product)
   };
   auto add = [&](const std::string& kind, std::vector<Block> blocks_given, uint64_t c) {
     for (int backward = 0; backward <= (blocks > 1 ? 1 : 0); ++backward) {
@@ -310,6 +311,7 @@ void scale_cases(const DotSetup& s, size_t K, size_t first, std::vector<DotCase>
         d.b_scales[at] = bl.sb;
         for (size_t k = 0; k < std::min(bl.count, block); ++k) {
           d.a[at * block + k] = bl.a ? bl.a : one;
+          if (bl.cancel && k % 2) d.a[at * block + k] = in.negate(d.a[at * block + k]);
           d.b[at * block + k] = bl.b ? bl.b : one;
         }
       }
@@ -334,6 +336,13 @@ void scale_cases(const DotSetup& s, size_t K, size_t first, std::vector<DotCase>
       add("scale_window", {{0, (*w)[0], (*w)[1]}, {1, (*w)[2], (*w)[3], 0, in.negate(one), block}}, zero_c);
       add("scale_window", {{0, (*w)[0], (*w)[1]}, {1, (*w)[2], (*w)[3], tiny, tiny, block}}, zero_c);
       add("scale_window", {{0, (*w)[0], (*w)[1], in.max(), in.max()}, {1, (*w)[2], (*w)[3], tiny, in.negate(tiny)}}, zero_c);
+      // The dominant block cancels (x - x): it still sets the alignment, so what the cut leaves
+      // of the small block is the result. UE4M3 significands 1.875 * 1.625 (binary 11000011 /
+      // 2^6) put the small block's last bits 6 below its alignment exponent.
+      const Block cancelling{0, (*w)[0], (*w)[1], 0, 0, 2, true};
+      add("scale_window", {cancelling, {1, (*w)[2], (*w)[3], tiny, tiny, block}}, zero_c);
+      add("scale_window", {cancelling, {1, (*w)[2], (*w)[3], in.max(), tiny}}, zero_c);
+      if (!sc.e8m0()) add("scale_window", {cancelling, {1, (*w)[2] | 7, (*w)[3] | 5, tiny, tiny}}, zero_c);
     }
     if (auto p = sc.split(j)) {
       add("scale_window", {{0, p->first, p->second, 0, 0, block}}, one_c);
