@@ -349,6 +349,15 @@ void scale_cases(const DotSetup& s, size_t K, size_t first, std::vector<DotCase>
       add("scale_window", {{0, p->first, p->second}}, o.negate(one_c));
     }
   }
+  // scale_window across steps: C = 2^(p+1) (p: the output's fraction bits) and two unit products
+  // of half its ulp, the first and the last of the dot. One fused step keeps both (C + 1 ulp);
+  // steps chained within K round the first away before the second arrives.
+  if (auto big = o.normal(false, o.f.man_bits + 1)) {
+    DotCase d{"scale_window", std::vector<uint64_t>(K, 0), std::vector<uint64_t>(K, 0), *big,
+              std::vector<uint64_t>(blocks, sc.one()), std::vector<uint64_t>(blocks, sc.one())};
+    d.a[0] = d.b[0] = d.a[K - 1] = d.b[K - 1] = one;
+    out.push_back(std::move(d));
+  }
   // scale_nan: a NaN scale of a or of b, on a block of products and on a block of zeros.
   for (uint64_t nan : sc.nans()) {
     add("scale_nan", {{0, nan, sc.one()}}, one_c);
