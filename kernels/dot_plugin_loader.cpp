@@ -87,7 +87,9 @@ DotSubject dot_plugin_subject(const std::string& path, const fpc_op_v2* ops, siz
     // The claim as the checks will use it: the model row for these formats and the GEMM options
     // for this k (one case built proves both).
     try {
-      (void)dot_model(op.claim.model, op.claim.input, op.claim.output);
+      if (!dot_model(op.claim.model, op.claim.input, op.claim.output).block_scales.empty())
+        throw InputError("model " + op.claim.model +
+                         " is block-scaled: block-scaled rows need scale operands, which plugin ABI v2 does not carry");
       if (d.k % static_cast<size_t>(d.split_k) != 0)
         throw InputError("split_k " + std::to_string(d.split_k) + " does not divide k " + std::to_string(d.k));
       (void)dot(dot_model(op.claim.model, op.claim.input, op.claim.output), in, std::vector<uint64_t>(d.k, 0),

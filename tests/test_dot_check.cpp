@@ -73,10 +73,9 @@ TEST(DotCheck, CpuLoopPassesSequentialFp32) {
 // One wrong bit in one answer fails the check, with that case as the example.
 TEST(DotCheck, OneWrongBitFails) {
   const DotOp& op = op_of("cpu_dot_loop", "float16_to_float32");
-  const DotAnswers flip_one = [&op](uint64_t first, size_t K, std::span<const uint64_t> a, std::span<const uint64_t> b,
-                                    std::span<const uint64_t> c, std::span<uint64_t> d) {
-    op.run(DotBatch{K, c.size(), a, b, c, d});
-    if (first <= 100 && 100 < first + c.size()) d[100 - first] ^= 1;
+  const DotAnswers flip_one = [&op](uint64_t first, const DotBatch& batch) {
+    op.run(batch);
+    if (first <= 100 && 100 < first + batch.count) batch.d[100 - first] ^= 1;
   };
   DotCheckRecord r = check("cpu_dot_loop", op, "boundary", 0, 1, &flip_one);
   EXPECT_EQ(r.status, "fail");
@@ -85,10 +84,9 @@ TEST(DotCheck, OneWrongBitFails) {
   EXPECT_EQ(r.examples[0].index, 100u);
   EXPECT_EQ(r.examples[0].actual, r.examples[0].expected ^ 1);
   // A result wider than the output format never matches, whatever its low bits.
-  const DotAnswers wide = [&op](uint64_t, size_t K, std::span<const uint64_t> a, std::span<const uint64_t> b,
-                                std::span<const uint64_t> c, std::span<uint64_t> d) {
-    op.run(DotBatch{K, c.size(), a, b, c, d});
-    d[0] |= uint64_t{1} << 40;
+  const DotAnswers wide = [&op](uint64_t, const DotBatch& batch) {
+    op.run(batch);
+    batch.d[0] |= uint64_t{1} << 40;
   };
   r = check("cpu_dot_loop", op, "random:4", 0, 1, &wide);
   EXPECT_EQ(r.status, "fail");
@@ -98,8 +96,7 @@ TEST(DotCheck, OneWrongBitFails) {
 // A throwing subject is an error, not a crash and not a pass.
 TEST(DotCheck, ThrowingSubjectIsAnError) {
   const DotOp& op = op_of("cpu_dot_loop", "float16_to_float32");
-  const DotAnswers throws = [](uint64_t, size_t, std::span<const uint64_t>, std::span<const uint64_t>, std::span<const uint64_t>,
-                               std::span<uint64_t>) { throw std::runtime_error("device lost"); };
+  const DotAnswers throws = [](uint64_t, const DotBatch&) { throw std::runtime_error("device lost"); };
   DotCheckRecord r = check("cpu_dot_loop", op, "random:4", 0, 1, &throws);
   EXPECT_EQ(r.status, "error");
   EXPECT_NE(r.error.find("device lost"), std::string::npos);

@@ -63,6 +63,9 @@ TEST(DotPlugin, TheExamplePassesAndItsPlantedBugFails) {
   unsetenv("FPC_EXAMPLE_PLANT_BUG");
   EXPECT_EQ(bad.status, 1) << bad.out << bad.err;
   EXPECT_TRUE(has(bad.out, "FAIL  plugin:libfpc_example_dot_plugin/float16_loop_k16/boundary")) << bad.out;
+  // The diagnosis names the bug: the products' fma chain from zero, then C with one RNE add.
+  EXPECT_TRUE(has(bad.out, "behaves exactly as: sequential_fp32 with C added last (fma chain (rne), then + C rne)\n")) << bad.out;
+  EXPECT_FALSE(has(bad.out, "matches no model")) << bad.out;
 }
 
 TEST(DotPlugin, APluginClaimingTheWrongModelFailsWithTheDiagnosis) {
@@ -172,9 +175,9 @@ TEST(DotPlugin, SubjectsListsDotSubjectsWithTheirClaims) {
 // subject's results out; an op the subject lacks is an error file.
 TEST(DotWorker, ServesABuiltInSubjectFromABatchFile) {
   TempDir dir;
-  // FP16 codes: 0x3c00 = 1, 0x0001 = 2^-24. Dot 0: 1*1 + 1*1 + 0 = 2; dot 1: 2^-24 + 0 + 1.0f,
+  // Header: 2 dots, K = 2, no scales. FP16 codes: 0x3c00 = 1, 0x0001 = 2^-24. Dot 0: 1*1 + 1*1 + 0 = 2; dot 1: 2^-24 + 0 + 1.0f,
   // which the FP32 loop rounds (rne) back to 1.
-  const uint64_t words[] = {2, 2, 0x3c00, 0x3c00, 0x3c00, 0x0000, 0x3c00, 0x3c00, 0x0001, 0x0000, 0, 0x3f800000};
+  const uint64_t words[] = {2, 2, 0, 0x3c00, 0x3c00, 0x3c00, 0x0000, 0x3c00, 0x3c00, 0x0001, 0x0000, 0, 0x3f800000};
   std::ofstream(dir / "in.bin", std::ios::binary).write(reinterpret_cast<const char*>(words), sizeof words);
   Outcome o = cli({"__dot-worker", "--subject", "cpu_dot_loop", "float16_to_float32", dir / ""});
   ASSERT_EQ(o.status, 0) << o.err;

@@ -20,7 +20,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A batch file: count, K, then a (count * K), b (count * K) and c (count), all uint64.
+// A batch file: count, K, S (scale codes per dot: K / block for a block-scaled op, else 0), then
+// a (count * K), b (count * K), c (count), a's scales (count * S) and b's (count * S), all uint64.
 constexpr const char* kBatchFile = "in.bin";
 constexpr const char* kResultFile = "d.bin";
 constexpr const char* kErrorFile = "error.txt";
@@ -58,16 +59,18 @@ struct Supervisor {
   std::optional<Clock::time_point> deadline;
   BatchDir dir;
 
-  // Runs the n dots at a, b, c in a fresh worker: nothing, or the cause of its failure.
-  std::optional<std::string> run(size_t n, size_t K, const uint64_t* a, const uint64_t* b, const uint64_t* c,
-                                 uint64_t* d) {
+  // Runs the dots of `batch` in a fresh worker: nothing, or the cause of its failure.
+  std::optional<std::string> run(const DotBatch& batch) {
     std::error_code ec;
     std::filesystem::remove(dir.path() / kResultFile, ec);
     std::filesystem::remove(dir.path() / kErrorFile, ec);
     {
       std::ofstream out(dir.path() / kBatchFile, std::ios::binary | std::ios::trunc);
-      const uint64_t header[2] = {n, K};
-      if (!write_words(out, header, 2) || !write_words(out, a, n * K) || !write_words(out, b, n * K) || !write_words(out, c, n))
+      const size_t n = batch.count, K = batch.K, S = batch.a_scales.size() / std::max<size_t>(n, 1);
+      const uint64_t header[3] = {n, K, S};
+      if (!write_words(out, header, 3) || !write_words(out, batch.a.data(), n * K) || !write_words(out, batch.b.data(), n * K) ||
+          !write_words(out, batch.c.data(), n) || !write_words(out, batch.a_scales.data(), n * S) ||
+          !write_words(out, batch.b_scales.data(), n * S))
         throw std::runtime_error("cannot write the dot worker's batch in " + dir.path().string());
     }
     double timeout = limits.case_timeout;
@@ -94,27 +97,35 @@ struct Supervisor {
       return *cause;
     }
     std::ifstream in(dir.path() / kResultFile, std::ios::binary);
-    in.read(reinterpret_cast<char*>(d), static_cast<std::streamsize>(n * sizeof(uint64_t)));
-    if (!in || in.gcount() != static_cast<std::streamsize>(n * sizeof(uint64_t)))
-      return std::string("the worker wrote no results");
+    const auto bytes = static_cast<std::streamsize>(batch.count * sizeof(uint64_t));
+    in.read(reinterpret_cast<char*>(batch.d.data()), bytes);
+    if (!in || in.gcount() != bytes) return std::string("the worker wrote no results");
     return std::nullopt;
   }
 
-  // The first dot of [first, first + n) that fails alone, by bisection, and its cause.
-  std::optional<std::pair<uint64_t, std::string>> locate(uint64_t first, size_t n, size_t K, const uint64_t* a,
-                                                         const uint64_t* b, const uint64_t* c) {
-    std::vector<uint64_t> d(n);
+  // Dots [from, from + n) of a batch, as a batch of their own.
+  static DotBatch part(const DotBatch& b, size_t from, size_t n, std::span<uint64_t> d) {
+    const size_t S = b.a_scales.size() / std::max<size_t>(b.count, 1);
+    return {b.K, n, b.a.subspan(from * b.K, n * b.K), b.b.subspan(from * b.K, n * b.K), b.c.subspan(from, n), d,
+            b.a_scales.subspan(from * S, n * S), b.b_scales.subspan(from * S, n * S)};
+  }
+
+  // The first dot of the batch (its first dot being case `first`) that fails alone, by
+  // bisection, and its cause.
+  std::optional<std::pair<uint64_t, std::string>> locate(uint64_t first, const DotBatch& batch) {
+    std::vector<uint64_t> d(batch.count);
+    size_t from = 0, n = batch.count;
     while (n > 1) {
       const size_t half = n / 2;
-      if (run(half, K, a, b, c, d.data())) {
+      if (run(part(batch, from, half, d))) {
         n = half;
-      } else if (run(n - half, K, a + half * K, b + half * K, c + half, d.data())) {
-        first += half, a += half * K, b += half * K, c += half, n -= half;
+      } else if (run(part(batch, from + half, n - half, d))) {
+        from += half, n -= half;
       } else {
         return std::nullopt;
       }
     }
-    if (auto cause = run(1, K, a, b, c, d.data())) return std::pair{first, *cause};
+    if (auto cause = run(part(batch, from, 1, d))) return std::pair{first + from, *cause};
     return std::nullopt;
   }
 };
@@ -133,12 +144,12 @@ DotAnswers supervised_dot_answers(const DotWorkerTarget& target, const DotOp& op
   s->limits = limits;
   if (limits.check_timeout > 0)
     s->deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits.check_timeout));
-  return [s](uint64_t first, size_t K, std::span<const uint64_t> a, std::span<const uint64_t> b, std::span<const uint64_t> c,
-             std::span<uint64_t> d) {
-    const std::optional<std::string> cause = s->run(c.size(), K, a.data(), b.data(), c.data(), d.data());
+  return [s](uint64_t first, const DotBatch& batch) {
+    const size_t K = batch.K;
+    const std::optional<std::string> cause = s->run(batch);
     if (!cause) return;
     if (cause->starts_with("timeout: the check")) throw std::runtime_error(*cause);
-    if (auto found = s->locate(first, c.size(), K, a.data(), b.data(), c.data())) {
+    if (auto found = s->locate(first, batch)) {
       const uint64_t index = found->first;
       const std::string kind = index < s->cases->size() ? (*s->cases)[index].kind : "?";
       throw std::runtime_error(found->second + " at dot #" + std::to_string(index) + " (K=" + std::to_string(K) + ", " + kind +
@@ -169,15 +180,17 @@ int dot_worker_main(const std::vector<std::string>& args) {
   const auto op = std::find_if(subject->ops.begin(), subject->ops.end(), [&](const DotOp& o) { return o.name == args[2]; });
   if (op == subject->ops.end()) return fail(2, "worker: " + subject->name + " has no dot op " + args[2]);
   std::ifstream in(dir / kBatchFile, std::ios::binary);
-  uint64_t header[2] = {0, 0};
+  uint64_t header[3] = {0, 0, 0};
   in.read(reinterpret_cast<char*>(header), sizeof header);
-  const uint64_t n = header[0], K = header[1];
-  if (!in || n == 0 || n > 4096 || K == 0 || K > kMaxPluginDotK) return fail(2, "worker: malformed batch file");
-  std::vector<uint64_t> a(n * K), b(n * K), c(n), d(n, 0);
-  for (std::vector<uint64_t>* v : {&a, &b, &c}) in.read(reinterpret_cast<char*>(v->data()), static_cast<std::streamsize>(v->size() * sizeof(uint64_t)));
+  const uint64_t n = header[0], K = header[1], S = header[2];
+  const uint64_t want_s = op->claim.scales ? K / static_cast<uint64_t>(std::max(op->claim.scales->block, 1)) : 0;
+  if (!in || n == 0 || n > 4096 || K == 0 || K > kMaxPluginDotK || S != want_s) return fail(2, "worker: malformed batch file");
+  std::vector<uint64_t> a(n * K), b(n * K), c(n), d(n, 0), sa(n * S), sb(n * S);
+  for (std::vector<uint64_t>* v : {&a, &b, &c, &sa, &sb})
+    in.read(reinterpret_cast<char*>(v->data()), static_cast<std::streamsize>(v->size() * sizeof(uint64_t)));
   if (!in) return fail(2, "worker: truncated batch file");
   try {
-    op->run(DotBatch{K, n, a, b, c, d});
+    op->run(DotBatch{K, n, a, b, c, d, sa, sb});
   } catch (const std::exception& e) {
     return fail(3, e.what());
   }

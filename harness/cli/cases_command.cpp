@@ -1,6 +1,7 @@
 #include "cli/cases_command.hpp"
 
 #include "cli/args.hpp"
+#include "cli/dot_command.hpp"
 #include "cli/options.hpp"
 #include "cli/quantize_command.hpp"
 #include "fpconform/arith.hpp"
@@ -41,9 +42,9 @@ int block_cases(const std::vector<std::string>& rest, std::ostream& out) {
 }
 
 // fpconform cases --dot MODEL --in FMT --out FMT --k K --cases boundary|random:N|exhaustive
-//                 [--promotion N] [--split-k N] [--seed S] -o DIR [--json]
+//                 [--promotion N] [--split-k N] [--scale-format FMT --scale-block N] [--seed S] -o DIR [--json]
 int dot_cases_command(const std::vector<std::string>& rest, std::ostream& out) {
-  Args a(rest, {"dot", "in", "out", "k", "cases", "seed", "output", "promotion", "split-k"}, {"json"});
+  Args a(rest, {"dot", "in", "out", "k", "cases", "seed", "output", "promotion", "split-k", "scale-format", "scale-block"}, {"json"});
   if (!a.positional().empty()) throw InputError("cases takes no positional arguments (the directory goes after -o)");
   DotClaim claim{a.required("dot"), a.required("in"), a.required("out"), {}};
   claim.input = format_by_name(claim.input).name;
@@ -51,6 +52,7 @@ int dot_cases_command(const std::vector<std::string>& rest, std::ostream& out) {
   if (auto p = a.value("promotion")) claim.gemm.promotion_interval = static_cast<int>(Args::parse_unsigned("promotion", *p, 1 << 20));
   if (auto k = a.value("split-k")) claim.gemm.split_k = static_cast<int>(Args::parse_unsigned("split-k", *k, 1 << 20));
   if (claim.gemm.split_k == 0) throw InputError("--split-k must be at least 1");
+  claim.scales = dot_scale_rule(a.value("scale-format"), a.value("scale-block"));
   const DotCaseSet set = DotCaseSet::parse(a.required("cases"));
   const size_t K = set.kind == "exhaustive" ? 2 : static_cast<size_t>(Args::parse_unsigned("k", a.required("k"), 4096));
   const uint64_t seed = a.value("seed") ? Args::parse_unsigned("seed", *a.value("seed"), ~uint64_t{0}) : 1;
@@ -63,7 +65,11 @@ int dot_cases_command(const std::vector<std::string>& rest, std::ostream& out) {
   out << dir << ": " << sidecar["cases"]["count"] << " dots of K=" << K << " (" << set.label() << ") claiming " << claim.model
       << " (a.bin, b.bin: " << sidecar["a"]["width"] << "-byte " << claim.input << " codes, count x K; c.bin: "
       << sidecar["c"]["width"] << "-byte " << claim.output << " codes; write d.bin as " << sidecar["d"]["width"] << "-byte "
-      << claim.output << " codes)\n";
+      << claim.output << " codes"
+      << (claim.scales ? "; a_scales.bin, b_scales.bin: " + std::string(sidecar["a_scales"]["width"].dump()) + "-byte " +
+                             claim.scales->format + " codes, count x K/" + std::to_string(claim.scales->block)
+                       : std::string())
+      << ")\n";
   return 0;
 }
 

@@ -99,9 +99,11 @@ commands:
                                   block quantizers against the ideal and faithful references
   dot --model NAME --in FMT --out FMT [--c-format FMT] --a CODES --b CODES --c CODE [--explain]
       [--promotion N] [--split-k S] [--rounding MODE] [--L N] [--F N] [--json]
+      [--scale-format FMT --scale-block N --a-scales CODES --b-scales CODES]
                                   D = a.b + c under a tensor-core model (docs/mma.md); with no
                                   --a/--b/--c a filter: stdin lines 'a1 .. aK ; b1 .. bK ; c'
-                                  (hex codes) in, one result code per line out; 'dot --list
+                                  (hex codes) in, one result code per line out (block-scaled
+                                  rows: '; as1 .. ; bs1 ..' too); 'dot --list
                                   [--json]' lists the models and their parameters
   version
 

@@ -83,6 +83,7 @@ int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
                           {"output", op.claim.output}, {"ks", op.ks}};
       if (op.claim.gemm.promotion_interval) o["promotion_interval"] = op.claim.gemm.promotion_interval;
       if (op.claim.gemm.split_k != 1) o["split_k"] = op.claim.gemm.split_k;
+      if (op.claim.scales) o["scales"] = {{"format", op.claim.scales->format}, {"block", op.claim.scales->block}};
       j["ops"].push_back(o);
     }
     dots.push_back(j);
@@ -109,6 +110,8 @@ int cmd_subjects(const std::vector<std::string>& rest, std::ostream& out) {
           << op["input"].get<std::string>() << " -> " << op["output"].get<std::string>() << ")";
       if (op.contains("promotion_interval")) out << ", promotion every " << op["promotion_interval"];
       if (op.contains("split_k")) out << ", split-K " << op["split_k"];
+      if (op.contains("scales"))
+        out << ", scales " << op["scales"]["format"].get<std::string>() << " per " << op["scales"]["block"];
       out << ", K=" << ks << "  = " << op["entry"].get<std::string>() << "\n";
     }
   }

@@ -22,6 +22,8 @@ constexpr const char* kAFile = "a.bin";
 constexpr const char* kBFile = "b.bin";
 constexpr const char* kCFile = "c.bin";
 constexpr const char* kDFile = "d.bin";
+constexpr const char* kAScalesFile = "a_scales.bin";
+constexpr const char* kBScalesFile = "b_scales.bin";
 constexpr uint64_t kMaxDotCodes = uint64_t{1} << 28;  // codes per file, as the other protocols
 
 json kinds_json(const std::vector<DotCase>& cases) {
@@ -36,8 +38,10 @@ json kinds_json(const std::vector<DotCase>& cases) {
 json file_entry(const char* name, const Format& f) { return {{"file", name}, {"format", f.name}, {"width", code_width(f.bits())}}; }
 
 json claim_json(const DotClaim& c) {
-  return {{"model", c.model}, {"input", c.input}, {"output", c.output}, {"promotion_interval", c.gemm.promotion_interval},
-          {"split_k", c.gemm.split_k}};
+  json j = {{"model", c.model}, {"input", c.input}, {"output", c.output}, {"promotion_interval", c.gemm.promotion_interval},
+            {"split_k", c.gemm.split_k}};
+  if (c.scales) j["scales"] = {{"format", c.scales->format}, {"block", c.scales->block}};
+  return j;
 }
 
 }  // namespace
@@ -53,16 +57,24 @@ json write_dot_cases(const std::string& dir, const DotClaim& claim, size_t K, co
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir, ec)) throw InputError("cannot create directory " + dir);
   fs::remove(fs::path(dir) / kDFile, ec);  // never check a stale answer against new cases
-  std::vector<uint64_t> a, b, c;
+  std::vector<uint64_t> a, b, c, sa, sb;
   for (const DotCase& d : cases) {
     a.insert(a.end(), d.a.begin(), d.a.end());
     b.insert(b.end(), d.b.begin(), d.b.end());
     c.push_back(d.c);
+    sa.insert(sa.end(), d.a_scales.begin(), d.a_scales.end());
+    sb.insert(sb.end(), d.b_scales.begin(), d.b_scales.end());
   }
   write_code_file((fs::path(dir) / kAFile).string(), a.data(), a.size(), code_width(s.in->bits()));
   write_code_file((fs::path(dir) / kBFile).string(), b.data(), b.size(), code_width(s.in->bits()));
   write_code_file((fs::path(dir) / kCFile).string(), c.data(), c.size(), code_width(s.out->bits()));
-  const json sidecar = {{"schema", kCasesSchema},
+  fs::remove(fs::path(dir) / kAScalesFile, ec);
+  fs::remove(fs::path(dir) / kBScalesFile, ec);
+  if (s.scale) {
+    write_code_file((fs::path(dir) / kAScalesFile).string(), sa.data(), sa.size(), code_width(s.scale->bits()));
+    write_code_file((fs::path(dir) / kBScalesFile).string(), sb.data(), sb.size(), code_width(s.scale->bits()));
+  }
+  json sidecar = {{"schema", kCasesSchema},
                         {"kind", kDotCasesKind},
                         {"tool", {{"name", "fpconform"}, {"version", this_tool_version()}, {"revision", this_tool_revision()}}},
                         {"claim", claim_json(claim)},
@@ -74,6 +86,10 @@ json write_dot_cases(const std::string& dir, const DotClaim& claim, size_t K, co
                         {"b", file_entry(kBFile, *s.in)},
                         {"c", file_entry(kCFile, *s.out)},
                         {"d", file_entry(kDFile, *s.out)}};
+  if (s.scale) {
+    sidecar["a_scales"] = file_entry(kAScalesFile, *s.scale);
+    sidecar["b_scales"] = file_entry(kBScalesFile, *s.scale);
+  }
   std::ofstream f(fs::path(dir) / kSidecarName);
   f << sidecar.dump(2) << "\n";
   if (!f.flush()) throw InputError("failed writing " + (fs::path(dir) / kSidecarName).string());
@@ -85,14 +101,20 @@ bool is_dot_cases_dir(const std::string& dir) { return sidecar_kind(dir) == kDot
 DotCasesDirectory::DotCasesDirectory(const std::string& dir) {
   const SidecarReader sc((fs::path(dir) / kSidecarName).string());
   const json j = load_sidecar(dir, sc);
-  sc.only(j, "", {"schema", "kind", "tool", "claim", "K", "cases", "byte_order", "a", "b", "c", "d"});
+  sc.only(j, "", {"schema", "kind", "tool", "claim", "K", "cases", "byte_order", "a", "b", "c", "d", "a_scales", "b_scales"});
   const json& cl = sc.object(j, "", "claim");
-  sc.only(cl, "claim.", {"model", "input", "output", "promotion_interval", "split_k"});
+  sc.only(cl, "claim.", {"model", "input", "output", "promotion_interval", "split_k", "scales"});
   claim_.model = sc.string(cl, "claim.", "model");
   claim_.input = sc.string(cl, "claim.", "input");
   claim_.output = sc.string(cl, "claim.", "output");
   claim_.gemm.promotion_interval = static_cast<int>(std::min<uint64_t>(sc.unsigned_number(cl, "claim.", "promotion_interval"), 1 << 20));
   claim_.gemm.split_k = static_cast<int>(std::min<uint64_t>(sc.unsigned_number(cl, "claim.", "split_k"), 1 << 20));
+  if (cl.contains("scales")) {
+    const json& r = sc.object(cl, "claim.", "scales");
+    sc.only(r, "claim.scales.", {"format", "block"});
+    claim_.scales = BlockScaleRule{sc.string(r, "claim.scales.", "format"),
+                                   static_cast<int>(std::min<uint64_t>(sc.unsigned_number(r, "claim.scales.", "block"), 1 << 20))};
+  }
   DotSetup s;
   try {
     s = dot_setup(claim_);
@@ -124,6 +146,14 @@ DotCasesDirectory::DotCasesDirectory(const std::string& dir) {
   const std::vector<uint64_t> a = MappedCodeFile(a_path, count * K_, code_width(s.in->bits())).all();
   const std::vector<uint64_t> b = MappedCodeFile(b_path, count * K_, code_width(s.in->bits())).all();
   const std::vector<uint64_t> cc = MappedCodeFile(c_path, count, code_width(s.out->bits())).all();
+  std::vector<uint64_t> sa, sb;  // the scale files, exactly where the claim has scales
+  if (s.scale) {
+    const uint64_t n = count * (K_ / static_cast<uint64_t>(s.block));
+    sa = MappedCodeFile(data_file("a_scales", *s.scale), n, code_width(s.scale->bits())).all();
+    sb = MappedCodeFile(data_file("b_scales", *s.scale), n, code_width(s.scale->bits())).all();
+  } else if (j.contains("a_scales") || j.contains("b_scales")) {
+    sc.fail("a_scales/b_scales given, but the claim has no scales");
+  }
 
   const size_t ks[] = {K_};
   try {
@@ -141,6 +171,10 @@ DotCasesDirectory::DotCasesDirectory(const std::string& dir) {
         throw InputError(dir + ": a.bin/b.bin dot " + std::to_string(i) + " differs from the sidecar's dots (changed, or written by another fpconform version)");
     if (cc[i] != d.c)
       throw InputError(c_path + ": dot " + std::to_string(i) + " differs from the sidecar's dots (changed, or written by another fpconform version)");
+    const size_t S = d.a_scales.size();
+    for (size_t k = 0; k < S; ++k)
+      if (sa[i * S + k] != d.a_scales[k] || sb[i * S + k] != d.b_scales[k])
+        throw InputError(dir + ": a_scales.bin/b_scales.bin dot " + std::to_string(i) + " differs from the sidecar's dots (changed, or written by another fpconform version)");
   }
   d_ = MappedCodeFile(d_path_, count, code_width(s.out->bits())).all();
 }
@@ -150,9 +184,8 @@ DotOp DotCasesDirectory::op(const std::string& entry) const {
 }
 
 DotAnswers DotCasesDirectory::answers() const {
-  return [this](uint64_t first, size_t, std::span<const uint64_t>, std::span<const uint64_t>, std::span<const uint64_t> c,
-                std::span<uint64_t> d) {
-    for (size_t i = 0; i < c.size(); ++i) d[i] = d_[first + i];
+  return [this](uint64_t first, const DotBatch& batch) {
+    for (size_t i = 0; i < batch.count; ++i) batch.d[i] = d_[first + i];
   };
 }
 

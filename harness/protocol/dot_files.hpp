@@ -7,6 +7,9 @@
 //   DIR/a.bin       count x K codes of the input format, dot after dot (row-major A), little-endian
 //   DIR/b.bin       count x K codes of the input format (row i of B is dot i's second operand)
 //   DIR/c.bin       count codes of the output format (the addends)
+//   DIR/a_scales.bin, b_scales.bin  block-scaled claims only ("scales" in the claim): count x K/block
+//                   codes of the scale format, dot after dot (dot i's a_scales[i*K/block + j]
+//                   scales a[i*K + j*block .. (j+1)*block))
 //   DIR/d.bin       written by the program under test: count codes of the output format,
 //                   d[i] = a[i] . b[i] + c[i] as it computes it
 //

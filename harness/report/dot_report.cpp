@@ -53,8 +53,7 @@ std::vector<DotCheckRecord> merge_dot_checks(const std::vector<Report>& shards) 
 std::string dot_finding(const DotCheckRecord& c) {
   if (c.status == "skipped") return c.skipped_reason;
   if (c.status == "interrupted") return "not run: interrupted";
-  std::string f = std::to_string(c.failed) + " of " + std::to_string(c.checked) + " dots differ from " + c.claim.model + " (" +
-                  c.parameters + ")";
+  std::string f = std::to_string(c.failed) + " of " + std::to_string(c.checked) + " dots differ from " + dot_claim_text(c);
   if (!c.error.empty()) f += "; error: " + c.error;
   if (c.diagnosed) f += "; " + dot_diagnosis_text(c);
   return f;
@@ -78,6 +77,13 @@ std::string dot_mismatches_text(const DotCheckRecord& c) {
     t += "\n  b:";
     for (uint64_t x : m.b) t += " " + cli::code_hex(*s.in, x);
     t += "\n  c: " + code(m.c) + "\n";
+    if (s.scale) {
+      t += "  a scales:";
+      for (uint64_t x : m.a_scales) t += " " + cli::code_hex(*s.scale, x);
+      t += "\n  b scales:";
+      for (uint64_t x : m.b_scales) t += " " + cli::code_hex(*s.scale, x);
+      t += "\n";
+    }
   }
   return t;
 }
@@ -90,7 +96,7 @@ std::string dot_checks_markdown(const Report& r, const TextEscape& cell, const s
     if (c.diagnosed) diagnosis = dot_diagnosis_text(c);
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.2f", c.seconds);
-    md += "| " + status(c.status) + " | `" + cell(c.id(), true) + "` | " + cell(c.claim.model + " (" + c.parameters + "), " +
+    md += "| " + status(c.status) + " | `" + cell(c.id(), true) + "` | " + cell(dot_claim_text(c) + ", " +
           c.claim.input + " -> " + c.claim.output, false) + " | " + std::to_string(c.checked) + " | " + std::to_string(c.failed) +
           " | " + cell(diagnosis, false) + " | " + seconds + " |\n";
   }

@@ -85,8 +85,10 @@ std::vector<DotSubject> make_subjects() {
   std::vector<DotSubject> subjects;
   // One line per family, in the order runs list them.
   register_cpu_dot_subjects(subjects);
+  register_block_scaled_dot_subjects(subjects);
   register_cuda_mma_dot_subjects(subjects);
   register_test_dot_subjects(subjects);
+  register_test_block_scaled_dot_subjects(subjects);
   return subjects;
 }
 

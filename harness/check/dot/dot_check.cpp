@@ -5,6 +5,7 @@
 #include "fpconform/exact.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <optional>
 #include <set>
@@ -208,6 +209,50 @@ uint64_t random_code(const Codes& f, Rng& rng, int e, int spread) {
   return f.normal(negative, ex, rng.next()).value_or(f.max() | (negative ? f.sign_bit() : 0));
 }
 
+// Codes of a scale format: E8M0 (2^(code - 127), 0xff NaN, no zero) or UE4M3 (E4M3 codes read
+// without their sign bit: 0x00 zero, 0x01..0x07 subnormal, 0x7f NaN).
+struct ScaleCodes {
+  const Format& f;
+  bool e8m0() const { return f.name == "float8_e8m0fnu"; }
+  // 2^e, or nothing outside the format's normal range.
+  std::optional<uint64_t> power(int e) const {
+    if (e8m0()) return e >= -127 && e <= 127 ? std::optional<uint64_t>(static_cast<uint64_t>(e + 127)) : std::nullopt;
+    return Codes{f}.normal(false, e);
+  }
+  uint64_t one() const { return *power(0); }
+  std::vector<uint64_t> nans() const { return e8m0() ? std::vector<uint64_t>{0xff} : std::vector<uint64_t>{0x7f, 0xff}; }
+  // The smallest and the largest scales (and their neighbours).
+  std::vector<uint64_t> extremes() const {
+    if (e8m0()) return {0x00, 0x01, 0x7f, 0xfd, 0xfe};
+    return {0x01, 0x08, 0x38, 0x77, 0x7e};
+  }
+  // 2^-j split over two scales (a's, b's), or nothing where the format cannot reach it.
+  std::optional<std::pair<uint64_t, uint64_t>> split(int j) const {
+    auto a = power(-(j + 1) / 2), b = power(-j / 2);
+    if (!a || !b) return std::nullopt;
+    return std::pair{*a, *b};
+  }
+  // Scales of two blocks whose alignment exponents lie j apart, the first block up and the
+  // second down (UE4M3 reaches j = 28): {a_hi, b_hi, a_lo, b_lo}, or nothing.
+  std::optional<std::array<uint64_t, 4>> window(int j) const {
+    const int top = e8m0() ? 127 : f.emax(), bottom = e8m0() ? -127 : f.emin();
+    const int hi = std::clamp((j + 1) / 2, j + 2 * bottom, 2 * top);
+    auto a = power((hi + 1) / 2), b = power(hi / 2), c = power(-(j - hi + 1) / 2), d = power(-(j - hi) / 2);
+    if (hi < 0 || !a || !b || !c || !d) return std::nullopt;
+    return std::array<uint64_t, 4>{*a, *b, *c, *d};
+  }
+  // Mostly scales near 1 (the terms of a dot then overlap), some far, 1 in 64 NaN; UE4M3 codes
+  // sometimes with the (ignored) sign bit set, or zero.
+  uint64_t random(Rng& rng) const {
+    const uint64_t r = rng.next();
+    if (r % 64 == 0) return nans()[(r >> 8) % nans().size()];
+    if (e8m0()) return (r >> 8) % 8 == 0 ? (r >> 16) % 255 : static_cast<uint64_t>(127 + rng.between(-20, 20));
+    uint64_t code = (r >> 8) % 8 == 0 ? (r >> 16) % 0x7f : *power(rng.between(-4, 4)) | ((r >> 24) & 7);
+    if ((r >> 32) % 8 == 0) code |= 0x80;
+    return code;
+  }
+};
+
 void random_cases(const DotSetup& s, size_t K, uint64_t n, uint64_t seed, std::vector<DotCase>& out) {
   const Codes in{*s.in}, o{*s.out};
   Rng rng{mix64(seed ^ mix64(K))};
@@ -223,7 +268,117 @@ void random_cases(const DotSetup& s, size_t K, uint64_t n, uint64_t seed, std::v
       d.b[k] = random_code(in, rng, eb, spread);
     }
     d.c = rng.next() % 4 == 0 ? 0 : random_code(o, rng, ea + eb + rng.between(-8, 8), 4);
+    if (s.block) {  // drawn after the operands: the cases of unscaled claims are unchanged
+      const ScaleCodes sc{*s.scale};
+      for (size_t j = 0; j < K / static_cast<size_t>(s.block); ++j) {
+        d.a_scales.push_back(sc.random(rng));
+        d.b_scales.push_back(sc.random(rng));
+      }
+    }
     out.push_back(std::move(d));
+  }
+}
+
+// Block-scaled claims: unit scales on every case built so far for this K (cases[first..]), then
+// the cases of the scales themselves (kinds scale_*), each placed in the first and in the last
+// block where the two differ.
+void scale_cases(const DotSetup& s, size_t K, size_t first, std::vector<DotCase>& out) {
+  const Codes in{*s.in}, o{*s.out};
+  const ScaleCodes sc{*s.scale};
+  const size_t block = static_cast<size_t>(s.block), blocks = K / block;
+  for (size_t i = first; i < out.size(); ++i) {
+    out[i].a_scales.assign(blocks, sc.one());
+    out[i].b_scales.assign(blocks, sc.one());
+  }
+  const uint64_t one = in.one(), zero_c = 0, one_c = *o.normal(false, 0);
+  // A dot of K products one * one in the blocks `full` (others 0 * 0), the given scales on blocks
+  // (others one), and c.
+  struct Block {
+    size_t index;
+    uint64_t sa, sb;
+    uint64_t a = 0, b = 0;  // the block's products (0: the format's one)
+    size_t count = 1;       // how many of its products are a * b (the rest 0 * 0)
+    bool cancel = false;    // every second product -a * b: the block sums to 0 (or one product)
+  };
+  auto add = [&](const std::string& kind, std::vector<Block> blocks_given, uint64_t c) {
+    for (int backward = 0; backward <= (blocks > 1 ? 1 : 0); ++backward) {
+      DotCase d{kind, std::vector<uint64_t>(K, 0), std::vector<uint64_t>(K, 0), c, std::vector<uint64_t>(blocks, sc.one()),
+                std::vector<uint64_t>(blocks, sc.one())};
+      for (const Block& bl : blocks_given) {
+        if (bl.index >= blocks) return;
+        const size_t at = backward ? blocks - 1 - bl.index : bl.index;
+        d.a_scales[at] = bl.sa;
+        d.b_scales[at] = bl.sb;
+        for (size_t k = 0; k < std::min(bl.count, block); ++k) {
+          d.a[at * block + k] = bl.a ? bl.a : one;
+          if (bl.cancel && k % 2) d.a[at * block + k] = in.negate(d.a[at * block + k]);
+          d.b[at * block + k] = bl.b ? bl.b : one;
+        }
+      }
+      out.push_back(std::move(d));
+    }
+  };
+  // scale_extreme: the smallest and largest scales on one block (products one and the largest),
+  // pushing the product out of the output's range or below it, beside C and beside a unit block.
+  for (uint64_t x : sc.extremes())
+    for (uint64_t y : sc.extremes())
+      for (uint64_t c : {zero_c, one_c}) {
+        add("scale_extreme", {{0, x, y}}, c);
+        add("scale_extreme", {{0, x, y, in.max(), in.max(), block}}, c);
+        add("scale_extreme", {{0, x, y}, {1, sc.one(), sc.one()}}, c);
+      }
+  // scale_window: one block dominates, another sits 2^-j below it for every j around the row's
+  // cut (one product, or a whole block that reaches above the cut only when summed first).
+  const uint64_t tiny = in.min_subnormal().value_or(one);
+  for (int j : cut_exponents(*s.model, *s.out)) {
+    if (auto w = sc.window(j)) {
+      add("scale_window", {{0, (*w)[0], (*w)[1]}, {1, (*w)[2], (*w)[3]}}, zero_c);
+      add("scale_window", {{0, (*w)[0], (*w)[1]}, {1, (*w)[2], (*w)[3], 0, in.negate(one), block}}, zero_c);
+      add("scale_window", {{0, (*w)[0], (*w)[1]}, {1, (*w)[2], (*w)[3], tiny, tiny, block}}, zero_c);
+      add("scale_window", {{0, (*w)[0], (*w)[1], in.max(), in.max()}, {1, (*w)[2], (*w)[3], tiny, in.negate(tiny)}}, zero_c);
+      // The dominant block cancels (x - x): it still sets the alignment, so what the cut leaves
+      // of the small block is the result. UE4M3 significands 1.875 * 1.625 (binary 11000011 /
+      // 2^6) put the small block's last bits 6 below its alignment exponent.
+      const Block cancelling{0, (*w)[0], (*w)[1], 0, 0, 2, true};
+      add("scale_window", {cancelling, {1, (*w)[2], (*w)[3], tiny, tiny, block}}, zero_c);
+      add("scale_window", {cancelling, {1, (*w)[2], (*w)[3], in.max(), tiny}}, zero_c);
+      if (!sc.e8m0()) add("scale_window", {cancelling, {1, (*w)[2] | 7, (*w)[3] | 5, tiny, tiny}}, zero_c);
+    }
+    if (auto p = sc.split(j)) {
+      add("scale_window", {{0, p->first, p->second, 0, 0, block}}, one_c);
+      add("scale_window", {{0, p->first, p->second}}, o.negate(one_c));
+    }
+  }
+  // scale_window across steps: C = 2^(p+1) (p: the output's fraction bits) and two unit products
+  // of half its ulp, the first and the last of the dot. One fused step keeps both (C + 1 ulp);
+  // steps chained within K round the first away before the second arrives.
+  if (auto big = o.normal(false, o.f.man_bits + 1)) {
+    DotCase d{"scale_window", std::vector<uint64_t>(K, 0), std::vector<uint64_t>(K, 0), *big,
+              std::vector<uint64_t>(blocks, sc.one()), std::vector<uint64_t>(blocks, sc.one())};
+    d.a[0] = d.b[0] = d.a[K - 1] = d.b[K - 1] = one;
+    out.push_back(std::move(d));
+  }
+  // scale_nan: a NaN scale of a or of b, on a block of products and on a block of zeros.
+  for (uint64_t nan : sc.nans()) {
+    add("scale_nan", {{0, nan, sc.one()}}, one_c);
+    add("scale_nan", {{0, sc.one(), nan}, {1, sc.one(), sc.one()}}, zero_c);
+    add("scale_nan", {{0, nan, sc.one(), 0, 0, 0}}, one_c);
+  }
+  if (sc.e8m0()) return;
+  // UE4M3: the sign bit is ignored (negative-looking scales scale by their magnitude).
+  for (uint64_t neg : {uint64_t{0xb8}, uint64_t{0xc0}, uint64_t{0x80}, uint64_t{0x81}, uint64_t{0xfe}}) {
+    add("scale_sign", {{0, neg, sc.one()}}, zero_c);
+    add("scale_sign", {{0, neg, neg}, {1, sc.one(), sc.one()}}, one_c);
+  }
+  // Zero scales: the block vanishes, an infinite operand times a zero scale is NaN.
+  add("scale_zero", {{0, 0x00, sc.one()}}, zero_c);
+  add("scale_zero", {{0, sc.one(), 0x00, 0, 0, block}, {1, sc.one(), sc.one()}}, one_c);
+  add("scale_zero", {{0, 0x00, 0x00}}, o.negate(one_c));
+  if (auto inf = in.inf(false)) add("scale_zero", {{0, 0x00, sc.one(), *inf, one}}, zero_c);
+  // Subnormal scales 0x01..0x07: m/8 * 2^-6.
+  for (uint64_t sub = 1; sub <= 7; ++sub) {
+    add("scale_subnormal", {{0, sub, sc.one()}}, zero_c);
+    add("scale_subnormal", {{0, sub, sub, 0, 0, block}, {1, sc.one(), sc.one()}}, zero_c);
   }
 }
 
@@ -237,6 +392,13 @@ void exhaustive_cases(const DotSetup& s, std::vector<DotCase>& out) {
 
 bool exhaustive_applies(const DotSetup& s, std::span<const size_t> ks) {
   return s.in->bits() * 4 <= 16 && std::find(ks.begin(), ks.end(), size_t{2}) != ks.end();
+}
+
+// What the claimed row gives for one dot (with its scales where the claim has them).
+uint64_t expected(const DotSetup& s, const GemmOptions& gemm, std::span<const uint64_t> a, std::span<const uint64_t> b,
+                  uint64_t c, std::span<const uint64_t> a_scales, std::span<const uint64_t> b_scales) {
+  if (!s.block) return dot(*s.model, *s.in, a, b, c, gemm).code;
+  return dot(*s.model, *s.in, a, b, c, s.scales(a_scales, b_scales), gemm).code;
 }
 
 bool same_result(const Format& out, uint64_t got, uint64_t want) {
@@ -302,6 +464,24 @@ DotSetup dot_setup(const DotClaim& claim) {
   s.in = &format_by_name(claim.input);
   s.out = &format_by_name(claim.output);
   if (s.in->kind != FormatKind::Float) throw InputError("dot checks take float input formats, not " + s.in->name);
+  const std::vector<BlockScaleRule>& rules = s.model->block_scales;
+  std::string names;
+  for (const BlockScaleRule& r : rules) names += (names.empty() ? "" : ", ") + r.format + "/" + std::to_string(r.block);
+  if (!rules.empty() && !claim.scales)
+    throw InputError("model " + s.model->name + " is block-scaled: the claim needs one of its scale rules (" + names + ")");
+  if (rules.empty() && claim.scales)
+    throw InputError("model " + s.model->name + " takes no block scales (claimed " + claim.scales->format + "/" +
+                     std::to_string(claim.scales->block) + ")");
+  if (claim.scales) {
+    const bool known = std::any_of(rules.begin(), rules.end(), [&](const BlockScaleRule& r) {
+      return r.format == claim.scales->format && r.block == claim.scales->block;
+    });
+    if (!known)
+      throw InputError("model " + s.model->name + " takes scales " + names + ", not " + claim.scales->format + "/" +
+                       std::to_string(claim.scales->block));
+    s.scale = &format_by_name(claim.scales->format);
+    s.block = claim.scales->block;
+  }
   return s;
 }
 
@@ -312,13 +492,19 @@ std::vector<DotCase> dot_cases(const DotClaim& claim, std::span<const size_t> ks
     if (!exhaustive_applies(s, ks))
       throw InputError("dot cases 'exhaustive' take K = 2 over a format of at most 4 bits (" + s.in->name + " has " +
                        std::to_string(s.in->bits()) + ")");
+    if (s.block) throw InputError("dot cases 'exhaustive' take K = 2, less than a scale block");
     exhaustive_cases(s, cases);
     return cases;
   }
   for (size_t K : ks) {
     if (K == 0 || K > 4096) throw InputError("dot ops take 1 <= K <= 4096, got " + std::to_string(K));
+    if (s.block && K % static_cast<size_t>(s.block) != 0)
+      throw InputError("K = " + std::to_string(K) + " is not a multiple of the scale block " + std::to_string(s.block) +
+                       " (" + s.model->name + ")");
+    const size_t first = cases.size();
     if (set.kind == "boundary") boundary_cases(s, K, cases);
     else random_cases(s, K, set.random, seed, cases);
+    if (s.block && set.kind == "boundary") scale_cases(s, K, first, cases);
   }
   return cases;
 }
@@ -355,8 +541,7 @@ DotCheckRecord dot_check_record(const std::string& subject, const DotOp& op, con
 }
 
 DotAnswers op_answers(const DotOp& op, const std::vector<DotCase>&) {
-  return [&op](uint64_t, size_t K, std::span<const uint64_t> a, std::span<const uint64_t> b, std::span<const uint64_t> c,
-               std::span<uint64_t> d) { op.run(DotBatch{K, c.size(), a, b, c, d}); };
+  return [&op](uint64_t, const DotBatch& batch) { op.run(batch); };
 }
 
 void run_dot_check(DotCheckRecord& rec, const std::vector<DotCase>& cases, const DotAnswers& answers, size_t max_examples) {
@@ -375,41 +560,44 @@ void run_dot_check(DotCheckRecord& rec, const std::vector<DotCase>& cases, const
     uint64_t last = first;
     while (last < end && last - first < kBatch && cases[last].a.size() == K) ++last;
     const size_t n = last - first;
-    std::vector<uint64_t> a, b, c(n), d(n, 0);
+    std::vector<uint64_t> a, b, c(n), d(n, 0), sa, sb;
     a.reserve(n * K);
     b.reserve(n * K);
     for (size_t i = 0; i < n; ++i) {
       const DotCase& dc = cases[first + i];
       a.insert(a.end(), dc.a.begin(), dc.a.end());
       b.insert(b.end(), dc.b.begin(), dc.b.end());
+      sa.insert(sa.end(), dc.a_scales.begin(), dc.a_scales.end());
+      sb.insert(sb.end(), dc.b_scales.begin(), dc.b_scales.end());
       c[i] = dc.c;
     }
     try {
-      answers(first, K, a, b, c, d);
+      answers(first, DotBatch{K, n, a, b, c, d, sa, sb});
     } catch (const std::exception& e) {
       rec.error = std::string("subject failed on cases ") + std::to_string(first) + ".." + std::to_string(last - 1) + ": " + e.what();
       break;
     }
     for (size_t i = 0; i < n; ++i) {
       const DotCase& dc = cases[first + i];
-      const uint64_t want = dot(*s.model, *s.in, dc.a, dc.b, dc.c, rec.claim.gemm).code;
+      const uint64_t want = expected(s, rec.claim.gemm, dc.a, dc.b, dc.c, dc.a_scales, dc.b_scales);
       ++rec.checked;
       if (!same_result(*s.out, d[i], want)) {
         ++rec.failed;
-        if (rec.examples.size() < max_examples) rec.examples.push_back({first + i, dc.kind, dc.a, dc.b, dc.c, want, d[i]});
+        if (rec.examples.size() < max_examples)
+          rec.examples.push_back({first + i, dc.kind, dc.a, dc.b, dc.c, want, d[i], dc.a_scales, dc.b_scales});
       }
-      if (!(d[i] & ~s.out->code_mask())) answered.push_back({dc.a, dc.b, dc.c, d[i]});
+      if (!(d[i] & ~s.out->code_mask())) answered.push_back({dc.a, dc.b, dc.c, d[i], dc.a_scales, dc.b_scales});
     }
     first = last;
   }
   if (rec.failed && rec.error.empty()) {
     // Differing records first: a wrong candidate is then rejected on its first record.
     std::stable_partition(answered.begin(), answered.end(), [&](const DotRecord& r) {
-      return !same_result(*s.out, r.d, dot(*s.model, *s.in, r.a, r.b, r.c, rec.claim.gemm).code);
+      return !same_result(*s.out, r.d, expected(s, rec.claim.gemm, r.a, r.b, r.c, r.a_scales, r.b_scales));
     });
     const bool all_in_range = answered.size() == rec.checked;
     if (all_in_range)
-      for (const DotCandidate& c : diagnose_dot(*s.in, *s.out, answered)) rec.diagnosis.push_back(c.label);
+      for (const DotCandidate& c : diagnose_dot(*s.in, *s.out, answered, rec.claim.scales)) rec.diagnosis.push_back(c.label);
     rec.diagnosed = all_in_range;
   }
   rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -431,6 +619,12 @@ std::string dot_diagnosis_text(const DotCheckRecord& r) {
   return t;
 }
 
+std::string dot_claim_text(const DotCheckRecord& r) {
+  std::string t = r.claim.model + " (" + r.parameters + ")";
+  if (r.claim.scales) t += " with " + r.claim.scales->format + " scales per " + std::to_string(r.claim.scales->block);
+  return t;
+}
+
 std::string dot_status_line(const DotCheckRecord& r) {
   std::string tail;
   if (r.status == "skipped") tail = r.skipped_reason;
@@ -441,8 +635,7 @@ std::string dot_status_line(const DotCheckRecord& r) {
       if (std::find(Ks.begin(), Ks.end(), k.K) == Ks.end()) Ks.push_back(k.K);
     std::string ks;
     for (uint64_t K : Ks) ks += (ks.empty() ? "" : ",") + std::to_string(K);
-    tail = std::to_string(r.checked) + " dots (K=" + ks + "), " + std::to_string(r.failed) + " differ from " + r.claim.model +
-           " (" + r.parameters + ")";
+    tail = std::to_string(r.checked) + " dots (K=" + ks + "), " + std::to_string(r.failed) + " differ from " + dot_claim_text(r);
     if (!r.error.empty()) tail += "; " + r.error;
     if (r.diagnosed) tail += "; " + dot_diagnosis_text(r);
   }
@@ -459,13 +652,14 @@ json dot_check_to_json(const DotCheckRecord& r) {
                 {"promotion_interval", r.claim.gemm.promotion_interval},
                 {"split_k", r.claim.gemm.split_k},
                 {"parameters", r.parameters}};
+  if (r.claim.scales) j["claim"]["scales"] = {{"format", r.claim.scales->format}, {"block", r.claim.scales->block}};
   j["cases"]["ks"] = r.ks;
   json kinds = json::array();
   for (const DotKindRange& k : r.kinds) kinds.push_back({{"kind", k.kind}, {"K", k.K}, {"first", k.first}, {"count", k.count}});
   j["cases"]["kinds"] = kinds;
   j["counts"] = {{"checked", r.checked}, {"failed", r.failed}};
   json examples = json::array();
-  for (const DotMismatch& m : r.examples)
+  for (const DotMismatch& m : r.examples) {
     examples.push_back({{"index", m.index},
                         {"kind", m.kind},
                         {"a", codes_json(*s.in, m.a)},
@@ -473,6 +667,11 @@ json dot_check_to_json(const DotCheckRecord& r) {
                         {"c", code_json(*s.out, m.c)},
                         {"expected", code_json(*s.out, m.expected)},
                         {"actual", code_json(*s.out, m.actual)}});
+    if (s.scale) {
+      examples.back()["a_scales"] = codes_json(*s.scale, m.a_scales);
+      examples.back()["b_scales"] = codes_json(*s.scale, m.b_scales);
+    }
+  }
   j["mismatches"] = examples;
   if (r.diagnosed) j["diagnosis"] = r.diagnosis;
   if (!r.error.empty()) j["error"] = r.error;
@@ -490,6 +689,8 @@ DotCheckRecord dot_check_from_json(const json& j) {
   r.claim.gemm.promotion_interval = claim.at("promotion_interval").get<int>();
   r.claim.gemm.split_k = claim.at("split_k").get<int>();
   r.parameters = claim.at("parameters").get<std::string>();
+  if (claim.contains("scales"))
+    r.claim.scales = BlockScaleRule{claim["scales"].at("format").get<std::string>(), claim["scales"].at("block").get<int>()};
   const DotSetup s = dot_setup(r.claim);
   r.case_count = j.at("cases").at("count").get<uint64_t>();
   r.ks = j.at("cases").at("ks").get<std::vector<size_t>>();
@@ -507,6 +708,10 @@ DotCheckRecord dot_check_from_json(const json& j) {
     x.c = cli::parse_hex_code(*s.out, m.at("c").at("code").get<std::string>());
     x.expected = cli::parse_hex_code(*s.out, m.at("expected").at("code").get<std::string>());
     x.actual = hex_from_json(m.at("actual").at("code"));
+    if (s.scale) {
+      for (const json& code : m.at("a_scales")) x.a_scales.push_back(cli::parse_hex_code(*s.scale, code.get<std::string>()));
+      for (const json& code : m.at("b_scales")) x.b_scales.push_back(cli::parse_hex_code(*s.scale, code.get<std::string>()));
+    }
     r.examples.push_back(std::move(x));
   }
   if (j.contains("diagnosis")) {

@@ -20,11 +20,15 @@ namespace fpc {
 
 // One dot product of a check: D = a . b + c, K = a.size(), and the kind of case it is.
 // Kinds: "exhaustive", "zero", "cancellation", "carry", "below_cut", "zero_products", "subnormal",
-// "nonfinite", "spread", "addend", "random".
+// "nonfinite", "spread", "addend", "random"; block-scaled claims also "scale_extreme",
+// "scale_window", "scale_nan", "scale_sign", "scale_zero", "scale_subnormal".
 struct DotCase {
   std::string kind;
   std::vector<uint64_t> a, b;  // codes of the claim's input format
   uint64_t c = 0;              // a code of the claim's output format
+  // Block-scaled claims: K / block codes of the claim's scale format each (DotBatch's layout);
+  // empty otherwise.
+  std::vector<uint64_t> a_scales = {}, b_scales = {};
 };
 
 // Which cases a check runs, for each K of the op:
@@ -46,11 +50,18 @@ std::vector<DotCase> dot_cases(const DotClaim& claim, std::span<const size_t> ks
 // and "random:1024".
 std::vector<std::string> dot_suite_case_kinds(const DotClaim& claim, std::span<const size_t> ks);
 
-// The claimed row and the formats of a claim (InputError for an unknown model or format).
+// The claimed row and the formats of a claim (InputError for an unknown model or format, and for
+// scales that do not fit the row: a block-scaled row needs one of its block_scales rules, any
+// other row none).
 struct DotSetup {
   const DotModel* model = nullptr;
   const Format* in = nullptr;
   const Format* out = nullptr;
+  const Format* scale = nullptr;  // the claim's scale format, or null
+  int block = 0;                  // elements per scale (0: no scales)
+  DotScales scales(std::span<const uint64_t> a_scales, std::span<const uint64_t> b_scales) const {
+    return {scale, block, a_scales, b_scales};
+  }
 };
 DotSetup dot_setup(const DotClaim& claim);
 
@@ -60,6 +71,7 @@ struct DotMismatch {
   std::string kind;
   std::vector<uint64_t> a, b;
   uint64_t c = 0, expected = 0, actual = 0;
+  std::vector<uint64_t> a_scales = {}, b_scales = {};  // block-scaled claims
 };
 
 // Consecutive cases of one kind and K.
@@ -90,9 +102,9 @@ struct DotCheckRecord : CheckCommon {
 DotCheckRecord dot_check_record(const std::string& subject, const DotOp& op, const std::string& label, uint64_t seed,
                                 const std::vector<DotCase>& cases, int shard_index, int shard_count);
 
-// Answers for cases [first, first + count) (all of one K): writes d[i] for each.
-using DotAnswers = std::function<void(uint64_t first, size_t K, std::span<const uint64_t> a, std::span<const uint64_t> b,
-                                      std::span<const uint64_t> c, std::span<uint64_t> d)>;
+// Answers for cases [first, first + batch.count) (all of one K): writes batch.d[i] for each
+// (the batch carries the scales of a block-scaled claim).
+using DotAnswers = std::function<void(uint64_t first, const DotBatch& batch)>;
 // Runs the record's range through `answers` in batches of one K, compares each result bit for bit
 // with the claimed model (a NaN matches any NaN; a code with bits above the output's width never
 // matches), keeps the first max_examples mismatches, diagnoses a differing check with
@@ -106,6 +118,8 @@ void finalize(DotCheckRecord& r);
 // The diagnosis as text: "matches no model" or "behaves exactly as: h100 with F=20 (...); ..."
 // ("" when it did not run).
 std::string dot_diagnosis_text(const DotCheckRecord& r);
+// The claim as text: "b200-mxf4nvf4 (L=64, F=35, ...) with float8_e4m3fn scales per 16".
+std::string dot_claim_text(const DotCheckRecord& r);
 // "PASS  subject/op/label  N dots (K=2,16,64), M differ; claimed sequential_fp32 (fma chain (rne)); behaves exactly as: ..."
 std::string dot_status_line(const DotCheckRecord& r);
 

@@ -74,5 +74,7 @@ const DotSubject& dot_subject_by_name(const std::string& name);  // InputError i
 void register_cpu_dot_subjects(std::vector<DotSubject>& subjects);   // kernels/cpu/dot_subjects.cpp
 void register_test_dot_subjects(std::vector<DotSubject>& subjects);  // kernels/cpu/dot_subjects.cpp (planted bugs)
 void register_cuda_mma_dot_subjects(std::vector<DotSubject>& subjects);  // kernels/cuda/mma_subjects.cpp (mma.sync, wgmma, cuBLASLt)
+void register_block_scaled_dot_subjects(std::vector<DotSubject>& subjects);       // kernels/cpu/block_scaled_dot_subjects.cpp
+void register_test_block_scaled_dot_subjects(std::vector<DotSubject>& subjects);  // the same file (planted bugs)
 
 }  // namespace fpc

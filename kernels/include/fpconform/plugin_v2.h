@@ -61,7 +61,10 @@ int fpc_plugin_v2(const fpc_op_v2 **ops, size_t *count);
  *   model,      a row of the model table: `fpconform dot --list` prints the models with the input
  *   in_format,  and output formats each takes. in_format and out_format are canonical format
  *   out_format  names, as in version 1.
- *   k           1..65536; split_k must divide it, and block-scaled rows need whole scale blocks.
+ *   k           1..65536; split_k must divide it.
+ *   Block-scaled rows (b200-mxf8f6f4, b200-mxf4nvf4) need scale operands, which run() does not
+ *   carry: an op claiming one is refused when the plugin loads. Check a block-scaled GEMM through
+ *   the dot file protocol (fpconform cases --dot ... --scale-format FMT --scale-block N) instead.
  *   promotion_interval >= 0; split_k >= 1.
  *   run         non-null; ctx is passed to it unchanged and may be NULL.
  *

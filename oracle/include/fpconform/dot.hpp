@@ -187,20 +187,32 @@ namespace fpc {
 struct DotRecord {
   std::vector<uint64_t> a, b;
   uint64_t c = 0, d = 0;  // codes of the output format
+  std::vector<uint64_t> a_scales = {}, b_scales = {};  // block-scaled records: one code per block
 };
 
-// A model (a table row, possibly with other L/F or a promotion interval) that reproduces every
-// record, with the text of the diagnosis: "h100-wgmma-fp8 (L=32, F=13, ...)".
+// A model (a table row, possibly with other L/F, a promotion interval, C added last or another
+// scale rule) that reproduces every record, with the text of the diagnosis:
+// "h100-wgmma-fp8 (L=32, F=13, ...)", "as sequential_fp32 with C added last (...)".
 struct DotCandidate {
   DotModel model;
   GemmOptions gemm;
   std::string label;
+  std::optional<BlockScaleRule> scales = {};  // the rule the records' scale codes are read with
 };
 
+// GemmOptions::promotion_interval meaning "C added last": every product of the dot summed from
+// zero first, then C added with one RNE add in the output format (a GEMM applying beta in its
+// epilogue, as cuBLASLt does); at least every K a dot takes.
+inline constexpr int kAddendLastInterval = 1 << 16;
+
 // Every row taking in/out that reproduces all records bit for bit (NaN results compare as NaN).
-// When no row does, the fused rows' neighbours are tried: each F from 8 to 40 and each power-of-
-// two L up to 64, and FP8 promotion every 32/64/128 products; those that reproduce every record
-// are returned, labelled "as ROW with F=.." and so on.
-std::vector<DotCandidate> diagnose_dot(const Format& in, const Format& out, std::span<const DotRecord> records);
+// Records with scales (`scales`: the rule their codes were written for) are tried on the
+// block-scaled rows, with every rule of the row of the same block size; records without on the
+// other rows. When no row does, each row's neighbours are tried (one table, dot_diagnose.cpp):
+// each F from 8 to 40 and each power-of-two L up to 64 (fused rows), promotion every 32/64/128
+// products and C added last (every row); those that reproduce every record are returned,
+// labelled "as ROW with F=.." and so on.
+std::vector<DotCandidate> diagnose_dot(const Format& in, const Format& out, std::span<const DotRecord> records,
+                                       const std::optional<BlockScaleRule>& scales = std::nullopt);
 
 }  // namespace fpc
