@@ -11,6 +11,7 @@
 #include <mutex>
 #include <new>
 #include <thread>
+#include <utility>
 
 #if __has_include("fpconform/fast_reference.hpp")
 #include "fpconform/fast_reference.hpp"
@@ -675,7 +676,7 @@ struct RangeChecker::Impl {
   CheckOutcome finish() {
     if (options.progress)
       for (Worker& w : workers)
-        if (w.unreported) options.progress(w.unreported);
+        if (w.unreported) options.progress(std::exchange(w.unreported, 0));
 
     // Sampled passes against every alternative: one thread per alternative at a time, so that the
     // alternatives' references are built (lazily) in parallel.
