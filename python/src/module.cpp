@@ -288,7 +288,7 @@ class BatchCheckers {
     if (!inline_)
       for (int t = 0; t < checker.threads(); ++t) threads_.emplace_back([this, t] { serve(t); });
   }
-  ~BatchCheckers() { stop(); }
+  ~BatchCheckers() { join(); }  // never throws: stop() has reported the error, or an exception is on its way
 
   // Blocks until `slot`'s last batch is checked; false once a check failed or stopped.
   bool wait_free(size_t slot) {
@@ -310,13 +310,7 @@ class BatchCheckers {
   }
   // Lets the queued batches finish, joins the threads, rethrows a checker's exception.
   void stop() {
-    {
-      std::lock_guard lock(mu_);
-      closing_ = true;
-    }
-    ready_.notify_all();
-    for (std::thread& t : threads_) t.join();
-    threads_.clear();
+    join();
     if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
   }
 
@@ -325,6 +319,15 @@ class BatchCheckers {
     size_t slot;
     uint64_t begin, end;
   };
+  void join() {
+    {
+      std::lock_guard lock(mu_);
+      closing_ = true;
+    }
+    ready_.notify_all();
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+  }
   void serve(int thread) {
     while (true) {
       Job job;
@@ -411,7 +414,9 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   report.shard_count = shard_count;
   rec.range_begin = rec.case_count * static_cast<uint64_t>(shard_index) / static_cast<uint64_t>(shard_count);
   rec.range_end = rec.case_count * static_cast<uint64_t>(shard_index + 1) / static_cast<uint64_t>(shard_count);
-  (void)fpc::reference_for(s, &rec.reference);  // its name, for the report
+  // Its name for the report; held until the checker below has taken the same (cached) table,
+  // which would otherwise be built twice.
+  std::optional<fpc::BatchFn> reference = fpc::reference_for(s, &rec.reference);
 
   fpc::CheckOptions options;
   options.strict_nan = strict_nan;
@@ -451,6 +456,7 @@ std::string check_callable(const std::string& semantics_json, const std::string&
   {
     nb::gil_scoped_release release;  // the reference's and the alternatives' tables, built once
     checker.emplace(op, cases, options);
+    reference.reset();
   }
   const bool inline_checks = threads == 1 || (auto_threads && checker->compares_in_place());
   batch.resize(inline_checks ? 1 : static_cast<size_t>(threads) + 1);
